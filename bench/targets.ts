@@ -1,0 +1,81 @@
+/**
+ * Every target by name: how to build it (once) and start it on a port. `npm run target`, the
+ * conformance suite and the orchestrator all start targets from this table.
+ */
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const bin = (path: string) => `${ROOT}${path}`;
+
+export const NODE = bin('node_modules/node/bin/node');
+export const NODE22 = bin('node_modules/node22/bin/node');
+export const BUN = bin('node_modules/bun/bin/bun.exe');
+export const DENO = bin('node_modules/deno/deno');
+
+export interface Target {
+  name: string;
+  description: string;
+  /** Run once before the first start; must be idempotent and quick when already done. */
+  build?: string[];
+  /** The server command; PORT, HOST and WORKERS come from the environment. */
+  command: string[];
+  /** The production settings that matter for a fair comparison, for run.json and the report. */
+  settings: Record<string, string>;
+  /** A control target: no framework, only /plaintext, /json and POST /json/small. */
+  control?: boolean;
+}
+
+const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys'];
+
+export const targets: Target[] = [
+  {
+    name: 'node',
+    description: 'Node 24 LTS + @hono/node-server',
+    command: [NODE, 'runtimes/main.ts'],
+    settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+  },
+  {
+    name: 'node22',
+    description: 'Node 22 LTS + @hono/node-server',
+    command: [NODE22, 'runtimes/main.ts'],
+    settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+  },
+  {
+    name: 'bun',
+    description: 'Bun.serve + hono/bun',
+    command: [BUN, 'runtimes/main.ts'],
+    settings: { server: 'Bun.serve', websocket: 'Bun.serve websocket (hono/bun)', flags: 'idleTimeout 60 s' },
+  },
+  {
+    name: 'deno',
+    description: 'Deno.serve + hono/deno',
+    command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
+    settings: { server: 'Deno.serve', websocket: 'Deno.upgradeWebSocket (hono/deno)', flags: DENO_PERMISSIONS.join(' ') },
+  },
+  {
+    name: 'rust',
+    description: 'axum 0.8 + tokio, release build',
+    build: ['bash', 'baselines/rust-axum/build.sh'],
+    command: ['bash', 'baselines/rust-axum/serve.sh'],
+    settings: { server: 'axum 0.8 on hyper/tokio', profile: 'release, lto fat, codegen-units 1', workers: 'WORKERS' },
+  },
+  {
+    name: 'python',
+    description: 'FastAPI on uvicorn (uvloop, httptools)',
+    build: ['bash', 'baselines/python-fastapi/build.sh'],
+    command: ['bash', 'baselines/python-fastapi/serve.sh'],
+    settings: {
+      server: 'uvicorn --loop uvloop --http httptools --no-access-log',
+      responses: 'orjson',
+      workers: 'WORKERS',
+    },
+  },
+];
+
+export function targetByName(name: string): Target {
+  const target = targets.find((t) => t.name === name);
+  if (!target) {
+    throw new Error(`unknown target ${JSON.stringify(name)}; expected one of ${targets.map((t) => t.name).join(', ')}`);
+  }
+  return target;
+}

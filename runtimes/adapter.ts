@@ -1,0 +1,26 @@
+/**
+ * The one contract every runtime entry implements: start the app on a port, say what it is,
+ * stop. Everything runtime-specific stays behind it (as in Hono's src/adapter/<runtime>/).
+ */
+import type { Hono } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** WebSocket messages over this close the socket with 1009, natively where the server can. */
+  maxMessageBytes: number;
+}
+
+// deno-lint-ignore no-explicit-any
+export type MakeApp = (upgradeWebSocket: UpgradeWebSocket<any>) => Hono;
+
+export interface Running {
+  runtime: string;
+  version: string;
+  url: string;
+  /** Stops accepting, ends open connections, resolves when the server is closed. */
+  stop(): Promise<void>;
+}
+
+export type Start = (options: ServeOptions, makeApp: MakeApp) => Promise<Running>;

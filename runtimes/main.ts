@@ -1,0 +1,43 @@
+/**
+ * The one entry: `npm run serve`, `bun run serve` and `deno task serve` all start here, and it
+ * picks the adapter by the runtime it finds itself on (or `--adapter uws`).
+ */
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLifecycle } from '../src/lifecycle.ts';
+import { MAX_MESSAGE_BYTES } from '../workloads/ws/index.ts';
+import type { Start } from './adapter.ts';
+
+const g = globalThis as { Bun?: unknown; Deno?: unknown };
+const flag = process.argv.indexOf('--adapter');
+const adapter = flag >= 0 ? process.argv[flag + 1] : g.Bun ? 'bun' : g.Deno ? 'deno' : 'node';
+const adapters: Record<string, () => Promise<{ start: Start }>> = {
+  node: () => import('./node.ts'),
+  bun: () => import('./bun.ts'),
+  deno: () => import('./deno.ts'),
+};
+const load = adapter ? adapters[adapter] : undefined;
+if (!load) {
+  console.error(`unknown adapter ${JSON.stringify(adapter)}; expected one of ${Object.keys(adapters).join(', ')}`);
+  process.exit(2);
+}
+
+const config = loadConfig(process.env);
+const lifecycle = createLifecycle();
+const { start } = await load();
+const server = await start(
+  { port: config.port, host: config.host, maxMessageBytes: MAX_MESSAGE_BYTES },
+  (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle }),
+);
+console.log(`gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url}`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  lifecycle.closeAll();
+  await server.stop();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,202 @@
+/**
+ * What a conformance case is and the few helpers cases use. Cases test behaviour over real HTTP
+ * and WebSocket only, so the same suite judges every target, whatever it is written in.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Need } from '../../workloads/catalogue.ts';
+
+export interface Ctx {
+  baseUrl: string;
+  /** What this target offers (from its /health): cases needing more are skipped. */
+  has: Set<Need>;
+}
+
+export interface Case {
+  name: string;
+  needs?: Need[];
+  run(ctx: Ctx): Promise<void>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json(): unknown;
+}
+
+const WORKLOADS = new URL('../../workloads/', import.meta.url);
+export const fixture = (file: string): Buffer => readFileSync(new URL(file, WORKLOADS));
+export const fixtureText = (file: string): string => fixture(file).toString('utf8');
+
+export async function request(
+  ctx: Ctx,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: BodyInit } = {},
+): Promise<Reply> {
+  const res = await fetch(ctx.baseUrl + path, {
+    method,
+    headers: init.headers,
+    body: init.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(15_000),
+    // deno-lint-ignore no-explicit-any
+    ...(init.body instanceof ReadableStream ? { duplex: 'half' } as any : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}
+
+export const get = (ctx: Ctx, path: string) => request(ctx, 'GET', path);
+
+export const postJson = (ctx: Ctx, path: string, body: string) =>
+  request(ctx, 'POST', path, { headers: { 'content-type': 'application/json' }, body });
+
+export const postForm = (ctx: Ctx, path: string, body: string) =>
+  request(ctx, 'POST', path, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+/** Asserts the contract's error shape, and that an issue's path starts with `issuePath` when given. */
+export function assertError(reply: Reply, status: number, code: string, issuePath?: (string | number)[]): void {
+  assert.equal(reply.status, status, `status ${reply.status}, expected ${status}: ${reply.text.slice(0, 300)}`);
+  assert.match(reply.headers.get('content-type') ?? '', /^application\/json/i, 'errors are JSON');
+  const body = reply.json() as { error?: { code?: unknown; message?: unknown; issues?: unknown } };
+  assert.equal(body.error?.code, code, `error code in ${reply.text.slice(0, 300)}`);
+  assert.equal(typeof body.error?.message, 'string', 'error.message is a string');
+  if (code === 'validation_failed') {
+    const issues = body.error?.issues as { path: unknown[]; message: unknown }[];
+    assert.ok(Array.isArray(issues) && issues.length > 0, 'issues is a non-empty list');
+    for (const issue of issues) {
+      assert.ok(Array.isArray(issue.path) && typeof issue.message === 'string', `issue shape: ${JSON.stringify(issue)}`);
+    }
+    if (issuePath) {
+      const under = (path: unknown[]) => issuePath.every((p, i) => path[i] === p);
+      assert.ok(
+        issues.some((i) => under(i.path)),
+        `an issue at ${JSON.stringify(issuePath)} in ${JSON.stringify(issues)}`,
+      );
+    }
+  }
+}
+
+export function assertJson(reply: Reply, status: number, expected: unknown): void {
+  assert.equal(reply.status, status, `status ${reply.status}, expected ${status}: ${reply.text.slice(0, 300)}`);
+  assert.match(reply.headers.get('content-type') ?? '', /^application\/json/i);
+  assert.deepEqual(normalise(reply.json()), normalise(expected));
+}
+
+/** Numbers compare by value after a JSON round trip; deepEqual already ignores key order. */
+const normalise = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+/** A body of `bytes` bytes sent chunked (no Content-Length), in 64 KiB pieces. */
+export function chunked(bytes: number, fill = 0x20): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= bytes) return controller.close();
+      const n = Math.min(65536, bytes - sent);
+      controller.enqueue(new Uint8Array(n).fill(fill));
+      sent += n;
+    },
+  });
+}
+
+/** Opens a WebSocket and resolves once it is open. */
+export function openSocket(ctx: Ctx, path = '/ws'): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(ctx.baseUrl.replace(/^http/, 'ws') + path);
+    socket.binaryType = 'arraybuffer';
+    const timer = setTimeout(() => reject(new Error('WebSocket did not open within 5 s')), 5000);
+    socket.onopen = () => {
+      clearTimeout(timer);
+      resolve(socket);
+    };
+    socket.onerror = () => {
+      clearTimeout(timer);
+      reject(new Error('WebSocket failed to open'));
+    };
+  });
+}
+
+/** The next message, or the close event, within a time bound. */
+export function nextEvent(socket: WebSocket, timeoutMs = 5000): Promise<MessageEvent | CloseEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no WebSocket event within ${timeoutMs} ms`)), timeoutMs);
+    const done = (e: MessageEvent | CloseEvent) => {
+      clearTimeout(timer);
+      socket.removeEventListener('message', done);
+      socket.removeEventListener('close', done);
+      resolve(e);
+    };
+    socket.addEventListener('message', done);
+    socket.addEventListener('close', done);
+  });
+}
+
+/**
+ * Sends an oversized body over a raw socket and reads the response while still writing: a
+ * server may answer 413 before reading the body and close, which fetch reports as a write
+ * error instead of the response. `chunked` sends it without Content-Length.
+ */
+export function sendOversized(
+  ctx: Ctx,
+  path: string,
+  contentType: string,
+  bytes: number,
+  options: { chunked: boolean },
+): Promise<Reply> {
+  const url = new URL(ctx.baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      const raw = Buffer.concat(chunks);
+      const split = raw.indexOf('\r\n\r\n');
+      if (split < 0) return;
+      const head = raw.subarray(0, split).toString('latin1').split('\r\n');
+      const headers = new Headers();
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(':');
+        headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+      }
+      const length = Number(headers.get('content-length') ?? NaN);
+      const body = raw.subarray(split + 4);
+      if (!(body.length >= length)) return; // wait for the whole body
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const text = body.subarray(0, length).toString('utf8');
+      resolve({ status: Number(head[0]!.split(' ')[1]), headers, text, json: () => JSON.parse(text) });
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no complete response within 15 s'));
+    }, 15_000);
+    socket.on('data', (d) => {
+      chunks.push(d);
+      finish();
+    });
+    socket.on('error', () => {}); // EPIPE/ECONNRESET while writing: the response decides
+    socket.on('close', () => {
+      finish();
+      if (!settled) {
+        clearTimeout(timer);
+        reject(new Error(`connection closed without a complete response: ${Buffer.concat(chunks).toString().slice(0, 200)}`));
+      }
+    });
+    socket.on('connect', async () => {
+      const framing = options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${bytes}`;
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${contentType}\r\n${framing}\r\n\r\n`);
+      const piece = Buffer.alloc(65536, 0x20);
+      for (let sent = 0; sent < bytes && !settled && !socket.destroyed; sent += piece.length) {
+        const n = Math.min(piece.length, bytes - sent);
+        const data = options.chunked ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')]) : piece.subarray(0, n);
+        if (!socket.write(data)) await new Promise((r) => socket.once('drain', r).once('close', r));
+      }
+      if (options.chunked && !settled && !socket.destroyed) socket.write('0\r\n\r\n');
+    });
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The whole conformance suite: the catalogue's own requests with their expected responses,
+ * then each family's behaviour and bad-input cases (workloads/<family>/conformance.ts).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { catalogue, type Endpoint } from '../../workloads/catalogue.ts';
+import { mismatches } from '../../workloads/expect.ts';
+import { type Case, fixture, fixtureText, nextEvent, openSocket, request } from './harness.ts';
+
+function catalogueCase(endpoint: Endpoint): Case {
+  const { request: spec, expect } = endpoint;
+  return {
+    name: `${endpoint.id}: ${spec.method} ${spec.path.length > 70 ? spec.path.slice(0, 70) + '…' : spec.path}`,
+    needs: endpoint.needs,
+    async run(ctx) {
+      if (expect.kind === 'websocket-echo') {
+        const socket = await openSocket(ctx, spec.path);
+        for (const message of expect.messages) {
+          const sent = message.text ?? new Uint8Array(message.binaryBytes ?? 0).map((_, i) => i * 7);
+          socket.send(sent);
+          const event = await nextEvent(socket);
+          assert.ok(event instanceof MessageEvent, 'an echo, not a close');
+          if (typeof sent === 'string') assert.equal(event.data, sent);
+          else assert.deepEqual(new Uint8Array(event.data as ArrayBuffer), sent);
+        }
+        socket.close(1000);
+        return;
+      }
+      const reply = await request(ctx, spec.method, spec.path, {
+        headers: spec.headers,
+        body: spec.bodyFile ? fixture(spec.bodyFile) : undefined,
+      });
+      const problems = mismatches(expect, {
+        status: reply.status,
+        contentType: reply.headers.get('content-type') ?? '',
+        body: reply.text,
+        location: reply.headers.get('location') ?? undefined,
+      }, fixtureText);
+      assert.deepEqual(problems, []);
+    },
+  };
+}
+
+export async function loadSuite(): Promise<Case[]> {
+  const cases = catalogue.map(catalogueCase);
+  const families = [...new Set(catalogue.map((e) => e.family))];
+  for (const family of families) {
+    const url = new URL(`../../workloads/${family}/conformance.ts`, import.meta.url);
+    if (!existsSync(url)) continue;
+    const mod = await import(url.href) as { cases: Case[] };
+    cases.push(...mod.cases);
+  }
+  return cases;
+}

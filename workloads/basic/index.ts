@@ -1,0 +1,30 @@
+/** TechEmpower's plaintext and json tests, the health check, and a JSON echo. */
+import { Hono } from 'hono';
+import type { AppDeps } from '../../src/app.ts';
+import { jsonBody, readJson } from '../../src/validation.ts';
+
+const NONE = { backend: 'none', up: false };
+
+export default function basic(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/plaintext', (c) => {
+    c.header('Server', 'Hono');
+    return c.text('Hello, World!');
+  });
+
+  app.get('/json', (c) => {
+    c.header('Server', 'Hono');
+    return c.json({ message: 'Hello, World!' });
+  });
+
+  app.get('/health', async (c) => {
+    const health = deps.health ? await deps.health() : { db: NONE, cache: NONE };
+    const degraded = [health.db, health.cache].some((b) => b.backend !== 'none' && !b.up);
+    return c.json({ status: degraded ? 'degraded' : 'ok', ...health });
+  });
+
+  app.post('/echo', jsonBody(), async (c) => c.json(await readJson(c)));
+
+  return app;
+}

@@ -1,0 +1,17 @@
+/** Every workload family's sub-app, in the order they are mounted. */
+import type { Hono } from 'hono';
+import type { AppDeps } from '../src/app.ts';
+import basic from './basic/index.ts';
+import json from './json/index.ts';
+import path from './path/index.ts';
+import query from './query/index.ts';
+import form from './form/index.ts';
+import multipart from './multipart/index.ts';
+import mixed from './mixed/index.ts';
+import sse from './sse/index.ts';
+import ws from './ws/index.ts';
+import stress from './stress/index.ts';
+
+export type Family = (deps: AppDeps) => Hono;
+
+export const families: Family[] = [basic, json, path, query, form, multipart, mixed, sse, ws, stress];

@@ -1,0 +1,41 @@
+/** Path + query + JSON body validated together; 201 with the composed post. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Issue } from '../../src/errors.ts';
+import {
+  assertValid,
+  boolText,
+  check,
+  fromQueries,
+  intText,
+  jsonBody,
+  matching,
+  one,
+  params,
+  readJson,
+  text,
+} from '../../src/validation.ts';
+
+const userId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647));
+const query = params({ publish: one(boolText.default(false)) });
+const post = z.object({
+  title: text(1, 200),
+  body: text(1, 10000),
+  tags: z.array(text(1, 32)).max(10, 'at most 10 tags'),
+});
+
+export default function mixed(): Hono {
+  const app = new Hono();
+
+  app.post('/api/v1/users/:id/posts', jsonBody(), async (c) => {
+    const raw = await readJson(c);
+    const issues: Issue[] = [];
+    const id = check(userId, c.req.param('id'), issues, ['id']);
+    const q = query(fromQueries(c.req.queries()), issues);
+    const fields = check(post, raw, issues);
+    assertValid(issues);
+    return c.json({ user_id: id, published: q!.publish, ...fields! }, 201);
+  });
+
+  return app;
+}
