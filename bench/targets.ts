@@ -50,7 +50,11 @@ export const targets: Target[] = [
     name: 'deno',
     description: 'Deno.serve + hono/deno',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
-    settings: { server: 'Deno.serve', websocket: 'Deno.upgradeWebSocket (hono/deno)', flags: DENO_PERMISSIONS.join(' ') },
+    settings: {
+      server: 'Deno.serve',
+      websocket: 'Deno.upgradeWebSocket (hono/deno)',
+      flags: DENO_PERMISSIONS.join(' '),
+    },
   },
   {
     name: 'rust',

@@ -112,8 +112,7 @@ export const fromSearchParams = (sp: URLSearchParams) => (key: string): string[]
 /** The multi-map view of Hono's query (`c.req.queries()`). */
 export const fromQueries = (q: Record<string, string[]>) => (key: string): string[] | undefined => q[key];
 
-const mediaType = (c: Context): string =>
-  (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**
  * Guards a body endpoint in the contract's order: media type (415), then size (413) — from

@@ -147,7 +147,9 @@ export const catalogue: Endpoint[] = [
     family: 'json',
     method: 'POST',
     route: `/json/${size}`,
-    description: `parse and validate a ${{ small: '90 B', medium: '1.4 KB', large: '14.9 KB' }[size]} JSON body, return it`,
+    description: `parse and validate a ${
+      { small: '90 B', medium: '1.4 KB', large: '14.9 KB' }[size]
+    } JSON body, return it`,
     request: { method: 'POST', path: `/json/${size}`, headers: json, bodyFile: `json/${size}.json` },
     expect: { kind: 'json-file', status: 200, file: `json/${size}.json` },
     needs: [],
@@ -270,7 +272,12 @@ export const catalogue: Endpoint[] = [
     method: 'POST',
     route: '/api/v1/users/{id}/posts?publish=true',
     description: 'path + query + JSON body validated together; 201 with the composed post',
-    request: { method: 'POST', path: '/api/v1/users/42/posts?publish=true', headers: json, bodyFile: 'mixed/post.json' },
+    request: {
+      method: 'POST',
+      path: '/api/v1/users/42/posts?publish=true',
+      headers: json,
+      bodyFile: 'mixed/post.json',
+    },
     expect: {
       kind: 'json',
       status: 201,
@@ -374,7 +381,7 @@ export const catalogue: Endpoint[] = [
     family: 'db',
     method: 'GET',
     route: '/db/random',
-    description: "TechEmpower db: one random World row",
+    description: 'TechEmpower db: one random World row',
     request: { method: 'GET', path: '/db/random' },
     expect: { kind: 'json-shape', status: 200, shape: 'world' },
     needs: ['db'],

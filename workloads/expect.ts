@@ -37,7 +37,8 @@ const backend = (v: unknown) => isObj(v) && isStr(v.backend) && typeof v.up === 
 /** Checks for responses whose content varies (random rows, fresh codes): the shape, not the values. */
 export const shapes: Record<string, (body: unknown, observed: Observed) => boolean> = {
   health: (b) => isObj(b) && (b.status === 'ok' || b.status === 'degraded') && backend(b.db) && backend(b.cache),
-  shortened: (b) => isObj(b) && isStr(b.code) && CODE.test(b.code) && isStr(b.short_url) && b.short_url.endsWith(b.code),
+  shortened: (b) =>
+    isObj(b) && isStr(b.code) && CODE.test(b.code) && isStr(b.short_url) && b.short_url.endsWith(b.code),
   redirect: (_b, o) => typeof o.location === 'string' && /^https?:\/\//.test(o.location),
   stats: (b) => isObj(b) && isStr(b.code) && isStr(b.url) && isInt(b.clicks) && b.clicks >= 0,
   items: (b) => isObj(b) && Array.isArray(b.items) && b.items.every(item),
@@ -45,7 +46,8 @@ export const shapes: Record<string, (body: unknown, observed: Observed) => boole
   world,
   worlds: (b) => Array.isArray(b) && b.length > 0 && b.every(world),
   recipes: (b) =>
-    isObj(b) && Array.isArray(b.recipes) && b.recipes.every((r) => isObj(r) && isStr(r.name) && Array.isArray(r.ingredients)),
+    isObj(b) && Array.isArray(b.recipes) &&
+    b.recipes.every((r) => isObj(r) && isStr(r.name) && Array.isArray(r.ingredients)),
 };
 
 function parse(body: string): { ok: true; value: unknown } | { ok: false } {
@@ -67,7 +69,9 @@ export function mismatches(expect: Expect, observed: Observed, readFixture: (fil
   const type = observed.contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (expect.kind === 'text') {
     if (type !== expect.contentType) out.push(`content-type ${observed.contentType}, expected ${expect.contentType}`);
-    if (observed.body !== expect.text) out.push(`body differs (${observed.body.length} bytes, expected ${expect.text.length})`);
+    if (observed.body !== expect.text) {
+      out.push(`body differs (${observed.body.length} bytes, expected ${expect.text.length})`);
+    }
     return out;
   }
   if (expect.kind === 'json-shape' && expect.shape === 'redirect') {
@@ -80,7 +84,9 @@ export function mismatches(expect: Expect, observed: Observed, readFixture: (fil
   if (expect.kind === 'json-shape') {
     const shape = shapes[expect.shape];
     if (!shape) out.push(`unknown shape ${expect.shape}`);
-    else if (!shape(parsed.value, observed)) out.push(`body does not have the ${expect.shape} shape: ${observed.body.slice(0, 200)}`);
+    else if (!shape(parsed.value, observed)) {
+      out.push(`body does not have the ${expect.shape} shape: ${observed.body.slice(0, 200)}`);
+    }
     return out;
   }
   const wanted = expect.kind === 'json' ? expect.json : JSON.parse(readFixture(expect.file));

@@ -1,9 +1,10 @@
 /**
  * `npm run conformance -- --targets node,bun,deno [--filter text]`: starts each target on a free
  * port, runs the whole contract over HTTP and WebSocket, stops it (checking it shuts down cleanly
- * with streams open), and prints `N passed, M failed`.
+ * with streams open), and prints `N passed, M failed` (and writes it as JSON to --summary-json).
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Need } from '../../workloads/catalogue.ts';
 import { start, type Started } from '../../bench/process.ts';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
   options: {
     targets: { type: 'string', default: 'node,bun,deno' },
     filter: { type: 'string' },
+    'summary-json': { type: 'string' },
   },
 });
 
@@ -29,7 +31,7 @@ async function capabilities(baseUrl: string): Promise<Set<Need>> {
 
 /** Stopping with an SSE stream and a WebSocket open ends both and exits 0. */
 async function shutdownCase(server: Started): Promise<void> {
-  const ctx = { baseUrl: server.baseUrl, has: new Set<Need>() };
+  const ctx: Ctx = { baseUrl: server.baseUrl, has: new Set<Need>(), fetch, network: true };
   const socket = await openSocket(ctx);
   const closed = new Promise<number>((resolve) => socket.addEventListener('close', (e) => resolve(e.code)));
   const res = await fetch(`${server.baseUrl}/sse?events=100000&interval_ms=1000`);
@@ -45,7 +47,10 @@ async function shutdownCase(server: Started): Promise<void> {
   const code = await server.stop();
   assert.equal(code, 0, `exit code ${code}`);
   await ended;
-  await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open')), 5000))]);
+  await Promise.race([
+    closed,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open')), 5000)),
+  ]);
 }
 
 async function runCase(c: Case, ctx: Ctx, tally: { passed: number; failed: number; skipped: number }) {
@@ -59,7 +64,7 @@ async function runCase(c: Case, ctx: Ctx, tally: { passed: number; failed: numbe
     console.log(`  ✓ ${c.name}`);
   } catch (err) {
     tally.failed++;
-    const cause = (err as Error).cause ? ` (${String((err as Error).cause)})` : "";
+    const cause = (err as Error).cause ? ` (${String((err as Error).cause)})` : '';
     console.log(`  ✗ ${c.name}\n      ${String((err as Error).message + cause).split('\n').join('\n      ')}`);
   }
 }
@@ -73,10 +78,17 @@ for (const name of values.targets.split(',').filter(Boolean)) {
   let server: Started | undefined;
   try {
     server = await start(targetByName(name), { timeoutMs: 120_000 });
-    const ctx: Ctx = { baseUrl: server.baseUrl, has: await capabilities(server.baseUrl) };
+    const ctx: Ctx = { baseUrl: server.baseUrl, has: await capabilities(server.baseUrl), fetch, network: true };
     for (const c of suite) await runCase(c, ctx, tally);
     if (!values.filter) {
-      await runCase({ name: 'shuts down cleanly on SIGTERM with a stream and a socket open', run: () => shutdownCase(server!) }, ctx, tally);
+      await runCase(
+        {
+          name: 'shuts down cleanly on SIGTERM with a stream and a socket open',
+          run: () => shutdownCase(server!),
+        },
+        ctx,
+        tally,
+      );
     }
   } catch (err) {
     tally.failed++;
@@ -89,4 +101,5 @@ for (const name of values.targets.split(',').filter(Boolean)) {
 }
 console.log(`\n${lines.join('\n')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (values['summary-json']) writeFileSync(values['summary-json'], JSON.stringify(totals));
 process.exitCode = totals.failed > 0 ? 1 : 0;

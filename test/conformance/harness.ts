@@ -11,11 +11,17 @@ export interface Ctx {
   baseUrl: string;
   /** What this target offers (from its /health): cases needing more are skipped. */
   has: Set<Need>;
+  /** Global fetch over the network, or the app's own `app.request` when run in-process. */
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** False in-process: there is no socket to send raw bytes to. */
+  network: boolean;
 }
 
 export interface Case {
   name: string;
   needs?: Need[];
+  /** Checks what only a real server adds (Date, Content-Length): skipped in-process. */
+  wire?: boolean;
   run(ctx: Ctx): Promise<void>;
 }
 
@@ -27,8 +33,9 @@ export interface Reply {
 }
 
 const WORKLOADS = new URL('../../workloads/', import.meta.url);
-export const fixture = (file: string): Buffer => readFileSync(new URL(file, WORKLOADS));
-export const fixtureText = (file: string): string => fixture(file).toString('utf8');
+export const fixture = (file: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(readFileSync(new URL(file, WORKLOADS)));
+export const fixtureText = (file: string): string => readFileSync(new URL(file, WORKLOADS), 'utf8');
 
 export async function request(
   ctx: Ctx,
@@ -36,7 +43,7 @@ export async function request(
   path: string,
   init: { headers?: Record<string, string>; body?: BodyInit } = {},
 ): Promise<Reply> {
-  const res = await fetch(ctx.baseUrl + path, {
+  const res = await ctx.fetch(ctx.baseUrl + path, {
     method,
     headers: init.headers,
     body: init.body,
@@ -68,7 +75,10 @@ export function assertError(reply: Reply, status: number, code: string, issuePat
     const issues = body.error?.issues as { path: unknown[]; message: unknown }[];
     assert.ok(Array.isArray(issues) && issues.length > 0, 'issues is a non-empty list');
     for (const issue of issues) {
-      assert.ok(Array.isArray(issue.path) && typeof issue.message === 'string', `issue shape: ${JSON.stringify(issue)}`);
+      assert.ok(
+        Array.isArray(issue.path) && typeof issue.message === 'string',
+        `issue shape: ${JSON.stringify(issue)}`,
+      );
     }
     if (issuePath) {
       const under = (path: unknown[]) => issuePath.every((p, i) => path[i] === p);
@@ -146,6 +156,12 @@ export function sendOversized(
   bytes: number,
   options: { chunked: boolean },
 ): Promise<Reply> {
+  if (!ctx.network) {
+    const body = options.chunked ? chunked(bytes) : new Uint8Array(bytes).fill(0x20);
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (!options.chunked) headers['content-length'] = String(bytes);
+    return request(ctx, 'POST', path, { headers, body });
+  }
   const url = new URL(ctx.baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
@@ -184,7 +200,9 @@ export function sendOversized(
       finish();
       if (!settled) {
         clearTimeout(timer);
-        reject(new Error(`connection closed without a complete response: ${Buffer.concat(chunks).toString().slice(0, 200)}`));
+        reject(
+          new Error(`connection closed without a complete response: ${Buffer.concat(chunks).toString().slice(0, 200)}`),
+        );
       }
     });
     socket.on('connect', async () => {
@@ -193,7 +211,9 @@ export function sendOversized(
       const piece = Buffer.alloc(65536, 0x20);
       for (let sent = 0; sent < bytes && !settled && !socket.destroyed; sent += piece.length) {
         const n = Math.min(piece.length, bytes - sent);
-        const data = options.chunked ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')]) : piece.subarray(0, n);
+        const data = options.chunked
+          ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')])
+          : piece.subarray(0, n);
         if (!socket.write(data)) await new Promise((r) => socket.once('drain', r).once('close', r));
       }
       if (options.chunked && !settled && !socket.destroyed) socket.write('0\r\n\r\n');

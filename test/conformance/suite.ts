@@ -42,8 +42,10 @@ function catalogueCase(endpoint: Endpoint): Case {
   };
 }
 
+export const catalogueCases = (): Case[] => catalogue.map(catalogueCase);
+
 export async function loadSuite(): Promise<Case[]> {
-  const cases = catalogue.map(catalogueCase);
+  const cases = catalogueCases();
   const families = [...new Set(catalogue.map((e) => e.family))];
   for (const family of families) {
     const url = new URL(`../../workloads/${family}/conformance.ts`, import.meta.url);

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { assertError, assertJson, type Case, get, postJson, request, sendOversized } from '../../test/conformance/harness.ts';
+import {
+  assertError,
+  assertJson,
+  type Case,
+  get,
+  postJson,
+  request,
+  sendOversized,
+} from '../../test/conformance/harness.ts';
 
 const MiB = 1024 * 1024;
 
 export const cases: Case[] = [
   ...['/plaintext', '/json'].map((path): Case => ({
     name: `GET ${path} carries Server, Date, Content-Type and Content-Length`,
+    wire: true,
     async run(ctx) {
       const reply = await get(ctx, path);
       for (const header of ['server', 'date', 'content-type', 'content-length']) {
@@ -40,12 +49,17 @@ export const cases: Case[] = [
     async run(ctx) {
       const reply = await request(ctx, 'POST', '/echo', { headers: { 'content-type': 'text/plain' }, body: '{}' });
       assertError(reply, 415, 'unsupported_media_type');
-      assertError(await request(ctx, 'POST', '/echo', { body: new Uint8Array([123, 125]) }), 415, 'unsupported_media_type');
+      assertError(
+        await request(ctx, 'POST', '/echo', { body: new Uint8Array([123, 125]) }),
+        415,
+        'unsupported_media_type',
+      );
     },
   },
   ...[false, true].map((chunked): Case => ({
     name: `a JSON body over 1 MiB ${chunked ? 'sent chunked' : 'with Content-Length'} → 413 too_large`,
-    run: async (ctx) => assertError(await sendOversized(ctx, '/echo', 'application/json', 3 * MiB, { chunked }), 413, 'too_large'),
+    run: async (ctx) =>
+      assertError(await sendOversized(ctx, '/echo', 'application/json', 3 * MiB, { chunked }), 413, 'too_large'),
   })),
   {
     name: 'unknown routes → 404 not_found JSON, for any method',

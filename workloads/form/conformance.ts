@@ -1,4 +1,12 @@
-import { assertError, assertJson, type Case, fixtureText, postForm, request, sendOversized } from '../../test/conformance/harness.ts';
+import {
+  assertError,
+  assertJson,
+  type Case,
+  fixtureText,
+  postForm,
+  request,
+  sendOversized,
+} from '../../test/conformance/harness.ts';
 
 const simple = fixtureText('form/simple.txt');
 const complex = fixtureText('form/complex.txt');

@@ -6,14 +6,17 @@ const large = JSON.parse(fixtureText('json/large.json'));
 
 type Mutation = [name: string, path: string, mutate: () => unknown, issuePath: (string | number)[]];
 
-const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+const without = (o: Record<string, unknown>, key: string) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 const clone = <T>(v: T): T => structuredClone(v);
 
 const mutations: Mutation[] = [
   ['a missing field', '/json/small', () => without(small, 'name'), ['name']],
   ['a string for an integer', '/json/small', () => ({ ...small, id: '12345' }), ['id']],
   ['a fraction for an integer', '/json/small', () => ({ ...small, id: 1.5 }), ['id']],
-  ['an object where a scalar belongs (extra nesting)', '/json/small', () => ({ ...small, id: { value: 12345 } }), ['id']],
+  ['an object where a scalar belongs (extra nesting)', '/json/small', () => ({ ...small, id: { value: 12345 } }), [
+    'id',
+  ]],
   ['a number inside a string array', '/json/small', () => ({ ...small, tags: ['a', 7] }), ['tags', 1]],
   ['a wrong type in a nested object', '/json/medium', () => {
     const v = clone(medium);
@@ -36,16 +39,22 @@ const mutations: Mutation[] = [
 export const cases: Case[] = [
   ...mutations.map(([name, path, mutate, issuePath]): Case => ({
     name: `POST ${path} with ${name} → 422 at ${JSON.stringify(issuePath)}`,
-    run: async (ctx) => assertError(await postJson(ctx, path, JSON.stringify(mutate())), 422, 'validation_failed', issuePath),
+    run: async (ctx) =>
+      assertError(await postJson(ctx, path, JSON.stringify(mutate())), 422, 'validation_failed', issuePath),
   })),
   {
     name: 'unknown keys are dropped from the validated object',
-    run: async (ctx) => assertJson(await postJson(ctx, '/json/small', JSON.stringify({ ...small, extra: 1 })), 200, small),
+    run: async (ctx) =>
+      assertJson(await postJson(ctx, '/json/small', JSON.stringify({ ...small, extra: 1 })), 200, small),
   },
   {
     name: 'POST /json/medium with malformed JSON → 400, with text/plain → 415',
     async run(ctx) {
-      assertError(await postJson(ctx, '/json/medium', fixtureText('json/medium.json').slice(0, 500)), 400, 'invalid_body');
+      assertError(
+        await postJson(ctx, '/json/medium', fixtureText('json/medium.json').slice(0, 500)),
+        400,
+        'invalid_body',
+      );
       const reply = await request(ctx, 'POST', '/json/medium', {
         headers: { 'content-type': 'text/plain' },
         body: fixtureText('json/medium.json'),

@@ -1,0 +1,40 @@
+/**
+ * Runs conformance cases in-process through `app.request` (no server, no socket) as node:test
+ * tests: the unit tests of each family reuse the behaviour its conformance cases describe.
+ */
+import { describe, it } from 'node:test';
+import type { UpgradeWebSocket } from 'hono/ws';
+import { createApp } from '../src/app.ts';
+import { createLifecycle } from '../src/lifecycle.ts';
+import type { Case, Ctx } from './conformance/harness.ts';
+
+/** In-process there is no socket to upgrade; the app still mounts its /ws route. */
+const noUpgrade: UpgradeWebSocket = () => async (c) => c.json({ error: { code: 'not_found', message: 'no WebSocket' } }, 404);
+
+export function inProcessApp() {
+  return createApp({ upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() });
+}
+
+export function inProcessCtx(): Ctx {
+  const app = inProcessApp();
+  return {
+    baseUrl: 'http://localhost',
+    has: new Set(['stream']),
+    fetch: async (url, init) => await app.request(url, init),
+    network: false,
+  };
+}
+
+export function runInProcess(title: string, cases: Case[]): void {
+  describe(title, () => {
+    const ctx = inProcessCtx();
+    for (const c of cases) {
+      const skip = c.wire
+        ? 'needs a real server'
+        : c.needs?.some((n) => !ctx.has.has(n))
+        ? `needs ${c.needs!.join(', ')}`
+        : false;
+      it(c.name, { skip }, () => c.run(ctx));
+    }
+  });
+}
