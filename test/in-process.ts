@@ -3,13 +3,14 @@
  * tests: the unit tests of each family reuse the behaviour its conformance cases describe.
  */
 import { describe, it } from 'node:test';
-import type { UpgradeWebSocket } from 'hono/ws';
+import { defineWebSocketHelper } from 'hono/ws';
 import { createApp } from '../src/app.ts';
+import { ApiError, errorResponse } from '../src/errors.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
 import type { Case, Ctx } from './conformance/harness.ts';
 
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
-const noUpgrade: UpgradeWebSocket = () => async (c) => c.json({ error: { code: 'not_found', message: 'no WebSocket' } }, 404);
+const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
 
 export function inProcessApp() {
   return createApp({ upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() });
