@@ -1,0 +1,323 @@
+"""Gauntlet's catalogue (docs/contract.md) on FastAPI: the Python baseline.
+
+Served by uvicorn (uvloop, httptools); see serve.sh for the flags.
+"""
+
+import asyncio
+import hashlib
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, File, Path, Query, Request, UploadFile, WebSocket
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, StreamingResponse
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.websockets import WebSocketDisconnect
+
+import errors
+from errors import OrjsonResponse
+from params import Bool, Date, Digits, Uuid, bind, integer, text
+from route import MiB, RawPathRouting, StrictRoute, body_route
+from schemas import (
+    ComplexForm,
+    FewQuery,
+    Large,
+    ManyQuery,
+    Medium,
+    MediumQuery,
+    NewPost,
+    Post,
+    SimpleForm,
+    Small,
+    Upload,
+    UploadedFile,
+)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The data workloads (shortener, db) open their asyncpg and redis pools here and
+    # close them after the yield; until then there is no backing service.
+    app.state.db = {"backend": "none", "up": False}
+    app.state.cache = {"backend": "none", "up": False}
+    yield
+
+
+app = FastAPI(
+    lifespan=lifespan,
+    default_response_class=OrjsonResponse,
+    redirect_slashes=False,  # `/json/` is an unknown route, not a redirect
+    openapi_url=None,  # nothing outside the catalogue is served
+    docs_url=None,
+    redoc_url=None,
+)
+app.router.route_class = StrictRoute
+app.add_middleware(RawPathRouting)
+errors.install(app)
+
+json_body = APIRouter(route_class=body_route("application/json", MiB))
+form_body = APIRouter(route_class=body_route("application/x-www-form-urlencoded", MiB))
+multipart_body = APIRouter(route_class=body_route("multipart/form-data", 5 * MiB))
+
+
+# --- basic ------------------------------------------------------------------
+
+
+@app.get("/plaintext")
+async def plaintext() -> PlainTextResponse:
+    """TechEmpower plaintext; uvicorn adds `Server` and `Date`."""
+    return PlainTextResponse(b"Hello, World!")
+
+
+@app.get("/json")
+async def json_serialization() -> OrjsonResponse:
+    """TechEmpower json: the object is built and serialised per request."""
+    return OrjsonResponse({"message": "Hello, World!"})
+
+
+@app.get("/health")
+async def health(request: Request) -> OrjsonResponse:
+    db, cache = request.app.state.db, request.app.state.cache
+    in_use = [s for s in (db, cache) if s["backend"] != "none"]
+    status = "ok" if all(s["up"] for s in in_use) else "degraded"
+    return OrjsonResponse({"status": status, "db": db, "cache": cache})
+
+
+@json_body.post("/echo")
+async def echo(payload: Annotated[Any, Body()] = None) -> OrjsonResponse:
+    """Any JSON value, re-serialised (`null` included, hence the default)."""
+    return OrjsonResponse(payload)
+
+
+# --- json -------------------------------------------------------------------
+
+
+@json_body.post("/json/small")
+async def json_small(body: Small) -> Small:
+    return body
+
+
+@json_body.post("/json/medium")
+async def json_medium(body: Medium) -> Medium:
+    return body
+
+
+@json_body.post("/json/large")
+async def json_large(body: Large) -> Large:
+    return body
+
+
+# --- path -------------------------------------------------------------------
+
+Segment = Annotated[text(1, 256), Path()]
+
+
+@app.get("/path/simple/{id}")
+async def path_simple(id: Segment) -> dict[str, str]:
+    return {"id": id}
+
+
+@app.get("/path/multiple/{user_id}/{post_id}")
+async def path_multiple(user_id: Segment, post_id: Segment) -> dict[str, str]:
+    return {"user_id": user_id, "post_id": post_id}
+
+
+@app.get("/path/deep/{org}/{team}/{project}/{resource}/{id}")
+async def path_deep(org: Segment, team: Segment, project: Segment, resource: Segment, id: Segment) -> dict[str, str]:
+    return {"org": org, "team": team, "project": project, "resource": resource, "id": id}
+
+
+@app.get("/path/int/{n}")
+async def path_int(n: Annotated[Digits, Path()]) -> dict[str, int]:
+    return {"n": n}
+
+
+@app.get("/path/uuid/{uuid}")
+async def path_uuid(uuid: Annotated[Uuid, Path()]) -> dict[str, str]:
+    return {"uuid": uuid}
+
+
+@app.get("/path/date/{date}")
+async def path_date(date: Annotated[Date, Path()]) -> dict[str, str]:
+    return {"date": date}
+
+
+# --- query ------------------------------------------------------------------
+
+
+@app.get("/query/few")
+async def query_few(query: Annotated[FewQuery, Query()]) -> FewQuery:
+    return query
+
+
+@app.get("/query/medium")
+async def query_medium(query: Annotated[MediumQuery, Query()]) -> MediumQuery:
+    return query
+
+
+@app.get("/query/many")
+async def query_many(query: Annotated[ManyQuery, Query()]) -> ManyQuery:
+    return query
+
+
+# --- form -------------------------------------------------------------------
+
+
+def form_of(model: type[BaseModel]) -> Any:
+    """A dependency binding `model` from an urlencoded body, by the query-string rules."""
+
+    async def parse(request: Request) -> BaseModel:
+        return bind(model, await request.form(), "form")
+
+    return Depends(parse)
+
+
+@form_body.post("/form/simple")
+async def form_simple(form: Annotated[SimpleForm, form_of(SimpleForm)]) -> SimpleForm:
+    return form
+
+
+@form_body.post("/form/complex")
+async def form_complex(form: Annotated[ComplexForm, form_of(ComplexForm)]) -> ComplexForm:
+    return form
+
+
+# --- multipart --------------------------------------------------------------
+
+
+def _issue(name: str, message: str) -> dict[str, Any]:
+    return {"type": "value_error", "loc": ("form", name), "msg": message, "input": None}
+
+
+async def _as_text(value: str | StarletteUploadFile) -> str:
+    # Starlette's class: fastapi.UploadFile is a subclass that the parsed form does not use.
+    return (await value.read()).decode("utf-8", "replace") if isinstance(value, StarletteUploadFile) else value
+
+
+@multipart_body.post("/upload")
+async def upload(request: Request, file: Annotated[UploadFile, File()]) -> Upload:
+    """The part `file` (with a filename) is hashed; every other part is echoed as text."""
+    form = await request.form()  # already parsed for `file`; Starlette caches it
+    counts = Counter(name for name, _ in form.multi_items())
+    issues = [_issue(name, "given more than once") for name, n in counts.items() if n > 1]
+    if not file.filename:
+        issues.append(_issue("file", "the file part needs a filename"))
+    if issues:
+        raise RequestValidationError(issues)
+    fields = {name: await _as_text(value) for name, value in form.multi_items() if name != "file"}
+
+    digest, size = hashlib.sha256(), 0
+    while chunk := await file.read(64 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    return Upload(fields=fields, file=UploadedFile(name=file.filename, size=size, sha256=digest.hexdigest()))
+
+
+# --- mixed ------------------------------------------------------------------
+
+
+@json_body.post("/api/v1/users/{id}/posts", status_code=201)
+async def create_post(
+    id: Annotated[integer(1), Path()],
+    post: NewPost,
+    publish: Annotated[Bool, Query()] = False,
+) -> Post:
+    """Path, query and body are validated together; FastAPI reports all their issues at once."""
+    return Post(user_id=id, published=publish, title=post.title, body=post.body, tags=post.tags)
+
+
+# --- sse --------------------------------------------------------------------
+
+SSE_CHECKPOINT_EVERY = 64  # events; a checkpoint per event would double the cost
+
+
+async def event_stream(total: int, interval_ms: int) -> AsyncIterator[bytes]:
+    # Starlette cancels this generator when the client disconnects (it listens for
+    # `http.disconnect` while streaming); the cancellation lands at the next await that
+    # suspends. After a disconnect uvicorn's `send` returns without suspending, so with
+    # no interval a periodic checkpoint bounds the work done for a departed client.
+    for seq in range(1, total + 1):
+        if interval_ms and seq > 1:
+            await asyncio.sleep(interval_ms / 1000)
+        elif seq % SSE_CHECKPOINT_EVERY == 0:
+            await asyncio.sleep(0)
+        yield b'id: %d\ndata: {"seq":%d,"total":%d}\n\n' % (seq, seq, total)
+
+
+@app.get("/sse")
+async def sse(
+    events: Annotated[integer(1, 100_000), Query()] = 10,
+    interval_ms: Annotated[integer(0, 10_000), Query()] = 0,
+) -> StreamingResponse:
+    # The content type is given as a header so that Starlette does not append a charset.
+    headers = {"content-type": "text/event-stream", "cache-control": "no-cache"}
+    return StreamingResponse(event_stream(events, interval_ms), headers=headers)
+
+
+# --- ws ---------------------------------------------------------------------
+
+
+@app.websocket("/ws")
+async def ws_echo(websocket: WebSocket) -> None:
+    """Echo with the same opcode; uvicorn closes with 1009 past `--ws-max-size`."""
+    await websocket.accept()
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("text") is not None:
+                await websocket.send_text(message["text"])
+            else:
+                await websocket.send_bytes(message["bytes"])
+    except (WebSocketDisconnect, OSError):
+        pass
+
+
+# --- stress -----------------------------------------------------------------
+
+
+def count_primes(n: int) -> int:
+    """Primes below n by trial division with odd divisors, exactly as the contract writes it."""
+    count = 0
+    for k in range(2, n):
+        if k == 2:
+            count += 1
+            continue
+        if k % 2 == 0:
+            continue
+        d, prime = 3, True
+        while d * d <= k:
+            if k % d == 0:
+                prime = False
+                break
+            d += 2
+        if prime:
+            count += 1
+    return count
+
+
+@app.get("/stress/cpu/{n}")
+def stress_cpu(n: Annotated[integer(1, 1_000_000), Path()]) -> dict[str, int]:
+    # A plain `def`: FastAPI runs it in its thread pool, so the event loop keeps serving
+    # other requests (between GIL switches) instead of stalling for seconds.
+    return {"n": n, "primes": count_primes(n)}
+
+
+@app.get("/stress/memory/{mb}")
+def stress_memory(mb: Annotated[integer(1, 256), Path()]) -> dict[str, int]:
+    buffer = bytearray(mb << 20)
+    pages = 0
+    for offset in range(0, len(buffer), 4096):
+        buffer[offset] = 1
+        pages += 1
+    del buffer
+    return {"mb": mb, "pages": pages}
+
+
+app.include_router(json_body)
+app.include_router(form_body)
+app.include_router(multipart_body)
