@@ -163,7 +163,7 @@ class ManyQuery(MediumQuery):
     order: one_of("asc", "desc") = "desc"
     brand: Annotated[list[Tag], Field(max_length=20)] = []
     tag: Annotated[list[Tag], Field(max_length=20)] = []
-    color: list[one_of("red", "green", "blue", "black", "white")] = []
+    color: Annotated[list[one_of("red", "green", "blue", "black", "white")], Field(max_length=20)] = []
     rating_min: integer(1, 5) | None = None
     currency: one_of("USD", "EUR", "GBP", "JPY") = "USD"
     include_variants: Bool = False

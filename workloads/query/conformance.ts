@@ -52,6 +52,7 @@ const bad: [string, string, string][] = [
   ['a boolean spelt True', '/query/medium?q=x&in_stock=True', 'in_stock'],
   ['a scalar given twice', '/query/few?q=x&page=1&page=2', 'page'],
   ['an unknown value in a list', '/query/many?q=x&color=red&color=purple', 'color'],
+  ['a list over 20 values', `/query/many?q=x${'&color=red'.repeat(21)}`, 'color'],
   ['an impossible date', '/query/many?q=x&since=2025-02-30', 'since'],
   ['a rating out of range', '/query/many?q=x&rating_min=6', 'rating_min'],
 ];
