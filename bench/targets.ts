@@ -74,7 +74,31 @@ export const targets: Target[] = [
       workers: 'WORKERS',
     },
   },
+  {
+    name: 'bare-node',
+    description: 'control: node:http, no framework (Node 24)',
+    command: [NODE, 'runtimes/bare/node.ts'],
+    settings: { server: 'node:http', flags: 'none' },
+    control: true,
+  },
+  {
+    name: 'bare-bun',
+    description: 'control: Bun.serve, no framework',
+    command: [BUN, 'runtimes/bare/bun.ts'],
+    settings: { server: 'Bun.serve', flags: 'none' },
+    control: true,
+  },
+  {
+    name: 'bare-deno',
+    description: 'control: Deno.serve, no framework',
+    command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/bare/deno.ts'],
+    settings: { server: 'Deno.serve', flags: DENO_PERMISSIONS.join(' ') },
+    control: true,
+  },
 ];
+
+/** The workloads a control target serves. */
+export const CONTROL_WORKLOADS = ['basic-plaintext', 'basic-json', 'json-small'];
 
 export function targetByName(name: string): Target {
   const target = targets.find((t) => t.name === name);

@@ -73,7 +73,7 @@ function conformance(targets: string): void {
 command('lint', [DENO, 'lint']);
 command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
-command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts']);
+command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
 await unit();
 conformance(process.env.TEST_TARGETS ?? 'node,bun,deno');
 

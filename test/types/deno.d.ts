@@ -11,4 +11,7 @@ declare namespace Deno {
     handler: (request: Request) => Response | Promise<Response>,
   ): ServeHandle;
   const version: { deno: string };
+  const env: { get(name: string): string | undefined };
+  function exit(code: number): never;
+  function addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
 }

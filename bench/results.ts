@@ -1,0 +1,111 @@
+/**
+ * The result files of a run, as zod schemas (so every file written is validated, and tests can
+ * validate committed result sets) and their types. The report reads only these.
+ *
+ *   results/<run-id>/run.json                    RunMeta
+ *   results/<run-id>/cells/<target>__<workload>.json   Cell
+ */
+import { z } from 'zod';
+
+export const LatencyMs = z.object({
+  avg: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+export type LatencyMs = z.infer<typeof LatencyMs>;
+
+/** One sample of the server's process tree (and the generator), every 250 ms. */
+export const Sample = z.object({
+  t: z.number(), // seconds since the measured phase began
+  serverCpuPct: z.number(), // of one core, over the last interval
+  serverRssBytes: z.number(),
+  generatorCpuPct: z.number(),
+});
+export type Sample = z.infer<typeof Sample>;
+
+/** The figures of one measured repeat. */
+export const Figures = z.object({
+  /** Completed units (HTTP requests; WebSocket messages for ws) in the measured phase. */
+  units: z.number(),
+  durationS: z.number(),
+  /** Units per second. */
+  throughput: z.number(),
+  errorRate: z.number(),
+  latencyMs: LatencyMs,
+  /** Server CPU time (user + system, whole process tree) per unit. */
+  serverCpuUsPerUnit: z.number(),
+  serverPeakRssBytes: z.number(),
+  serverEndRssBytes: z.number(),
+  /** Of the cores the generator was given (100 = all of them busy). */
+  generatorCpuPct: z.number(),
+  generatorBound: z.boolean(),
+  /** Fixed-rate mode: iterations k6 could not start on time. */
+  droppedIterations: z.number(),
+  /** Extra per-family figures: sse time to first event and events/s, ws round trip. */
+  extra: z.record(z.string(), z.number()),
+});
+export type Figures = z.infer<typeof Figures>;
+
+/** A repeat either measured or failed, keyed on state (as tinybench keys task results). */
+export const Repeat = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ok'), repeat: z.number(), figures: Figures, samples: z.array(Sample) }),
+  z.object({ state: z.literal('failed'), repeat: z.number(), reason: z.string() }),
+]);
+export type Repeat = z.infer<typeof Repeat>;
+
+export const Spread = z.object({ min: z.number(), max: z.number(), relative: z.number() });
+export type Spread = z.infer<typeof Spread>;
+
+export const Cell = z.object({
+  target: z.string(),
+  workload: z.string(),
+  family: z.string(),
+  driver: z.enum(['k6', 'oha']),
+  mode: z.enum(['closed', 'rate']),
+  /** What the units of `throughput` and `serverCpuUsPerUnit` are. */
+  unit: z.enum(['request', 'message']),
+  backend: z.enum(['none', 'embedded', 'services']),
+  repeats: z.array(Repeat),
+  /** Medians over the ok repeats, absent when none succeeded. */
+  median: Figures.omit({ extra: true }).extend({ extra: z.record(z.string(), z.number()) }).optional(),
+  /** min, max and (max−min)/median over the ok repeats, per figure. */
+  spread: z.record(z.string(), Spread),
+});
+export type Cell = z.infer<typeof Cell>;
+
+export const RunMeta = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  wallTimeS: z.number().optional(),
+  git: z.object({ commit: z.string(), dirty: z.boolean() }),
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number(),
+    kernel: z.string(),
+    memoryBytes: z.number(),
+    os: z.string(),
+  }),
+  /** Every runtime, tool and library version that produced the figures. */
+  versions: z.record(z.string(), z.string()),
+  settings: z.object({
+    mode: z.enum(['closed', 'rate']),
+    connections: z.number(),
+    rate: z.number().optional(),
+    durationS: z.number(),
+    warmupS: z.number(),
+    repeats: z.number(),
+    serverCores: z.string(),
+    generatorCores: z.string(),
+    driver: z.enum(['auto', 'k6', 'oha']),
+    backend: z.enum(['embedded', 'services']),
+    quick: z.boolean(),
+  }),
+  targets: z.array(z.object({ name: z.string(), description: z.string(), settings: z.record(z.string(), z.string()) })),
+  workloads: z.array(z.string()),
+  cells: z.array(z.string()),
+});
+export type RunMeta = z.infer<typeof RunMeta>;
