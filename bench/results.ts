@@ -107,5 +107,7 @@ export const RunMeta = z.object({
   targets: z.array(z.object({ name: z.string(), description: z.string(), settings: z.record(z.string(), z.string()) })),
   workloads: z.array(z.string()),
   cells: z.array(z.string()),
+  /** Pairs not measured, and why (a control target without the workload, a target without a db). */
+  skipped: z.array(z.object({ target: z.string(), workload: z.string(), reason: z.string() })),
 });
 export type RunMeta = z.infer<typeof RunMeta>;

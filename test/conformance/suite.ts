@@ -8,7 +8,8 @@ import { catalogue, type Endpoint } from '../../workloads/catalogue.ts';
 import { mismatches } from '../../workloads/expect.ts';
 import { type Case, fixture, fixtureText, nextEvent, openSocket, request } from './harness.ts';
 
-function catalogueCase(endpoint: Endpoint): Case {
+/** The catalogue's own request for an endpoint, checked against its `expect` (also the orchestrator's verification). */
+export function catalogueCase(endpoint: Endpoint): Case {
   const { request: spec, expect } = endpoint;
   return {
     name: `${endpoint.id}: ${spec.method} ${spec.path.length > 70 ? spec.path.slice(0, 70) + '…' : spec.path}`,
