@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fromK6Summary, fromOhaJson, pickDriver } from './drivers.ts';
+import { figures, GENERATOR_BOUND_PCT, summarise } from './run.ts';
+import { Cell, type Figures, type Repeat } from './results.ts';
+import { CLOCK_TICKS } from './proc.ts';
+import { byId } from '../workloads/catalogue.ts';
+
+const latency = { avg: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 9 };
+
+describe('fromOhaJson', () => {
+  const sample = {
+    summary: { successRate: 1, total: 2.0, slowest: 0.009, fastest: 0.0001, average: 0.0012, requestsPerSec: 5005 },
+    latencyPercentiles: { p10: 0.0005, p50: 0.001, p90: 0.002, p95: 0.0025, p99: 0.004, 'p99.9': 0.008 },
+    statusCodeDistribution: { '200': 9990, '500': 10 },
+    errorDistribution: { 'aborted due to deadline': 50, 'connection closed before message completed': 5 },
+  };
+  it('counts responses, not aborted ones, and reads seconds as milliseconds', () => {
+    const d = fromOhaJson(sample, 200);
+    assert.equal(d.units, 10000);
+    assert.equal(d.durationS, 2);
+    assert.equal(d.errorRate, 15 / 10005);
+    assert.deepEqual(d.latencyMs, { avg: 1.2, p50: 1, p90: 2, p95: 2.5, p99: 4, max: 9 });
+  });
+  it('takes the expected status from the catalogue (201 is right for mixed-post)', () => {
+    assert.equal(
+      fromOhaJson({ ...sample, statusCodeDistribution: { '201': 100 }, errorDistribution: {} }, 201).errorRate,
+      0,
+    );
+    assert.equal(
+      fromOhaJson({ ...sample, statusCodeDistribution: { '201': 100 }, errorDistribution: {} }, 200).errorRate,
+      1,
+    );
+  });
+});
+
+describe('fromK6Summary', () => {
+  const trend = { avg: 2, med: 1.5, 'p(50)': 1.5, 'p(90)': 3, 'p(95)': 4, 'p(99)': 6, max: 20 };
+  const data = {
+    state: { testRunDurationMs: 10_000 },
+    metrics: {
+      http_reqs: { type: 'counter', values: { count: 50_000, rate: 5000 } },
+      http_req_duration: { type: 'trend', values: trend },
+      http_req_failed: { type: 'rate', values: { rate: 0.001 } },
+      dropped_iterations: { type: 'counter', values: { count: 12, rate: 1.2 } },
+    },
+  };
+  it('reads requests, duration, latency and drops', () => {
+    const d = fromK6Summary(data, 10, 0);
+    assert.equal(d.units, 50_000);
+    assert.equal(d.durationS, 10);
+    assert.equal(d.errorRate, 0.001);
+    assert.deepEqual(d.latencyMs, { avg: 2, p50: 1.5, p90: 3, p95: 4, p99: 6, max: 20 });
+    assert.equal(d.droppedIterations, 12);
+    assert.equal(d.failure, undefined);
+  });
+  it('reports crossed thresholds (exit 99) as a failure', () => {
+    assert.match(fromK6Summary(data, 10, 99).failure!, /thresholds/);
+  });
+  it('counts WebSocket messages, with their round trip as the latency', () => {
+    const ws = {
+      state: { testRunDurationMs: 5000 },
+      metrics: {
+        ws_msgs: { type: 'counter', values: { count: 1000, rate: 200 } },
+        ws_echo_rtt: { type: 'trend', values: trend },
+        checks: { type: 'rate', values: { rate: 1 } },
+      },
+    };
+    const d = fromK6Summary(ws, 5, 0);
+    assert.equal(d.units, 1000);
+    assert.equal(d.latencyMs.p99, 6);
+    assert.deepEqual(d.extra, { ws_msgs_per_s: 200 });
+  });
+});
+
+describe('pickDriver', () => {
+  it('leaves streams, sockets and the shortener mix to k6, and fixed rate to k6', () => {
+    for (const id of ['ws-echo', 'sse-stream', 'shortener-redirect']) {
+      assert.equal(pickDriver(byId(id), 'closed', 'oha'), 'k6');
+    }
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'oha'), 'oha');
+    assert.equal(pickDriver(byId('json-small'), 'rate', 'oha'), 'k6');
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'k6'), 'k6');
+  });
+});
+
+describe('figures', () => {
+  const driven = { units: 20_000, durationS: 10, errorRate: 0, latencyMs: latency, droppedIterations: 0, extra: {} };
+  const samples = [
+    { t: 0.25, serverCpuPct: 90, serverRssBytes: 100, generatorCpuPct: 50 },
+    { t: 0.5, serverCpuPct: 95, serverRssBytes: 300, generatorCpuPct: 95 },
+    { t: 0.75, serverCpuPct: 97, serverRssBytes: 200, generatorCpuPct: 96 },
+  ];
+  it('derives throughput, CPU per unit, RSS and the generator-bound flag', () => {
+    const f = figures(driven, 10 * CLOCK_TICKS, samples, 1);
+    assert.equal(f.throughput, 2000);
+    assert.equal(f.serverCpuUsPerUnit, 10 * 1e6 / 20_000);
+    assert.equal(f.serverPeakRssBytes, 300);
+    assert.equal(f.serverEndRssBytes, 200);
+    assert.equal(f.generatorCpuPct, 95);
+    assert.equal(f.generatorBound, 95 >= GENERATOR_BOUND_PCT);
+    assert.equal(figures(driven, 0, samples, 2).generatorBound, false);
+  });
+});
+
+describe('summarise', () => {
+  const f = (throughput: number, p99: number): Figures => ({
+    units: throughput * 10,
+    durationS: 10,
+    throughput,
+    errorRate: 0,
+    latencyMs: { ...latency, p99 },
+    serverCpuUsPerUnit: 1e6 / throughput,
+    serverPeakRssBytes: 1000,
+    serverEndRssBytes: 900,
+    generatorCpuPct: 50,
+    generatorBound: throughput > 250,
+    droppedIterations: 0,
+    extra: { x: throughput },
+  });
+  const repeats: Repeat[] = [
+    { state: 'ok', repeat: 1, figures: f(100, 5), samples: [] },
+    { state: 'failed', repeat: 2, reason: 'verification failed' },
+    { state: 'ok', repeat: 3, figures: f(300, 7), samples: [] },
+    { state: 'ok', repeat: 4, figures: f(200, 6), samples: [] },
+  ];
+  it('takes medians over the ok repeats only, and their spread', () => {
+    const s = summarise(repeats);
+    assert.equal(s.median!.throughput, 200);
+    assert.equal(s.median!.latencyMs.p99, 6);
+    assert.equal(s.median!.extra.x, 200);
+    assert.equal(s.median!.generatorBound, true);
+    assert.deepEqual(s.spread.throughput, { min: 100, max: 300, relative: 1 });
+  });
+  it('has no median when every repeat failed, and the cell still validates', () => {
+    const s = summarise([{ state: 'failed', repeat: 1, reason: 'x' }]);
+    assert.equal(s.median, undefined);
+    const cell = {
+      target: 'node',
+      workload: 'json-small',
+      family: 'json',
+      driver: 'k6',
+      mode: 'closed',
+      unit: 'request',
+      backend: 'none',
+      repeats: [{ state: 'failed', repeat: 1, reason: 'x' }],
+      ...s,
+    };
+    assert.ok(Cell.safeParse(cell).success);
+    assert.ok(!Cell.safeParse({ ...cell, driver: 'wrk2' }).success);
+  });
+});
