@@ -129,6 +129,13 @@ export function body(type: string, maxBytes: number): MiddlewareHandler {
     if (mediaType(c) !== type) {
       throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
     }
+    // With a Content-Length the header decides, as in bodyLimit, but without touching the body
+    // stream first (on Node that would build a full Request for every POST).
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > maxBytes) throw new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
+      return await next();
+    }
     return await limit(c, next);
   };
 }
