@@ -2,7 +2,8 @@
  * `npm test`: lint and format check, type check, unit tests (in-process), then the conformance
  * suite over HTTP on each target. Ends with one line: `N passed, M failed, K skipped`.
  *
- * TEST_TARGETS overrides the conformance targets (default: node,bun,deno).
+ * TEST_TARGETS overrides the conformance targets (default: node, bun and deno, plus rust and
+ * python where cargo and python3 are on the PATH to build them).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,7 +76,9 @@ command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
 command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
 await unit();
-conformance(process.env.TEST_TARGETS ?? 'node,bun,deno');
+const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+const defaultTargets = ['node', 'bun', 'deno', ...(onPath('cargo') ? ['rust'] : []), ...(onPath('python3') ? ['python'] : [])];
+conformance(process.env.TEST_TARGETS ?? defaultTargets.join(','));
 
 console.log(`\n${stages.join('\n')}`);
 console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
