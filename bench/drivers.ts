@@ -85,43 +85,52 @@ async function k6(o: DriveOptions): Promise<Driven> {
   if (!existsSync(o.summaryPath)) {
     throw new Error(`k6 exited ${result.code} without a summary: ${result.stderr.slice(-600)}`);
   }
-  return fromK6Summary(JSON.parse(readFileSync(o.summaryPath, 'utf8')), o.durationS, result.code);
+  return fromK6Summary(JSON.parse(readFileSync(o.summaryPath, 'utf8')), result.code);
 }
 
-/** The figures in a k6 `handleSummary` data object. */
-export function fromK6Summary(data: Json, durationS: number, exitCode: number | null): Driven {
-  const m = data.metrics ?? {};
-  const value = (name: string, stat: string): number => Number(m[name]?.values?.[stat] ?? NaN);
-  const ws = m.ws_msgs !== undefined;
-  const trend = ws ? 'ws_echo_rtt' : 'http_req_duration';
-  const units = ws ? value('ws_msgs', 'count') : value('http_reqs', 'count');
+/**
+ * The figures in the `gauntlet` digest our k6 scripts add to their summary (k6/summary.ts):
+ * measured-phase counts per scenario; several scenarios (the shortener mix) add up.
+ */
+export function fromK6Summary(data: Json, exitCode: number | null): Driven {
+  const digest = data.gauntlet;
+  if (!digest?.ran) {
+    throw new Error(`k6 stopped before any load (exit ${exitCode}): the target's /health or the settings`);
+  }
+  const parts = digest.parts as Json[];
+  const units = parts.reduce((n: number, p: Json) => n + p.count, 0);
+  const main = parts.reduce((a: Json, b: Json) => (b.count > a.count ? b : a));
+  const ws = main.custom.ws_echo_rtt !== undefined;
+  const trend = ws ? main.custom.ws_echo_rtt : main.latencyMs ?? {};
   const extra: Record<string, number> = {};
-  for (const [name, metric] of Object.entries(m) as [string, Json][]) {
-    if (metric.type === 'counter' && !['http_reqs', 'iterations', 'data_sent', 'data_received'].includes(name)) {
-      extra[`${name}_per_s`] = Number(metric.values.rate);
+  for (const part of parts) {
+    if (parts.length > 1) {
+      extra[`${part.scenario}_rps`] = part.perSecond;
+      if (part.latencyMs) extra[`${part.scenario}_p99_ms`] = part.latencyMs['p(99)'];
+    }
+    for (const [name, values] of Object.entries(part.custom) as [string, Record<string, number>][]) {
+      if (values.perSecond !== undefined) extra[`${name}_per_s`] = values.perSecond;
+      else if (values.avg !== undefined && name !== 'ws_echo_rtt') extra[`${name}_avg_ms`] = values.avg;
     }
   }
-  if (m.sse_events) extra.sse_first_event_ms = value('http_req_waiting', 'avg');
-  const failed = exitCode === 99
-    ? 'thresholds crossed (wrong responses or errors): see checks'
-    : exitCode !== 0
-    ? `k6 exited ${exitCode}`
-    : undefined;
+  const failedRate = ws
+    ? 1 - main.checks.rate
+    : parts.reduce((n: number, p: Json) => n + (p.failedRate ?? 0) * p.count, 0) / Math.max(units, 1);
   return {
     units,
-    durationS: Number(data.state?.testRunDurationMs ?? durationS * 1000) / 1000,
-    errorRate: ws ? 1 - Number(m.checks?.values?.rate ?? 1) : Number(m.http_req_failed?.values?.rate ?? 0),
+    durationS: main.durationMs / 1000,
+    errorRate: failedRate,
     latencyMs: {
-      avg: value(trend, 'avg'),
-      p50: value(trend, 'p(50)') || value(trend, 'med'),
-      p90: value(trend, 'p(90)'),
-      p95: value(trend, 'p(95)'),
-      p99: value(trend, 'p(99)'),
-      max: value(trend, 'max'),
+      avg: trend.avg,
+      p50: trend['p(50)'] ?? trend.med,
+      p90: trend['p(90)'],
+      p95: trend['p(95)'],
+      p99: trend['p(99)'],
+      max: trend.max,
     },
-    droppedIterations: Number(m.dropped_iterations?.values?.count ?? 0),
+    droppedIterations: parts.reduce((n: number, p: Json) => n + (p.dropped ?? 0), 0),
     extra,
-    ...(failed ? { failure: failed } : {}),
+    ...(digest.ok ? {} : { failure: `thresholds crossed: ${(digest.crossed as string[]).join('; ').slice(0, 400)}` }),
   };
 }
 

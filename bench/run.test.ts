@@ -35,18 +35,24 @@ describe('fromOhaJson', () => {
 });
 
 describe('fromK6Summary', () => {
-  const trend = { avg: 2, med: 1.5, 'p(50)': 1.5, 'p(90)': 3, 'p(95)': 4, 'p(99)': 6, max: 20 };
-  const data = {
-    state: { testRunDurationMs: 10_000 },
-    metrics: {
-      http_reqs: { type: 'counter', values: { count: 50_000, rate: 5000 } },
-      http_req_duration: { type: 'trend', values: trend },
-      http_req_failed: { type: 'rate', values: { rate: 0.001 } },
-      dropped_iterations: { type: 'counter', values: { count: 12, rate: 1.2 } },
-    },
-  };
-  it('reads requests, duration, latency and drops', () => {
-    const d = fromK6Summary(data, 10, 0);
+  const latencyMs = { avg: 2, med: 1.5, 'p(50)': 1.5, 'p(90)': 3, 'p(95)': 4, 'p(99)': 6, max: 20 };
+  const part = (scenario: string, count: number, extra: object = {}) => ({
+    scenario,
+    count,
+    perSecond: count / 10,
+    durationMs: 10_000,
+    latencyMs,
+    failedRate: 0.001,
+    checks: { rate: 1 },
+    custom: {},
+    ...extra,
+  });
+  const summary = (parts: object[], ok = true) => ({
+    gauntlet: { ran: true, ok, crossed: ok ? [] : ['checks{phase:measure}: rate==1.0'], parts },
+  });
+
+  it('reads the measured phase: requests, duration, latency, drops', () => {
+    const d = fromK6Summary(summary([part('json-small', 50_000, { dropped: 12 })]), 0);
     assert.equal(d.units, 50_000);
     assert.equal(d.durationS, 10);
     assert.equal(d.errorRate, 0.001);
@@ -54,22 +60,36 @@ describe('fromK6Summary', () => {
     assert.equal(d.droppedIterations, 12);
     assert.equal(d.failure, undefined);
   });
-  it('reports crossed thresholds (exit 99) as a failure', () => {
-    assert.match(fromK6Summary(data, 10, 99).failure!, /thresholds/);
+  it('reports crossed thresholds as a failure, and a run that never started as an error', () => {
+    assert.match(fromK6Summary(summary([part('json-small', 10)], false), 99).failure!, /checks/);
+    assert.throws(() => fromK6Summary({ gauntlet: { ran: false, parts: [] } }, 107), /before any load/);
   });
-  it('counts WebSocket messages, with their round trip as the latency', () => {
-    const ws = {
-      state: { testRunDurationMs: 5000 },
-      metrics: {
-        ws_msgs: { type: 'counter', values: { count: 1000, rate: 200 } },
-        ws_echo_rtt: { type: 'trend', values: trend },
-        checks: { type: 'rate', values: { rate: 1 } },
-      },
-    };
-    const d = fromK6Summary(ws, 5, 0);
+  it('counts WebSocket echoes, with their round trip as the latency', () => {
+    const ws = part('ws-echo', 1000, {
+      latencyMs: undefined,
+      checks: { rate: 0.99 },
+      custom: { ws_msgs: { count: 1000, perSecond: 100 }, ws_echo_rtt: latencyMs },
+    });
+    const d = fromK6Summary(summary([ws]), 0);
     assert.equal(d.units, 1000);
     assert.equal(d.latencyMs.p99, 6);
-    assert.deepEqual(d.extra, { ws_msgs_per_s: 200 });
+    assert.equal(Math.round(d.errorRate * 100), 1);
+    assert.deepEqual(d.extra, { ws_msgs_per_s: 100 });
+  });
+  it('adds up a mix of scenarios and keeps each role in extra', () => {
+    const d = fromK6Summary(
+      summary([part('writers', 100), part('broad-readers', 600), part('celebrity-readers', 300)]),
+      0,
+    );
+    assert.equal(d.units, 1000);
+    assert.deepEqual(d.extra, {
+      writers_rps: 10,
+      writers_p99_ms: 6,
+      'broad-readers_rps': 60,
+      'broad-readers_p99_ms': 6,
+      'celebrity-readers_rps': 30,
+      'celebrity-readers_p99_ms': 6,
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The catalogue: every endpoint of DESIGN §3, the request that exercises it (its fixture), and
- * how to recognise a correct response. Tests, k6 scripts (through catalogue.json), the
+ * how to recognise a correct response. Tests, k6 scripts (k6 v1 imports this TypeScript as is), the
  * orchestrator and the baselines' conformance checks all read this; nothing else lists endpoints.
  *
  * Pure data and pure functions only: no runtime APIs, so every runtime and the exporter can load it.
