@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
- *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha]
+ *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk]
  *                   [--services] [--server-cores 0] [--generator-cores 1] [--quick]`
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes.
@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogue } from '../workloads/catalogue.ts';
-import { K6, OHA } from './machine.ts';
+import { K6, OHA, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { ROOT, targetByName } from './targets.ts';
 
@@ -88,7 +88,7 @@ const targets = (values.targets ?? (quick ? QUICK_TARGETS.join(',') : catalogueT
 for (const t of targets) targetByName(t);
 const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'closed' : fail('--mode is closed or rate');
 if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
-if (!['auto', 'k6', 'oha'].includes(values.driver)) fail('--driver is auto, k6 or oha');
+if (!['auto', 'k6', 'oha', 'wrk'].includes(values.driver)) fail('--driver is auto, k6, oha or wrk');
 const cores = cpus().length;
 
 function catalogueTargets(): string {
@@ -126,7 +126,9 @@ function ensureTool(path: string, script: string): void {
 }
 
 ensureTool(K6, 'scripts/k6.sh');
-if (options.driver === 'oha' || (options.driver === 'auto' && !quick)) ensureTool(OHA, 'scripts/oha.sh');
+if (options.driver === 'oha') ensureTool(OHA, 'scripts/oha.sh');
+// The peak driver for full runs: wrk, from Debian's packages (quick runs use what is there).
+if (options.driver === 'wrk' || (options.driver === 'auto' && !quick)) ensureTool(WRK, 'scripts/wrk.sh');
 
 if (options.backend === 'services') {
   const out = execFileSync('bash', ['scripts/services.sh', 'up'], {

@@ -1,16 +1,17 @@
 /**
- * The load generators: k6 drives every workload; oha drives the plain request/response ones in
- * closed loop for peak throughput (k6 costs several times more CPU per request). Both run
- * pinned to the generator cores and report machine-readable JSON, which is all we read.
+ * The load generators: k6 drives every workload; wrk (or oha) drives the plain request/response
+ * ones in closed loop for peak throughput (k6 costs several times more CPU per request, oha about
+ * twice wrk's). All run pinned to the generator cores and report machine-readable JSON — wrk
+ * through bench/wrk.lua — which is all we read.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../workloads/catalogue.ts';
 import type { LatencyMs } from './results.ts';
-import { K6, OHA } from './machine.ts';
+import { K6, OHA, WRK } from './machine.ts';
 import { ROOT } from './targets.ts';
 
-export type Driver = 'k6' | 'oha';
+export type Driver = 'k6' | 'oha' | 'wrk';
 
 export interface DriveOptions {
   baseUrl: string;
@@ -37,12 +38,20 @@ export interface Driven {
   failure?: string;
 }
 
-/** oha for plain request/response workloads in closed loop; k6 for the rest. */
-export function pickDriver(endpoint: Endpoint, mode: 'closed' | 'rate', wanted: 'auto' | Driver): Driver {
+/**
+ * wrk (else oha) for plain request/response workloads in closed loop, when installed; k6 for
+ * streams, sockets, the shortener mix, fixed-rate runs, and whenever asked.
+ */
+export function pickDriver(
+  endpoint: Endpoint,
+  mode: 'closed' | 'rate',
+  wanted: 'auto' | Driver,
+  installed: (d: Driver) => boolean = (d) => existsSync(d === 'wrk' ? WRK : d === 'oha' ? OHA : K6),
+): Driver {
   const plain = !['ws', 'sse', 'shortener'].includes(endpoint.family) && endpoint.expect.kind !== 'websocket-echo';
-  if (wanted === 'oha') return plain && mode === 'closed' ? 'oha' : 'k6';
-  if (wanted === 'k6') return 'k6';
-  return plain && mode === 'closed' && existsSync(OHA) ? 'oha' : 'k6';
+  if (!plain || mode === 'rate' || wanted === 'k6') return 'k6';
+  if (wanted !== 'auto') return wanted;
+  return installed('wrk') ? 'wrk' : installed('oha') ? 'oha' : 'k6';
 }
 
 function runPinned(argv: string[], cores: string, env: Record<string, string>, onStart: (pid: number) => void) {
@@ -192,6 +201,46 @@ export function fromOhaJson(data: Json, expectedStatus: number): Driven {
   };
 }
 
+async function wrk(o: DriveOptions): Promise<Driven> {
+  const { request } = o.endpoint;
+  const env = {
+    WRK_METHOD: request.method,
+    WRK_BODY: request.bodyFile ? `${ROOT}workloads/${request.bodyFile}` : '',
+    WRK_HEADERS: Object.entries(request.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n'),
+    WRK_JSON: o.summaryPath,
+  };
+  const threads = String(Math.min(o.generatorCores.split(',').length, o.connections));
+  const argv = [WRK, '-t', threads, '-c', String(o.connections), '-d', `${o.durationS}s`, '-s', `${ROOT}bench/wrk.lua`];
+  argv.push(o.baseUrl + request.path);
+  const result = await runPinned(argv, o.generatorCores, env, o.onStart);
+  if (result.code !== 0 || !existsSync(o.summaryPath)) {
+    throw new Error(`wrk exited ${result.code}: ${result.stderr.slice(-600)}`);
+  }
+  return fromWrkJson(JSON.parse(readFileSync(o.summaryPath, 'utf8')));
+}
+
+/** The figures bench/wrk.lua writes (microseconds). wrk counts statuses ≥ 400 as errors. */
+export function fromWrkJson(data: Json): Driven {
+  const e = data.errors;
+  const errors = e.connect + e.read + e.write + e.status + e.timeout;
+  const ms = (us: number) => us / 1000;
+  return {
+    units: data.requests,
+    durationS: data.durationUs / 1e6,
+    errorRate: data.requests + e.connect === 0 ? 1 : errors / (data.requests + e.connect),
+    latencyMs: {
+      avg: ms(data.latencyUs.mean),
+      p50: ms(data.latencyUs.p50),
+      p90: ms(data.latencyUs.p90),
+      p95: ms(data.latencyUs.p95),
+      p99: ms(data.latencyUs.p99),
+      max: ms(data.latencyUs.max),
+    },
+    droppedIterations: 0,
+    extra: {},
+  };
+}
+
 export function drive(driver: Driver, options: DriveOptions): Promise<Driven> {
-  return driver === 'k6' ? k6(options) : oha(options);
+  return driver === 'k6' ? k6(options) : driver === 'wrk' ? wrk(options) : oha(options);
 }

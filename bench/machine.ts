@@ -15,6 +15,7 @@ const run = (command: string, args: string[]): string => {
 
 export const K6 = `${ROOT}.tools/bin/k6`;
 export const OHA = `${ROOT}.tools/bin/oha`;
+export const WRK = `${ROOT}.tools/bin/wrk`;
 
 export function machine(): RunMeta['machine'] {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
@@ -58,6 +59,7 @@ export function versions(): Record<string, string> {
     python: run('python3', ['--version']),
     k6: run(K6, ['version']).split('\n')[0] ?? 'unavailable',
     oha: run(OHA, ['--version']),
+    wrk: run(WRK, ['-v']).split('\n')[0]?.split(' Copyright')[0] ?? 'unavailable',
   };
   for (
     const name of ['hono', '@hono/node-server', 'ws', 'zod', 'postgres', 'ioredis', '@electric-sql/pglite', 'uws-pack']

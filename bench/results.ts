@@ -63,7 +63,7 @@ export const Cell = z.object({
   target: z.string(),
   workload: z.string(),
   family: z.string(),
-  driver: z.enum(['k6', 'oha']),
+  driver: z.enum(['k6', 'oha', 'wrk']),
   mode: z.enum(['closed', 'rate']),
   /** What the units of `throughput` and `serverCpuUsPerUnit` are. */
   unit: z.enum(['request', 'message']),
@@ -100,7 +100,7 @@ export const RunMeta = z.object({
     repeats: z.number(),
     serverCores: z.string(),
     generatorCores: z.string(),
-    driver: z.enum(['auto', 'k6', 'oha']),
+    driver: z.enum(['auto', 'k6', 'oha', 'wrk']),
     backend: z.enum(['embedded', 'services']),
     quick: z.boolean(),
   }),

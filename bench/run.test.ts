@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromK6Summary, fromOhaJson, pickDriver } from './drivers.ts';
+import { fromK6Summary, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
 import { figures, GENERATOR_BOUND_PCT, summarise } from './run.ts';
 import { Cell, type Figures, type Repeat } from './results.ts';
 import { CLOCK_TICKS } from './proc.ts';
@@ -94,13 +94,34 @@ describe('fromK6Summary', () => {
 });
 
 describe('pickDriver', () => {
+  const all = () => true;
   it('leaves streams, sockets and the shortener mix to k6, and fixed rate to k6', () => {
     for (const id of ['ws-echo', 'sse-stream', 'shortener-redirect']) {
-      assert.equal(pickDriver(byId(id), 'closed', 'oha'), 'k6');
+      assert.equal(pickDriver(byId(id), 'closed', 'oha', all), 'k6');
     }
-    assert.equal(pickDriver(byId('json-small'), 'closed', 'oha'), 'oha');
-    assert.equal(pickDriver(byId('json-small'), 'rate', 'oha'), 'k6');
-    assert.equal(pickDriver(byId('json-small'), 'closed', 'k6'), 'k6');
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'oha', all), 'oha');
+    assert.equal(pickDriver(byId('json-small'), 'rate', 'wrk', all), 'k6');
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'k6', all), 'k6');
+  });
+  it('prefers wrk, then oha, then k6 for peak runs, by what is installed', () => {
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', all), 'wrk');
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', (d) => d !== 'wrk'), 'oha');
+    assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', (d) => d === 'k6'), 'k6');
+  });
+});
+
+describe('fromWrkJson', () => {
+  it('reads microseconds, counting every kind of error', () => {
+    const d = fromWrkJson({
+      requests: 9990,
+      durationUs: 3_000_000,
+      errors: { connect: 10, read: 0, write: 0, status: 5, timeout: 5 },
+      latencyUs: { mean: 1500.5, max: 9000, p50: 1000, p90: 2000, p95: 2500, p99: 4000 },
+    });
+    assert.equal(d.units, 9990);
+    assert.equal(d.durationS, 3);
+    assert.equal(d.errorRate, 20 / 10_000);
+    assert.deepEqual(d.latencyMs, { avg: 1.5005, p50: 1, p90: 2, p95: 2.5, p99: 4, max: 9 });
   });
 });
 
