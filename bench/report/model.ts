@@ -1,0 +1,182 @@
+/**
+ * What the report derives from the result files, as pure functions over Cell and RunMeta: the
+ * figures it quotes, the ratios it computes and the flags it raises. No formatting here.
+ */
+import type { Cell, Repeat, RunMeta, Spread } from '../results.ts';
+import { spread as spreadOfValues } from '../stats.ts';
+
+export const BASELINES = ['python', 'rust'] as const;
+export type Baseline = (typeof BASELINES)[number];
+
+export type OkRepeat = Extract<Repeat, { state: 'ok' }>;
+export type FailedRepeat = Extract<Repeat, { state: 'failed' }>;
+export type MedianFigures = NonNullable<Cell['median']>;
+
+export const okRepeats = (c: Cell): OkRepeat[] => c.repeats.filter((r): r is OkRepeat => r.state === 'ok');
+export const failedRepeats = (c: Cell): FailedRepeat[] =>
+  c.repeats.filter((r): r is FailedRepeat => r.state === 'failed');
+
+/** Cells by (target, workload), and the targets and workloads in run order. */
+export interface CellIndex {
+  get(target: string, workload: string): Cell | undefined;
+  targets: string[];
+  workloads: string[];
+  cells: Cell[];
+}
+
+export function indexCells(run: RunMeta, cells: readonly Cell[]): CellIndex {
+  const byKey = new Map(cells.map((c) => [`${c.target}\u0000${c.workload}`, c]));
+  const inOrder = (declared: string[], seen: string[]) => [...new Set([...declared, ...seen])];
+  const targets = inOrder(run.targets.map((t) => t.name), cells.map((c) => c.target))
+    .filter((t) => cells.some((c) => c.target === t));
+  const workloads = inOrder(run.workloads, cells.map((c) => c.workload))
+    .filter((w) => cells.some((c) => c.workload === w));
+  return { get: (t, w) => byKey.get(`${t}\u0000${w}`), targets, workloads, cells: [...cells] };
+}
+
+/** Cell file names (`<target>__<workload>`) run.json lists but no supplied cell matches. */
+export function missingCells(run: RunMeta, cells: readonly Cell[]): string[] {
+  const have = new Set(cells.map((c) => `${c.target}__${c.workload}`));
+  return run.cells
+    .map((name) => name.replace(/^.*\//, '').replace(/\.json$/, ''))
+    .filter((name) => !have.has(name));
+}
+
+/** Generator-bound: the median says so, or some repeat did (then `repeats` < `of`). */
+export function generatorBound(c: Cell): { bound: boolean; repeats: number; of: number } {
+  const ok = okRepeats(c);
+  const repeats = ok.filter((r) => r.figures.generatorBound).length;
+  return { bound: c.median?.generatorBound === true || repeats > 0, repeats, of: ok.length };
+}
+
+/** The figure keys of Cell.spread the report reads, with the spellings an orchestrator may use. */
+const SPREAD_KEYS: Record<string, string[]> = {
+  throughput: ['throughput'],
+  serverCpuUsPerUnit: ['serverCpuUsPerUnit'],
+  serverPeakRssBytes: ['serverPeakRssBytes'],
+  p99: ['latencyMs.p99', 'p99', 'latencyMs_p99'],
+};
+
+const figureOf = (r: OkRepeat, key: string): number | undefined => {
+  if (key === 'p99') return r.figures.latencyMs.p99;
+  const v = (r.figures as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
+};
+
+/** Cell.spread for a figure; computed from the ok repeats only if the cell does not carry it. */
+export function spreadOf(c: Cell, key: keyof typeof SPREAD_KEYS): Spread | undefined {
+  for (const k of SPREAD_KEYS[key] ?? [key]) if (c.spread[k]) return c.spread[k];
+  const values = okRepeats(c).map((r) => figureOf(r, key)).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? spreadOfValues(values) : undefined;
+}
+
+/** The ok repeat whose throughput is nearest the median (the earliest on a tie): "one run" to plot. */
+export function representative(c: Cell): OkRepeat | undefined {
+  const median = c.median?.throughput;
+  const ok = okRepeats(c);
+  if (median === undefined) return ok[0];
+  return ok.reduce<OkRepeat | undefined>(
+    (best, r) =>
+      best === undefined || Math.abs(r.figures.throughput - median) < Math.abs(best.figures.throughput - median)
+        ? r
+        : best,
+    undefined,
+  );
+}
+
+/** A ratio of two cells' figures, with what qualifies it. */
+export type Comparison =
+  | {
+    ok: true;
+    value: number;
+    /** ≥ / ≤: one side is a lower bound (generator-bound); ~: both are, so the ratio is undetermined. */
+    bound: '' | '≥' | '≤' | '~';
+    /** How the two cells differ in a way that makes the ratio less like-for-like. */
+    differs: string[];
+  }
+  | { ok: false; why: 'missing' | 'failed' | 'fixed rate' };
+
+const differences = (a: Cell, b: Cell): string[] =>
+  (['driver', 'backend', 'mode', 'unit'] as const).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k]} vs ${b[k]}`);
+
+/** Throughput of `num` ÷ throughput of `den`; only between closed-loop cells. */
+export function throughputRatio(num: Cell | undefined, den: Cell | undefined): Comparison {
+  if (!num || !den) return { ok: false, why: 'missing' };
+  if (!num.median || !den.median || den.median.throughput === 0) return { ok: false, why: 'failed' };
+  if (num.mode === 'rate' || den.mode === 'rate') return { ok: false, why: 'fixed rate' };
+  const a = generatorBound(num).bound, b = generatorBound(den).bound;
+  return {
+    ok: true,
+    value: num.median.throughput / den.median.throughput,
+    bound: a && b ? '~' : a ? '≥' : b ? '≤' : '',
+    differs: differences(num, den),
+  };
+}
+
+/** Server CPU per unit of `base` ÷ that of `target`: how many times less CPU `target` spends. */
+export function cpuRatio(base: Cell | undefined, target: Cell | undefined): Comparison {
+  if (!base || !target) return { ok: false, why: 'missing' };
+  if (!base.median || !target.median || target.median.serverCpuUsPerUnit === 0) return { ok: false, why: 'failed' };
+  return {
+    ok: true,
+    value: base.median.serverCpuUsPerUnit / target.median.serverCpuUsPerUnit,
+    bound: '',
+    differs: differences(base, target),
+  };
+}
+
+/** Framework target ↔ its bare control (`bare-node` ↔ `node`), for the targets that ran. */
+export function controlPairs(targets: readonly string[]): { framework: string; bare: string }[] {
+  return targets
+    .filter((t) => t.startsWith('bare-') && targets.includes(t.slice('bare-'.length)))
+    .map((bare) => ({ framework: bare.slice('bare-'.length), bare }));
+}
+
+/** The role of a per-role rate in `extra` (`writer_rps`, `writer_per_s` → writer), or undefined. */
+export function roleOf(key: string): string | undefined {
+  return /^(.+?)_(?:rps|per_s)$/.exec(key)?.[1];
+}
+
+/**
+ * The role name published figures use (seed 000's writer / reader / celebrity) for a role or k6
+ * scenario name: writers → writer, broad-readers → reader, celebrity-readers → celebrity.
+ */
+export function canonicalRole(role: string): string {
+  const r = role.toLowerCase();
+  if (r.includes('celebr')) return 'celebrity';
+  if (r.includes('writ')) return 'writer';
+  if (r.includes('read')) return 'reader';
+  if (['aggregate', 'all', 'total', 'mix'].includes(r)) return 'aggregate';
+  return r;
+}
+
+/** Every key of `extra` across the cells, in first-seen order. */
+export function extraKeys(cells: readonly Cell[]): string[] {
+  return [...new Set(cells.flatMap((c) => Object.keys(c.median?.extra ?? {})))];
+}
+
+/** Which cells of a workload ran on the embedded backend. */
+export function embeddedTargets(cells: readonly Cell[]): string[] {
+  return cells.filter((c) => c.backend === 'embedded').map((c) => c.target);
+}
+
+/**
+ * Skipped (target, workload) pairs grouped by target and reason, workloads in run order. A pair
+ * skipped in some repeats but measured in others (a cell exists) is grouped apart: `partly`.
+ */
+export function skippedGroups(
+  run: RunMeta,
+  cells: readonly Cell[],
+): { target: string; reason: string; partly: boolean; workloads: string[] }[] {
+  const measured = new Set(cells.map((c) => `${c.target}\u0000${c.workload}`));
+  const groups = new Map<string, { target: string; reason: string; partly: boolean; workloads: string[] }>();
+  for (const s of run.skipped) {
+    const partly = measured.has(`${s.target}\u0000${s.workload}`);
+    const key = `${s.target}\u0000${s.reason}\u0000${partly}`;
+    const g = groups.get(key) ?? { target: s.target, reason: s.reason, partly, workloads: [] };
+    g.workloads.push(s.workload);
+    groups.set(key, g);
+  }
+  const order = (w: string) => run.workloads.indexOf(w);
+  return [...groups.values()].map((g) => ({ ...g, workloads: g.workloads.sort((a, b) => order(a) - order(b)) }));
+}
