@@ -5,6 +5,8 @@ Served by uvicorn (uvloop, httptools); see serve.sh for the flags.
 
 import asyncio
 import hashlib
+import random
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,14 +14,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, File, Path, Query, Request, UploadFile, WebSocket
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.websockets import WebSocketDisconnect
 
 import errors
+import shortener
+from data import Data, Db
 from errors import OrjsonResponse
-from params import Bool, Date, Digits, Uuid, bind, integer, text
+from params import Bool, Date, Digits, Uuid, bind, digits, integer, text
 from route import MiB, RawPathRouting, StrictRoute, body_route
 from schemas import (
     ComplexForm,
@@ -28,8 +33,10 @@ from schemas import (
     ManyQuery,
     Medium,
     MediumQuery,
+    NewItem,
     NewPost,
     Post,
+    Shorten,
     SimpleForm,
     Small,
     Upload,
@@ -39,11 +46,18 @@ from schemas import (
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # The data workloads (shortener, db) open their asyncpg and redis pools here and
-    # close them after the yield; until then there is no backing service.
-    app.state.db = {"backend": "none", "up": False}
-    app.state.cache = {"backend": "none", "up": False}
-    yield
+    # Each uvicorn worker runs this: its own asyncpg pool and redis pool, its own click flush.
+    # A malformed DATABASE_URL / REDIS_URL fails the start here, naming the variable.
+    data = await Data.open()
+    redirects, flusher = shortener.start(data)
+    app.state.data, app.state.redirects = data, redirects
+    try:
+        yield
+    finally:
+        # uvicorn has stopped accepting and finished its requests: count the last clicks.
+        if flusher is not None:
+            await flusher.stop()
+        await data.close()
 
 
 app = FastAPI(
@@ -80,10 +94,8 @@ async def json_serialization() -> OrjsonResponse:
 
 @app.get("/health")
 async def health(request: Request) -> OrjsonResponse:
-    db, cache = request.app.state.db, request.app.state.cache
-    in_use = [s for s in (db, cache) if s["backend"] != "none"]
-    status = "ok" if all(s["up"] for s in in_use) else "degraded"
-    return OrjsonResponse({"status": status, "db": db, "cache": cache})
+    """`SELECT 1` and `PING`, concurrently, each answered within 1 s or down."""
+    return OrjsonResponse(await request.app.state.data.health())
 
 
 @json_body.post("/echo")
@@ -318,6 +330,170 @@ def stress_memory(mb: Annotated[integer(1, 256), Path()]) -> dict[str, int]:
     return {"mb": mb, "pages": pages}
 
 
+# --- shortener --------------------------------------------------------------
+
+
+def db_of(request: Request) -> Db:
+    """The Postgres pool, or 503 when this server runs without DATABASE_URL."""
+    return request.app.state.data.require_db()
+
+
+@json_body.post("/api/shorten", status_code=201)
+async def shorten(request: Request, body: Shorten) -> OrjsonResponse:
+    code = await shortener.create(db_of(request), body.url)
+    if code is None:
+        return errors.error(500, f"no free code in {shortener.MAX_ATTEMPTS} attempts")
+    host = request.headers.get("host") or "{}:{}".format(*request.scope["server"])
+    return OrjsonResponse({"code": code, "short_url": f"http://{host}/{code}"}, status_code=201)
+
+
+@app.get("/api/stats/{code}")
+async def click_stats(request: Request, code: Annotated[str, Path()]) -> OrjsonResponse:
+    """Postgres only, never the cache."""
+    if not shortener.CODE.fullmatch(code):
+        return errors.error(404, f"no short code {code!r}")
+    row = await shortener.stats(db_of(request), code)
+    if row is None:
+        return errors.error(404, f"no short code {code!r}")
+    return OrjsonResponse(row)
+
+
+# --- db ---------------------------------------------------------------------
+
+ITEM_COLUMNS = "id, name, description, price::float8 AS price, stock"
+SELECT_ITEMS_SQL = f"SELECT {ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2"
+SELECT_ITEM_SQL = f"SELECT {ITEM_COLUMNS} FROM items WHERE id = $1"
+INSERT_ITEM_SQL = (
+    f"INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING {ITEM_COLUMNS}"
+)
+SELECT_WORLD_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+SELECT_RECIPES_SQL = (
+    "SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount "
+    "FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r "
+    "JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position"
+)
+WORLD_ROWS = 10_000
+MAX_QUERIES = 500
+QUERIES_N = re.compile(r"-?[0-9]+")
+
+
+def item_json(row: Any) -> dict[str, Any]:
+    price = row["price"]  # float8; a whole price is written as an integer (693, not 693.0)
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "description": row["description"],
+        "price": int(price) if price.is_integer() else price,
+        "stock": row["stock"],
+    }
+
+
+@app.get("/db/items")
+async def list_items(
+    request: Request,
+    limit: Annotated[integer(1, 100), Query()] = 20,
+    offset: Annotated[integer(0, 100_000), Query()] = 0,
+) -> OrjsonResponse:
+    rows = await db_of(request).fetch(SELECT_ITEMS_SQL, limit, offset)
+    return OrjsonResponse({"items": [item_json(r) for r in rows], "limit": limit, "offset": offset})
+
+
+@app.get("/db/items/{id}")
+async def get_item(request: Request, id: Annotated[digits(1), Path()]) -> OrjsonResponse:
+    row = await db_of(request).fetchrow(SELECT_ITEM_SQL, id)
+    if row is None:
+        return errors.error(404, f"no item {id}")
+    return OrjsonResponse(item_json(row))
+
+
+@json_body.post("/db/items", status_code=201)
+async def create_item(request: Request, item: NewItem) -> OrjsonResponse:
+    row = await db_of(request).fetchrow(INSERT_ITEM_SQL, item.name, item.description, item.price, item.stock)
+    return OrjsonResponse(item_json(row), status_code=201)
+
+
+def queries_count(values: list[str]) -> int:
+    """TechEmpower's rule for the first `n`: an integer (of any size) clamped to 1…500, else 1."""
+    raw = values[0] if values else ""
+    if not QUERIES_N.fullmatch(raw):
+        return 1
+    negative, magnitude = raw.startswith("-"), raw.lstrip("-").lstrip("0")
+    if negative or not magnitude:
+        return 1
+    return MAX_QUERIES if len(magnitude) > 3 else min(int(magnitude), MAX_QUERIES)
+
+
+def world_json(row: Any) -> dict[str, int]:
+    return {"id": row["id"], "randomNumber": row["randomnumber"]}
+
+
+@app.get("/db/random")
+async def db_random(request: Request) -> OrjsonResponse:
+    row = await db_of(request).fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS))
+    return OrjsonResponse(world_json(row))
+
+
+@app.get("/db/queries")
+async def db_queries(request: Request) -> OrjsonResponse:
+    n = queries_count(request.query_params.getlist("n"))
+    # n separate executions of the one prepared statement, one after another on one
+    # connection (asyncpg runs one query at a time per connection); never one IN query.
+    async with db_of(request).connection() as conn:
+        rows = [await conn.fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS)) for _ in range(n)]
+    return OrjsonResponse([world_json(r) for r in rows])
+
+
+@app.get("/api/v1/recipes")
+async def recipes(request: Request, limit: Annotated[integer(1, 50), Query()] = 10) -> OrjsonResponse:
+    """One join, folded into recipes (rows come ordered by recipe, then position)."""
+    folded: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for row in await db_of(request).fetch(SELECT_RECIPES_SQL, limit):
+        if current is None or current["id"] != row["id"]:
+            current = {
+                "id": row["id"],
+                "name": row["name"],
+                "servings": row["servings"],
+                "minutes": row["minutes"],
+                "ingredients": [],
+            }
+            folded.append(current)
+        current["ingredients"].append({"name": row["ingredient"], "amount": row["amount"]})
+    return OrjsonResponse({"recipes": folded})
+
+
 app.include_router(json_body)
 app.include_router(form_body)
 app.include_router(multipart_body)
+
+
+# --- shortener: GET /{code}, after every other route -------------------------
+
+
+class CodeConvertor(Convertor[str]):
+    """A short code: exactly 7 base62 characters (anything else is an unknown route)."""
+
+    regex = "[0-9A-Za-z]{7}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("code", CodeConvertor())
+
+
+@app.get("/{code:code}")
+async def redirect(request: Request, code: str) -> Response:
+    """Cache-aside with a stampede lock, then the click; 302 with the URL as stored."""
+    redirects: shortener.Redirects | None = request.app.state.redirects
+    if redirects is None:
+        return errors.error(503, "this server runs without a database (DATABASE_URL is not set)")
+    url = await redirects.resolve(code)
+    if url is None:
+        return errors.error(404, f"no short code {code!r}")
+    await redirects.count(code)
+    # Not RedirectResponse: it would percent-quote the URL; the contract sends it back as is.
+    return Response(status_code=302, headers={"location": url})

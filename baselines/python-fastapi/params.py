@@ -111,8 +111,12 @@ def number(ge: float, le: float) -> Any:
     return Annotated[float, Field(ge=ge, le=le), BeforeValidator(_number)]
 
 
-Digits = Annotated[int, Field(ge=0, le=INT32_MAX), BeforeValidator(_digits)]
-"""`^[0-9]+$` within 0…2,147,483,647, for path integers."""
+def digits(ge: int = 0, le: int = INT32_MAX) -> Any:
+    """`^[0-9]+$` within [ge, le] (0…2,147,483,647 unless narrowed), for path integers."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_digits)]
+
+
+Digits = digits()
 Bool = Annotated[bool, BeforeValidator(_bool)]
 Date = Annotated[str, BeforeValidator(_date)]
 Uuid = Annotated[str, BeforeValidator(_uuid)]

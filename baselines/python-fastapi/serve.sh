@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds if needed, then runs the app on uvicorn in the foreground.
-# Env: HOST (127.0.0.1), PORT (3000), WORKERS (the cores this process may run on).
+# Env: HOST (127.0.0.1), PORT (3000), WORKERS (the cores this process may run on),
+# DATABASE_URL and REDIS_URL (optional: without them the data endpoints answer 503).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
+# DATABASE_URL / REDIS_URL: a malformed one stops here, naming the variable (exit 1).
+.venv/bin/python config.py
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"
