@@ -4,6 +4,7 @@
  */
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { describeData, openData } from '../src/data/index.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
 import { MAX_MESSAGE_BYTES } from '../workloads/ws/index.ts';
 import type { Start } from './adapter.ts';
@@ -15,6 +16,7 @@ const adapters: Record<string, () => Promise<{ start: Start }>> = {
   node: () => import('./node.ts'),
   bun: () => import('./bun.ts'),
   deno: () => import('./deno.ts'),
+  uws: () => import('./uws.ts'),
 };
 const load = adapter ? adapters[adapter] : undefined;
 if (!load) {
@@ -22,14 +24,21 @@ if (!load) {
   process.exit(2);
 }
 
+// A failure in a background task (a click flush, a reconnect) is logged, never fatal: the data
+// layer recovers by itself, and a request's failure is already its own error response.
+process.on('unhandledRejection', (reason) => console.error('gauntlet: unhandled rejection:', reason));
+
 const config = loadConfig(process.env);
 const lifecycle = createLifecycle();
+const data = await openData(config, (line) => console.log(`gauntlet: ${line}`));
 const { start } = await load();
 const server = await start(
   { port: config.port, host: config.host, maxMessageBytes: MAX_MESSAGE_BYTES },
-  (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle }),
+  (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle, data, health: data.health }),
 );
-console.log(`gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url}`);
+console.log(
+  `gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url} (${describeData(data)})`,
+);
 
 let stopping = false;
 const stop = async () => {
@@ -37,6 +46,7 @@ const stop = async () => {
   stopping = true;
   lifecycle.closeAll();
   await server.stop();
+  await data.close(); // after the last request: flushes the pending clicks
   process.exit(0);
 };
 process.on('SIGINT', stop);

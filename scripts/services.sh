@@ -136,7 +136,8 @@ pg_init() {
 
 pg_write_conf() {
   # Rewritten on every start so changes here take effect. Only connections and buffers
-  # differ from the defaults (fsync, synchronous_commit, WAL settings stay default).
+  # differ from the defaults (fsync, synchronous_commit, WAL settings stay default), plus
+  # pg_stat_statements, which the stampede test reads to count the reads a target makes.
   as_pg tee "$pgdata/gauntlet.conf" >/dev/null <<EOF
 # written by scripts/services.sh -- edits are overwritten
 listen_addresses = '$HOST'
@@ -144,13 +145,24 @@ port = $PG_PORT
 unix_socket_directories = '$pgdata'
 max_connections = 200
 shared_buffers = 256MB
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
 EOF
+}
+
+pg_preloaded() {  # the running server has pg_stat_statements loaded
+  pg_super_psql -At -c 'SHOW shared_preload_libraries' 2>/dev/null | grep -q pg_stat_statements
 }
 
 pg_start() {
   pg_init
   if pg_running; then
     pg_write_conf
+    if ! pg_preloaded; then  # started by an older version of this script: load the library
+      log "restarting postgres to load pg_stat_statements ..."
+      as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pg_log" -m fast -w -t "$READY_TIMEOUT" restart >/dev/null 2>&1 \
+        || { [ -f "$pg_log" ] && tail -n 20 "$pg_log" >&2; die "postgres failed to restart (log: $pg_log)"; }
+    fi
   else
     if port_taken "$PG_PORT"; then
       die "something else already listens on $HOST:$PG_PORT (another checkout's services? stop it with its own scripts/services.sh down)"
@@ -183,6 +195,9 @@ DO \$\$BEGIN
 END\$\$;
 SELECT 'CREATE DATABASE $DB_NAME OWNER $DB_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB_NAME')\gexec
 EOF
+  # Not a trusted extension, so the superuser creates it; the role then reads its own statements.
+  pg_super_psql -d "$DB_NAME" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null \
+    || die "could not create extension pg_stat_statements in $DB_NAME"
   [ -n "$(pg_version)" ] || die "cannot connect as $DATABASE_URL"
 }
 
@@ -253,7 +268,9 @@ redis_stop() {
   local pid
   pid="$(redis_ours_pid)" || return 0
   log "stopping redis ..."
-  redis_cli shutdown nosave >/dev/null 2>&1 || true
+  # SAVE: the shortener's pending click counts live in Redis until flushed, so a clean stop keeps
+  # them (dump.rdb in the data dir, loaded by the next start); NOSAVE only if the save fails.
+  redis_cli shutdown save >/dev/null 2>&1 || redis_cli shutdown nosave >/dev/null 2>&1 || true
   local deadline=$(( $(date +%s) + READY_TIMEOUT ))
   while [ -d "/proc/$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q redis-server; do
     if [ "$(date +%s)" -ge "$deadline" ]; then

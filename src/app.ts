@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import { ApiError, errorResponse } from './errors.ts';
+import type { Data } from './data/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { families } from '../workloads/families.ts';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** Backends' reachability for `/health`; absent while the app runs without data services. */
   health?: () => Promise<Health>;
+  /** The database and cache of the `shortener` and `db` families (src/data); without it they answer 503. */
+  data?: Data;
 }
 
 export function createApp(deps: AppDeps): Hono {

@@ -1,34 +1,53 @@
 /**
  * Runs conformance cases in-process through `app.request` (no server, no socket) as node:test
- * tests: the unit tests of each family reuse the behaviour its conformance cases describe.
+ * tests: the unit tests of each family reuse the behaviour its conformance cases describe. Cases
+ * that need a database or a cache get the embedded data layer (PGlite and the in-process cache),
+ * opened once per suite and closed after it.
  */
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { defineWebSocketHelper } from 'hono/ws';
+import type { Hono } from 'hono';
 import { createApp } from '../src/app.ts';
+import { type Data, openData } from '../src/data/index.ts';
 import { ApiError, errorResponse } from '../src/errors.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
+import type { Need } from '../workloads/catalogue.ts';
 import type { Case, Ctx } from './conformance/harness.ts';
 
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
 const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
 
-export function inProcessApp() {
-  return createApp({ upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() });
+export function inProcessApp(data?: Data): Hono {
+  return createApp({ upgradeWebSocket: noUpgrade, lifecycle: createLifecycle(), data, health: data?.health });
 }
 
-export function inProcessCtx(): Ctx {
-  const app = inProcessApp();
+/** A context whose requests go to `app()` (read per request: the app may be built in a `before` hook). */
+export function inProcessCtx(app: () => Hono, has: Need[] = ['stream']): Ctx {
   return {
     baseUrl: 'http://localhost',
-    has: new Set(['stream']),
-    fetch: async (url, init) => await app.request(url, init),
+    has: new Set(has),
+    fetch: async (url, init) => await app().request(url, init),
     network: false,
   };
 }
 
+/** The embedded data layer (PGlite + in-process cache), whatever the environment says. */
+export const openEmbeddedData = (): Promise<Data> => openData({ databaseUrl: undefined, redisUrl: undefined });
+
+const needsData = (c: Case) => c.needs?.some((n) => n === 'db' || n === 'cache') ?? false;
+
 export function runInProcess(title: string, cases: Case[]): void {
   describe(title, () => {
-    const ctx = inProcessCtx();
+    const withData = cases.some(needsData);
+    const has: Need[] = withData ? ['stream', 'db', 'cache'] : ['stream'];
+    let data: Data | undefined;
+    let app: Hono | undefined;
+    const ctx = inProcessCtx(() => app!, has);
+    before(async () => {
+      if (withData) data = await openEmbeddedData();
+      app = inProcessApp(data);
+    });
+    after(() => data?.close());
     for (const c of cases) {
       const skip = c.wire
         ? 'needs a real server'

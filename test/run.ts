@@ -1,6 +1,9 @@
 /**
  * `npm test`: lint and format check, type check, unit tests (in-process), then the conformance
- * suite over HTTP on each target. Ends with one line: `N passed, M failed, K skipped`.
+ * suite over HTTP on each target — on the embedded data layer (PGlite + in-process cache), and
+ * again on Postgres + Redis when scripts/services.sh has them up, followed by the data services
+ * stage (stampede bound seen from Postgres, Redis and Postgres degrade and recover). Ends with
+ * one line: `N passed, M failed, K skipped`.
  *
  * TEST_TARGETS overrides the conformance targets (default: node, bun and deno, plus rust and
  * python where cargo and python3 are on the PATH to build them).
@@ -24,14 +27,11 @@ function command(name: string, argv: string[]): void {
   stages.push(`${ok ? '✓' : '✗'} ${name}`);
 }
 
-async function unit(): Promise<void> {
-  console.log('\n▶ unit tests (in-process)');
+/** node:test files, counted test by test. */
+async function nodeTests(name: string, files: { globPatterns: string[] } | { files: string[] }): Promise<void> {
+  console.log(`\n▶ ${name}`);
   const before = { ...tally };
-  const stream = run({
-    cwd: ROOT,
-    globPatterns: ['src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
-    timeout: 60_000,
-  });
+  const stream = run({ cwd: ROOT, ...files, timeout: 60_000 });
   stream.on('test:pass', (t) => {
     if (t.details.type === 'suite') return;
     tally[t.skip !== undefined && t.skip !== false ? 'skipped' : 'passed']++;
@@ -43,29 +43,32 @@ async function unit(): Promise<void> {
     stream.compose(spec).on('end', resolve).pipe(process.stdout, { end: false });
   });
   stages.push(
-    `${tally.failed === before.failed ? '✓' : '✗'} unit: ${tally.passed - before.passed} passed, ${
+    `${tally.failed === before.failed ? '✓' : '✗'} ${name}: ${tally.passed - before.passed} passed, ${
       tally.failed - before.failed
     } failed`,
   );
 }
 
-function conformance(targets: string): void {
+function conformance(targets: string, data: string, env: NodeJS.ProcessEnv): void {
   const dir = mkdtempSync(join(tmpdir(), 'gauntlet-conformance-'));
   const summary = join(dir, 'summary.json');
-  console.log(`\n▶ conformance: ${targets}`);
+  console.log(`\n▶ conformance on ${data}: ${targets}`);
   const status = spawnSync(NODE, ['test/conformance/cli.ts', '--targets', targets, '--summary-json', summary], {
     cwd: ROOT,
     stdio: 'inherit',
+    env,
   }).status;
   try {
     const counts = JSON.parse(readFileSync(summary, 'utf8')) as typeof tally;
     for (const k of ['passed', 'failed', 'skipped'] as const) tally[k] += counts[k];
     stages.push(
-      `${status === 0 ? '✓' : '✗'} conformance (${targets}): ${counts.passed} passed, ${counts.failed} failed`,
+      `${
+        status === 0 ? '✓' : '✗'
+      } conformance on ${data} (${targets}): ${counts.passed} passed, ${counts.failed} failed`,
     );
   } catch {
     tally.failed++;
-    stages.push(`✗ conformance (${targets}) wrote no summary (exit ${status})`);
+    stages.push(`✗ conformance on ${data} (${targets}) wrote no summary (exit ${status})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -75,10 +78,44 @@ command('lint', [DENO, 'lint']);
 command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
 command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
-await unit();
+await nodeTests('unit tests (in-process)', {
+  globPatterns: ['src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+});
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-const defaultTargets = ['node', 'bun', 'deno', ...(onPath('cargo') ? ['rust'] : []), ...(onPath('python3') ? ['python'] : [])];
-conformance(process.env.TEST_TARGETS ?? defaultTargets.join(','));
+const defaultTargets = [
+  'node',
+  'bun',
+  'deno',
+  ...(onPath('cargo') ? ['rust'] : []),
+  ...(onPath('python3') ? ['python'] : []),
+];
+const targets = process.env.TEST_TARGETS ?? defaultTargets.join(',');
+
+/** The URLs of Postgres and Redis when scripts/services.sh reports both up. */
+function servicesUp(): { DATABASE_URL: string; REDIS_URL: string } | undefined {
+  const sh = (command: string) => spawnSync('bash', ['scripts/services.sh', command], { cwd: ROOT, encoding: 'utf8' });
+  try {
+    const status = JSON.parse(sh('status').stdout) as { postgres: { up: boolean }; redis: { up: boolean } };
+    if (!status.postgres.up || !status.redis.up) return undefined;
+  } catch {
+    return undefined;
+  }
+  const env = sh('env').stdout;
+  const value = (name: string) => new RegExp(`${name}=(\\S+)`).exec(env)?.[1] ?? '';
+  return { DATABASE_URL: value('DATABASE_URL'), REDIS_URL: value('REDIS_URL') };
+}
+
+const { DATABASE_URL: _db, REDIS_URL: _cache, ...embedded } = process.env;
+conformance(targets, 'the embedded data layer', embedded);
+const services = servicesUp();
+if (services) {
+  conformance(targets, 'Postgres + Redis', { ...embedded, ...services });
+  process.env.TEST_TARGETS = targets;
+  await nodeTests('data services (Postgres + Redis: stampede, degrade, recover)', { files: ['test/data-services.ts'] });
+} else {
+  tally.skipped++;
+  stages.push('- Postgres + Redis stages skipped: services not up (bash scripts/services.sh up)');
+}
 
 console.log(`\n${stages.join('\n')}`);
 console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);

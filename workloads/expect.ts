@@ -31,7 +31,12 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const CODE = /^[0-9A-Za-z]{7}$/;
 
 const world = (v: unknown) => isObj(v) && isInt(v.id) && v.id >= 1 && v.id <= 10000 && isInt(v.randomNumber);
-const item = (v: unknown) => isObj(v) && isInt(v.id) && isStr(v.name) && typeof v.price === 'number';
+const item = (v: unknown) =>
+  isObj(v) && isInt(v.id) && isStr(v.name) && isStr(v.description) && typeof v.price === 'number' && isInt(v.stock);
+const ingredient = (v: unknown) => isObj(v) && isStr(v.name) && isStr(v.amount);
+const recipe = (v: unknown) =>
+  isObj(v) && isInt(v.id) && isStr(v.name) && isInt(v.servings) && isInt(v.minutes) && Array.isArray(v.ingredients) &&
+  v.ingredients.length > 0 && v.ingredients.every(ingredient);
 const backend = (v: unknown) => isObj(v) && isStr(v.backend) && typeof v.up === 'boolean';
 
 /** Checks for responses whose content varies (random rows, fresh codes): the shape, not the values. */
@@ -41,13 +46,11 @@ export const shapes: Record<string, (body: unknown, observed: Observed) => boole
     isObj(b) && isStr(b.code) && CODE.test(b.code) && isStr(b.short_url) && b.short_url.endsWith(b.code),
   redirect: (_b, o) => typeof o.location === 'string' && /^https?:\/\//.test(o.location),
   stats: (b) => isObj(b) && isStr(b.code) && isStr(b.url) && isInt(b.clicks) && b.clicks >= 0,
-  items: (b) => isObj(b) && Array.isArray(b.items) && b.items.every(item),
+  items: (b) => isObj(b) && Array.isArray(b.items) && b.items.every(item) && isInt(b.limit) && isInt(b.offset),
   item,
   world,
   worlds: (b) => Array.isArray(b) && b.length > 0 && b.every(world),
-  recipes: (b) =>
-    isObj(b) && Array.isArray(b.recipes) &&
-    b.recipes.every((r) => isObj(r) && isStr(r.name) && Array.isArray(r.ingredients)),
+  recipes: (b) => isObj(b) && Array.isArray(b.recipes) && b.recipes.length > 0 && b.recipes.every(recipe),
 };
 
 function parse(body: string): { ok: true; value: unknown } | { ok: false } {

@@ -11,7 +11,10 @@ import mixed from './mixed/index.ts';
 import sse from './sse/index.ts';
 import ws from './ws/index.ts';
 import stress from './stress/index.ts';
+import db from './db/index.ts';
+import shortener from './shortener/index.ts';
 
 export type Family = (deps: AppDeps) => Hono;
 
-export const families: Family[] = [basic, json, path, query, form, multipart, mixed, sse, ws, stress];
+/** `shortener` last: its `GET /{code}` (7 base62 characters at the root) must not shadow another route. */
+export const families: Family[] = [basic, json, path, query, form, multipart, mixed, sse, ws, stress, db, shortener];

@@ -1,0 +1,101 @@
+/**
+ * The database behind one small contract: parameterised SQL text in, rows out. Two backends:
+ * Postgres through postgres.js (a bounded pool that reconnects by itself), and PGlite in process
+ * (the embedded default, seeded from src/data/*.sql at start). A lost connection surfaces as the
+ * contract's 503 `unavailable`; SQL errors stay errors (they are bugs).
+ */
+import postgres from 'postgres';
+import { ApiError } from '../errors.ts';
+import { loadSeededPglite } from './pglite.ts';
+import { withTimeout } from './timeout.ts';
+
+export type Query = <T extends object = Record<string, unknown>>(
+  text: string,
+  params?: readonly unknown[],
+) => Promise<T[]>;
+
+export interface Db {
+  readonly backend: 'postgres' | 'pglite';
+  query: Query;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
+  /** True when a trivial query answers within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Connections per process: the same bound for every target (docs/contract.md). */
+export const POOL_MAX = 16;
+const CONNECT_TIMEOUT_S = 2;
+
+/**
+ * Connection-level failures become the contract's 503: the socket's errors (ECONNREFUSED, …),
+ * postgres.js's own (CONNECT_TIMEOUT, CONNECTION_CLOSED, …), and the server's SQLSTATE classes
+ * 08, 53, 57, 58 (shutting down, out of connections). Anything else (22, 23, 42, …) is a bug.
+ */
+function unavailable(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return err;
+  const lost = err instanceof postgres.PostgresError
+    ? /^(08|53|57|58)/.test(code)
+    : /^(E[A-Z]+|CONNECT\w*)$/.test(code);
+  return lost ? new ApiError('unavailable', 'the database is unavailable') : err;
+}
+
+const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
+  try {
+    await withTimeout(query('SELECT 1'), timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export function postgresDb(url: string): Db {
+  const sql = postgres(url, {
+    max: POOL_MAX,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    onnotice: () => {},
+    // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
+    prepare: true,
+  });
+  const over = (run: typeof sql | postgres.TransactionSql): Query => async (text, params = []) => {
+    try {
+      // deno-lint-ignore no-explicit-any
+      return await run.unsafe(text, params as any[], { prepare: true }) as any;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  };
+  const query = over(sql);
+  return {
+    backend: 'postgres',
+    query,
+    async transaction(fn) {
+      try {
+        return await sql.begin((tx) => fn(over(tx))) as Awaited<ReturnType<typeof fn>>;
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    ping: pinger(query),
+    close: () => sql.end({ timeout: 2 }),
+  };
+}
+
+/** The embedded default: PGlite in memory, with the schema and seed applied (see pglite.ts). */
+export async function pgliteDb(log: (line: string) => void = () => {}): Promise<Db> {
+  const pg = await loadSeededPglite(log);
+  const query: Query = async (text, params = []) =>
+    // deno-lint-ignore no-explicit-any
+    (await pg.query(text, params as any[])).rows as any;
+  return {
+    backend: 'pglite',
+    query,
+    transaction: (fn) =>
+      // deno-lint-ignore no-explicit-any
+      pg.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params as any[])).rows as any)),
+    ping: pinger(query),
+    close: () => pg.close(),
+  };
+}

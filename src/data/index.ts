@@ -1,0 +1,68 @@
+/**
+ * The data layer the app receives through `createApp(deps)`: a database and a cache, chosen from
+ * the configuration — Postgres when DATABASE_URL is set, else PGlite in process; Redis when
+ * REDIS_URL is set, else an in-process map — with their reachability for `/health`.
+ */
+import type { Health } from '../app.ts';
+import type { Config } from '../config.ts';
+import { type Cache, memoryCache, redisCache } from './cache.ts';
+import { type Db, pgliteDb, postgresDb } from './db.ts';
+
+export type { Batch, Cache } from './cache.ts';
+export type { Db, Query } from './db.ts';
+
+export interface Data {
+  db: Db;
+  cache: Cache;
+  /** Whether each backend answers now (a bounded ping of each, concurrently). */
+  health(): Promise<Health>;
+  /** Registers work to finish before the connections close (the shortener's last click flush). */
+  onClose(hook: () => Promise<void>): void;
+  /** Runs the close hooks, then closes the cache and the database. */
+  close(): Promise<void>;
+}
+
+export function composeData(db: Db, cache: Cache): Data {
+  const hooks: (() => Promise<void>)[] = [];
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    cache,
+    async health() {
+      const [dbUp, cacheUp] = await Promise.all([db.ping(), cache.ping()]);
+      return { db: { backend: db.backend, up: dbUp }, cache: { backend: cache.backend, up: cacheUp } };
+    },
+    onClose(hook) {
+      hooks.push(hook);
+    },
+    close() {
+      closing ??= (async () => {
+        for (const hook of hooks) {
+          try {
+            await hook();
+          } catch (err) {
+            console.error(`data: a close hook failed: ${(err as Error).message}`);
+          }
+        }
+        await cache.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Opens the backends the configuration names (the embedded ones for what it leaves unset). */
+export async function openData(
+  config: Pick<Config, 'databaseUrl' | 'redisUrl'>,
+  log: (line: string) => void = () => {},
+): Promise<Data> {
+  const [db, cache] = await Promise.all([
+    config.databaseUrl ? postgresDb(config.databaseUrl) : pgliteDb(log),
+    config.redisUrl ? redisCache(config.redisUrl, log) : memoryCache(),
+  ]);
+  return composeData(db, cache);
+}
+
+/** `db postgres, cache redis` — for the startup line. */
+export const describeData = (data: Data): string => `db ${data.db.backend}, cache ${data.cache.backend}`;

@@ -1,0 +1,146 @@
+/**
+ * DB-backed lists: seed 004's `/db/items`, seed 002's recipes list (~3.5 KB per response), and
+ * TechEmpower's db and queries tests. Parameterised SQL through the pool; the exact statements are
+ * in docs/contract.md so that every target sends the same ones.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../../src/app.ts';
+import type { Db } from '../../src/data/index.ts';
+import { ApiError, type Issue } from '../../src/errors.ts';
+import {
+  assertValid,
+  check,
+  fromQueries,
+  intText,
+  jsonBody,
+  matching,
+  one,
+  params,
+  text,
+  validJson,
+} from '../../src/validation.ts';
+
+export const MAX_OFFSET = 100_000;
+export const WORLD_ROWS = 10_000;
+export const MAX_QUERIES = 500;
+
+export const ITEM_COLUMNS = 'id, name, description, price::float8 AS price, stock';
+export const SELECT_ITEMS_SQL = `SELECT ${ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2`;
+export const SELECT_ITEM_SQL = `SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`;
+export const INSERT_ITEM_SQL =
+  `INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING ${ITEM_COLUMNS}`;
+export const SELECT_WORLD_SQL = 'SELECT id, randomnumber FROM world WHERE id = $1';
+export const SELECT_RECIPES_SQL = 'SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount ' +
+  'FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r ' +
+  'JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position';
+
+const listQuery = params({
+  limit: one(intText(1, 100).default(20)),
+  offset: one(intText(0, MAX_OFFSET).default(0)),
+});
+const recipesQuery = params({ limit: one(intText(1, 50).default(10)) });
+const itemId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647));
+
+/** A price in whole cents: 12.5 and 12.34 are, 12.345 is not. */
+const cents = (p: number) => Math.round(p * 100) / 100 === p;
+const newItem = z.object({
+  name: text(1, 200),
+  description: text(0, 2000),
+  price: z.number().min(0).max(1_000_000).refine(cents, { message: 'expected at most two decimal places' }),
+  stock: z.number().int().min(0).max(2147483647),
+});
+
+/** TechEmpower's rule for the count: an integer is clamped to 1…500; anything else is 1. */
+export function queriesCount(raw: string | undefined): number {
+  if (raw === undefined || !/^-?[0-9]+$/.test(raw)) return 1;
+  const n = Number(raw);
+  return n < 1 ? 1 : n > MAX_QUERIES ? MAX_QUERIES : n;
+}
+
+const randomWorldId = () => 1 + Math.floor(Math.random() * WORLD_ROWS);
+
+interface RecipeRow {
+  id: number;
+  name: string;
+  servings: number;
+  minutes: number;
+  ingredient: string;
+  amount: string;
+}
+
+interface Recipe {
+  id: number;
+  name: string;
+  servings: number;
+  minutes: number;
+  ingredients: { name: string; amount: string }[];
+}
+
+/** Folds the join's rows (ordered by recipe, then position) into recipes with their ingredients. */
+export function groupRecipes(rows: RecipeRow[]): Recipe[] {
+  const recipes: Recipe[] = [];
+  let current: Recipe | undefined;
+  for (const row of rows) {
+    if (current?.id !== row.id) {
+      current = { id: row.id, name: row.name, servings: row.servings, minutes: row.minutes, ingredients: [] };
+      recipes.push(current);
+    }
+    current.ingredients.push({ name: row.ingredient, amount: row.amount });
+  }
+  return recipes;
+}
+
+export default function db(deps: AppDeps): Hono {
+  const app = new Hono();
+  const database = (): Db => {
+    if (!deps.data) throw new ApiError('unavailable', 'this server runs without a data layer');
+    return deps.data.db;
+  };
+
+  app.get('/db/items', async (c) => {
+    const issues: Issue[] = [];
+    const q = listQuery(fromQueries(c.req.queries()), issues);
+    assertValid(issues);
+    const items = await database().query(SELECT_ITEMS_SQL, [q!.limit, q!.offset]);
+    return c.json({ items, limit: q!.limit, offset: q!.offset });
+  });
+
+  app.get('/db/items/:id', async (c) => {
+    const issues: Issue[] = [];
+    const id = check(itemId, c.req.param('id'), issues, ['id']);
+    assertValid(issues);
+    const item = (await database().query(SELECT_ITEM_SQL, [id]))[0];
+    if (!item) throw new ApiError('not_found', `no item ${id}`);
+    return c.json(item);
+  });
+
+  app.post('/db/items', jsonBody(), async (c) => {
+    const item = await validJson(c, newItem);
+    const [row] = await database().query(INSERT_ITEM_SQL, [item.name, item.description, item.price, item.stock]);
+    return c.json(row, 201);
+  });
+
+  const world = async (d: Db) => {
+    const row = (await d.query<{ id: number; randomnumber: number }>(SELECT_WORLD_SQL, [randomWorldId()]))[0]!;
+    return { id: row.id, randomNumber: row.randomnumber };
+  };
+
+  app.get('/db/random', async (c) => c.json(await world(database())));
+
+  app.get('/db/queries', async (c) => {
+    const d = database();
+    const n = queriesCount(c.req.query('n'));
+    return c.json(await Promise.all(Array.from({ length: n }, () => world(d))));
+  });
+
+  app.get('/api/v1/recipes', async (c) => {
+    const issues: Issue[] = [];
+    const q = recipesQuery(fromQueries(c.req.queries()), issues);
+    assertValid(issues);
+    const rows = await database().query<RecipeRow>(SELECT_RECIPES_SQL, [q!.limit]);
+    return c.json({ recipes: groupRecipes(rows) });
+  });
+
+  return app;
+}

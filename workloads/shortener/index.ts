@@ -1,0 +1,85 @@
+/**
+ * The URL shortener of seed 000: Postgres is the source of truth, the cache sits in front of the
+ * redirects (cache-aside, stampede-guarded: redirects.ts), clicks are counted in batches exactly
+ * once (clicks.ts). `GET /{code}` only takes 7 base62 characters and is mounted after every other
+ * family, so it never shadows another route.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../../src/app.ts';
+import type { Data } from '../../src/data/index.ts';
+import { ApiError } from '../../src/errors.ts';
+import { jsonBody, validJson } from '../../src/validation.ts';
+import { createClicks } from './clicks.ts';
+import { CODE, newCode } from './codes.ts';
+import { createResolver } from './redirects.ts';
+
+/**
+ * http(s) only, printable ASCII (it goes back out in a Location header as is), a non-empty host
+ * part, at most 2,048 characters.
+ */
+export const URL_PATTERN = /^https?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$/;
+export const MAX_URL_LENGTH = 2048;
+const shorten = z.object({
+  url: z.string()
+    .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
+    .regex(URL_PATTERN, 'expected an http:// or https:// URL of printable ASCII'),
+});
+
+export const INSERT_URL_SQL =
+  'INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code';
+export const SELECT_STATS_SQL = 'SELECT code, url, clicks FROM urls WHERE code = $1';
+/** A collision in 62⁷ codes is rare; five in a row means something else is wrong. */
+const MAX_ATTEMPTS = 5;
+
+const noSuchCode = (code: string) => new ApiError('not_found', `no short code ${JSON.stringify(code)}`);
+const noData = () => new ApiError('unavailable', 'this server runs without a data layer');
+
+export default function shortener(deps: AppDeps): Hono {
+  const app = new Hono();
+  const data: Data | undefined = deps.data;
+  if (!data) {
+    app.post('/api/shorten', () => {
+      throw noData();
+    });
+    app.get('/api/stats/:code', () => {
+      throw noData();
+    });
+    app.get('/:code{[0-9A-Za-z]{7}}', () => {
+      throw noData();
+    });
+    return app;
+  }
+  const { db } = data;
+  const resolver = createResolver(data);
+  const clicks = createClicks(data);
+  data.onClose(() => clicks.stop());
+
+  app.post('/api/shorten', jsonBody(), async (c) => {
+    const { url } = await validJson(c, shorten);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const code = newCode();
+      const inserted = await db.query(INSERT_URL_SQL, [code, url]);
+      if (inserted.length > 0) return c.json({ code, short_url: `${new URL(c.req.url).origin}/${code}` }, 201);
+    }
+    throw new ApiError('internal', `no free code in ${MAX_ATTEMPTS} attempts`);
+  });
+
+  app.get('/api/stats/:code', async (c) => {
+    const code = c.req.param('code');
+    if (!CODE.test(code)) throw noSuchCode(code);
+    const row = (await db.query<{ code: string; url: string; clicks: number | string }>(SELECT_STATS_SQL, [code]))[0];
+    if (!row) throw noSuchCode(code);
+    return c.json({ code: row.code, url: row.url, clicks: Number(row.clicks) });
+  });
+
+  app.get('/:code{[0-9A-Za-z]{7}}', async (c) => {
+    const code = c.req.param('code');
+    const url = await resolver.resolve(code);
+    if (url === null) throw noSuchCode(code);
+    await clicks.count(code);
+    return c.redirect(url, 302);
+  });
+
+  return app;
+}
