@@ -2,6 +2,8 @@
 
 use std::{env, fmt, num::NonZeroUsize, str::FromStr, thread};
 
+use redis::IntoConnectionInfo;
+
 pub struct Config {
     /// `HOST`, default `127.0.0.1`.
     pub host: String,
@@ -9,22 +11,26 @@ pub struct Config {
     pub port: u16,
     /// `WORKERS`: tokio worker threads, default the CPUs this process may run on.
     pub workers: usize,
+    /// `DATABASE_URL` (`postgres://…`): the shortener's and db's Postgres; unset → none.
+    pub database: Option<tokio_postgres::Config>,
+    /// `REDIS_URL` (`redis://…`): the redirect cache and click counters; unset → none.
+    pub redis: Option<redis::ConnectionInfo>,
 }
 
 #[derive(Debug)]
 pub struct ConfigError {
     variable: &'static str,
-    value: String,
+    /// `None` for URLs, which may hold a password.
+    value: Option<String>,
     expected: &'static str,
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{}={:?} is not {}",
-            self.variable, self.value, self.expected
-        )
+        match &self.value {
+            Some(value) => write!(f, "{}={value:?} is not {}", self.variable, self.expected),
+            None => write!(f, "{} is not {}", self.variable, self.expected),
+        }
     }
 }
 
@@ -42,8 +48,49 @@ impl Config {
             port: parse("PORT", "a port number")?.unwrap_or(3000),
             workers: parse("WORKERS", "a positive number of threads")?
                 .map_or(cpus, NonZeroUsize::get),
+            database: database_url()?,
+            redis: redis_url()?,
         })
     }
+}
+
+/// `DATABASE_URL`: a `postgres://` or `postgresql://` URL that tokio-postgres accepts.
+fn database_url() -> Result<Option<tokio_postgres::Config>, ConfigError> {
+    let Some(value) = non_empty("DATABASE_URL") else {
+        return Ok(None);
+    };
+    let expected = "a postgres:// URL";
+    let scheme_ok = value.starts_with("postgres://") || value.starts_with("postgresql://");
+    match value.parse::<tokio_postgres::Config>() {
+        Ok(config) if scheme_ok && !config.get_hosts().is_empty() => Ok(Some(config)),
+        _ => Err(ConfigError {
+            variable: "DATABASE_URL",
+            value: None,
+            expected,
+        }),
+    }
+}
+
+/// `REDIS_URL`: a `redis://` URL that the redis crate accepts.
+fn redis_url() -> Result<Option<redis::ConnectionInfo>, ConfigError> {
+    let Some(value) = non_empty("REDIS_URL") else {
+        return Ok(None);
+    };
+    match value.as_str().into_connection_info() {
+        Ok(info) if value.starts_with("redis://") => Ok(Some(info)),
+        _ => Err(ConfigError {
+            variable: "REDIS_URL",
+            value: None,
+            expected: "a redis:// URL",
+        }),
+    }
+}
+
+fn non_empty(variable: &str) -> Option<String> {
+    env::var(variable)
+        .ok()
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
 }
 
 /// `None` when the variable is unset or empty.
@@ -55,7 +102,7 @@ fn parse<T: FromStr>(
         Ok(value) if !value.trim().is_empty() => {
             value.trim().parse().map(Some).map_err(|_| ConfigError {
                 variable,
-                value,
+                value: Some(value),
                 expected,
             })
         }

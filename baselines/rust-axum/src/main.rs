@@ -2,6 +2,7 @@
 
 mod common;
 mod config;
+mod data;
 mod state;
 mod workloads;
 
@@ -16,13 +17,21 @@ use tokio::net::TcpListener;
 
 use common::{error::not_found, shutdown};
 use config::Config;
+use data::Data;
 use state::AppState;
-use workloads::{basic, form, json, mixed, path, query, sse, stress, upload, ws};
+use workloads::{
+    basic, db, form, json, mixed, path, query,
+    shortener::{self, clicks::Clicks, redirects::Resolver},
+    sse, stress, upload, ws,
+};
 
 /// How long in-flight requests, streams and sockets get to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(2);
+/// How long the last click flush may take after the server has stopped.
+const LAST_FLUSH: Duration = Duration::from_millis(2500);
 
-/// Every route of the catalogue; any other path or method gets the contract's JSON 404.
+/// Every route of the catalogue; `GET /{code}` is the fallback, so it shadows no other route;
+/// any other path or method gets the contract's JSON 404.
 fn app(state: AppState) -> Router {
     Router::new()
         .route("/plaintext", get(basic::plaintext))
@@ -52,7 +61,14 @@ fn app(state: AppState) -> Router {
         .route("/ws", get(ws::ws))
         .route("/stress/cpu/{n}", get(stress::cpu))
         .route("/stress/memory/{mb}", get(stress::memory))
-        .fallback(not_found)
+        .route("/api/shorten", post(shortener::shorten))
+        .route("/api/stats/{code}", get(shortener::stats))
+        .route("/db/items", get(db::list).post(db::create_item))
+        .route("/db/items/{id}", get(db::get_item))
+        .route("/db/random", get(db::random))
+        .route("/db/queries", get(db::queries))
+        .route("/api/v1/recipes", get(db::recipes))
+        .fallback(shortener::redirect_or_not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(state)
 }
@@ -90,12 +106,25 @@ async fn serve(config: Config) -> std::io::Result<()> {
     } else {
         config.host.clone()
     };
+    let data = Data::open(&config);
     println!(
-        "rust-axum listening on http://{host}:{} (axum {}, tokio, {} workers)",
+        "rust-axum listening on http://{host}:{} (axum {}, tokio, {} workers; {})",
         config.port,
         env!("AXUM_VERSION"),
-        config.workers
+        config.workers,
+        data.describe()
     );
+    let resolver = data
+        .db
+        .clone()
+        .map(|db| Resolver::new(db, data.cache.clone()));
+    if let Some(db) = &data.db {
+        shortener::clicks::prune_ledger(db);
+    }
+    let clicks = match (&data.db, &data.cache) {
+        (Some(db), Some(cache)) => Some(Clicks::start(db.clone(), cache.clone())),
+        _ => None,
+    };
 
     let (stop, shutdown) = shutdown::channel();
     let listener = listener.tap_io(|tcp| {
@@ -105,6 +134,8 @@ async fn serve(config: Config) -> std::io::Result<()> {
         listener,
         app(AppState {
             shutdown: shutdown.clone(),
+            data,
+            resolver,
         }),
     )
     .with_graceful_shutdown(shutdown.requested());
@@ -120,6 +151,16 @@ async fn serve(config: Config) -> std::io::Result<()> {
         stop.drained().await;
     };
     let _ = tokio::time::timeout(DRAIN, drained).await;
+    // No request counts a click any more: apply what is pending, so nothing is lost.
+    if let Some(clicks) = clicks
+        && tokio::time::timeout(LAST_FLUSH, clicks.stop())
+            .await
+            .is_err()
+    {
+        eprintln!(
+            "rust-axum: shortener: the last click flush did not finish in time; the batch stays in Redis"
+        );
+    }
     Ok(())
 }
 

@@ -20,6 +20,10 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// 422: schema, parameter or range failures; never empty.
     Validation(Vec<Issue>),
+    /// 503: a backing service (Postgres) is down, or this server runs without one.
+    Unavailable(&'static str),
+    /// 500: a bug (an SQL error that is not about reachability, no free short code).
+    Internal(String),
 }
 
 /// One validation failure: where (`["items", 0, "sku"]`, `["page"]`) and what.
@@ -121,6 +125,18 @@ impl IntoResponse for ApiError {
                 "validation_failed",
                 "request validation failed",
                 Some(&issues),
+            ),
+            ApiError::Unavailable(message) => error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                message,
+                None,
+            ),
+            ApiError::Internal(message) => error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &message,
+                None,
             ),
         }
     }

@@ -1,10 +1,10 @@
 //! basic: TechEmpower's plaintext and json tests, health, echo.
 
-use axum::{Json, http::header::SERVER, response::IntoResponse};
+use axum::{Json, extract::State, http::header::SERVER, response::IntoResponse};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::common::body::JsonBody;
+use crate::{common::body::JsonBody, data::Backend, state::AppState};
 
 const SERVER_NAME: &str = "axum";
 
@@ -35,25 +35,17 @@ pub struct Health {
     cache: Backend,
 }
 
-#[derive(Serialize)]
-struct Backend {
-    backend: &'static str,
-    up: bool,
-}
-
-/// `GET /health`: no database or cache is wired in yet, so neither is in use and none is down.
-pub async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok",
-        db: Backend {
-            backend: "none",
-            up: false,
-        },
-        cache: Backend {
-            backend: "none",
-            up: false,
-        },
-    })
+/// `GET /health`: `SELECT 1` and `PING`, concurrently, each within 1 s; `degraded` when a
+/// backend in use is down (`none` is not in use).
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    let (db, cache) = state.data.health().await;
+    let down = |backend: &Backend| backend.backend != "none" && !backend.up;
+    let status = if down(&db) || down(&cache) {
+        "degraded"
+    } else {
+        "ok"
+    };
+    Json(Health { status, db, cache })
 }
 
 /// `POST /echo`: any JSON value (≤ 1 MiB), parsed and re-serialised, key order kept.
