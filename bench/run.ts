@@ -12,6 +12,7 @@ import { catalogueCase } from '../test/conformance/suite.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, versions } from './machine.ts';
 import { start, type Started } from './process.ts';
+import { clearShortenerCache } from './services.ts';
 import { CLOCK_TICKS, sample } from './proc.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from './results.ts';
 import { cpuMicrosPerUnit, median, spread } from './stats.ts';
@@ -181,9 +182,20 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
         let backend: Cell['backend'] = 'none';
         let server: Started | undefined;
         try {
+          if (endpoint.family === 'shortener' && o.serviceEnv.REDIS_URL) {
+            await clearShortenerCache(o.serviceEnv.REDIS_URL);
+          }
           server = await start(targetByName(plan.target), {
             wrap: ['taskset', '-c', o.serverCores],
-            env: { WORKERS: String(serverCoreCount), ...(o.backend === 'services' ? o.serviceEnv : {}) },
+            env: {
+              WORKERS: String(serverCoreCount),
+              // Without services, only the data workloads get the app's embedded database.
+              ...(o.backend === 'services'
+                ? o.serviceEnv
+                : endpoint.needs.includes('db')
+                ? {}
+                : { GAUNTLET_DATA: 'off' }),
+            },
           });
           const health = await (await fetch(`${server.baseUrl}/health`)).json() as Health;
           const missing = endpoint.needs.filter((n) => !offers(health, n));

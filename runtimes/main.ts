@@ -30,14 +30,16 @@ process.on('unhandledRejection', (reason) => console.error('gauntlet: unhandled 
 
 const config = loadConfig(process.env);
 const lifecycle = createLifecycle();
-const data = await openData(config, (line) => console.log(`gauntlet: ${line}`));
+const data = config.data ? await openData(config, (line) => console.log(`gauntlet: ${line}`)) : undefined;
 const { start } = await load();
 const server = await start(
   { port: config.port, host: config.host, maxMessageBytes: MAX_MESSAGE_BYTES },
-  (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle, data, health: data.health }),
+  (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle, ...(data ? { data, health: data.health } : {}) }),
 );
 console.log(
-  `gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url} (${describeData(data)})`,
+  `gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url} (${
+    data ? describeData(data) : 'no data layer: GAUNTLET_DATA=off'
+  })`,
 );
 
 let stopping = false;
@@ -46,7 +48,7 @@ const stop = async () => {
   stopping = true;
   lifecycle.closeAll();
   await server.stop();
-  await data.close(); // after the last request: flushes the pending clicks
+  await data?.close(); // after the last request: flushes the pending clicks
   process.exit(0);
 };
 process.on('SIGINT', stop);

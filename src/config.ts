@@ -5,6 +5,13 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /**
+   * GAUNTLET_DATA=off runs without a data layer (no embedded PGlite either): /health says
+   * backend none and the data endpoints answer 503, as the baselines do without DATABASE_URL.
+   * The orchestrator uses it for workloads that touch no data, so no target carries an idle
+   * embedded database in its CPU and RSS figures.
+   */
+  data: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,11 +40,18 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name] ?? 'on';
+  if (raw !== 'on' && raw !== 'off') throw new Error(`${name} must be on or off, got ${JSON.stringify(raw)}`);
+  return raw === 'on';
+}
+
 export function loadConfig(env: Env): Config {
   return {
     port: port(env),
     host: env.HOST || '127.0.0.1',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    data: flag(env, 'GAUNTLET_DATA'),
   };
 }
