@@ -41,6 +41,16 @@ export const targets: Target[] = [
     settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
+    name: 'uws',
+    description: 'Node 22 LTS + uWebSockets.js (uws-pack) bridge',
+    command: [NODE22, 'runtimes/main.ts', '--adapter', 'uws'],
+    settings: {
+      server: 'uWebSockets.js 20 (uws-pack 20.0.8) via runtimes/uws/, lazy Request/Response',
+      websocket: 'uWS native (App.ws), 1009 above 1 MiB closed by the bridge',
+      flags: 'none',
+    },
+  },
+  {
     name: 'bun',
     description: 'Bun.serve + hono/bun',
     command: [BUN, 'runtimes/main.ts'],

@@ -1,0 +1,130 @@
+/**
+ * The uWS route handlers: copy what the app may need out of the stack-allocated HttpRequest,
+ * hand a lazy Request to `app.fetch`, and write what comes back, synchronously when the app
+ * answered synchronously (no abort handler, no promise, no cork: the fast path).
+ */
+import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t } from 'uws-pack';
+import { IncomingBody } from './body.ts';
+import { Exchange, type Upgrade } from './exchange.ts';
+import { BridgeRequest, LightRequest } from './request.ts';
+import { GlobalResponse, LightResponse } from './response.ts';
+import { UPGRADE, type UpgradeEnv, type UpgradeSlot } from './websocket.ts';
+
+export type Fetch = (request: Request, env?: UpgradeEnv) => Response | Promise<Response>;
+
+/** Makes every Request and Response the app creates a lazy one (as @hono/node-server does by default). */
+export function installGlobals(): void {
+  if (globalThis.Response === (LightResponse as unknown)) return;
+  Object.defineProperty(globalThis, 'Request', { value: BridgeRequest, writable: true, configurable: true });
+  Object.defineProperty(globalThis, 'Response', { value: LightResponse, writable: true, configurable: true });
+}
+
+/** LIBUS_LISTEN_EXCLUSIVE_PORT: uws-pack exports it, its typings do not. */
+const EXCLUSIVE_PORT = 1;
+
+/**
+ * Listens exclusively, as Node does: by default uWS shares the port (SO_REUSEPORT) with any
+ * server already on it, a stale one included, instead of failing.
+ */
+export function listen(server: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+  const listenWith = server.listen as unknown as (
+    host: string,
+    port: number,
+    flags: number,
+    cb: (socket: us_listen_socket | false) => void,
+  ) => TemplatedApp;
+  return new Promise((resolve, reject) => {
+    listenWith.call(server, host, port, EXCLUSIVE_PORT, (socket) => {
+      if (socket) resolve(socket);
+      else reject(new Error(`cannot listen on ${host}:${port} (in use?)`));
+    });
+  });
+}
+
+// URLs that are already in the form `new URL(url).href` would give, so that building one can be skipped.
+const SAFE_HOST = /^[a-z0-9._-]+(?::[0-9]{1,5})?$/;
+const SAFE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
+
+function requestUrl(host: string, path: string, query: string | undefined): string {
+  const url = `http://${host}${path}${query ? `?${query}` : ''}`;
+  if (SAFE_HOST.test(host) && SAFE_PATH.test(path) && !DOT_SEGMENT.test(path)) return url;
+  if (path.charCodeAt(0) !== 47 && /^https?:\/\//i.test(path)) return new URL(path + (query ? `?${query}` : '')).href;
+  return new URL(url).href; // throws on a malformed host or target: 400
+}
+
+/** uWS's header walk, into one flat array without a closure per request. */
+let into: string[] = [];
+const collect = (name: string, value: string) => {
+  into.push(name, value);
+};
+
+const badRequest = () =>
+  new GlobalResponse(JSON.stringify({ error: { code: 'invalid_body', message: 'malformed request' } }), {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+  });
+
+const internalError = (err: unknown) => {
+  console.error(err);
+  return new GlobalResponse(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }), {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+  });
+};
+
+export interface Listener {
+  http(res: HttpResponse, req: HttpRequest): void;
+  upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void;
+  /** Responses begun but not yet finished, for a shutdown to wait for or end. */
+  inFlight: Set<Exchange>;
+}
+
+export function createListener(fetch: Fetch, defaultHost: string): Listener {
+  const inFlight = new Set<Exchange>();
+
+  function serve(res: HttpResponse, req: HttpRequest, upgrade?: Upgrade): void {
+    const method = req.getCaseSensitiveMethod();
+    const path = req.getUrl();
+    const query = req.getQuery();
+    const raw: string[] = (into = []);
+    req.forEach(collect);
+    let host = defaultHost;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i] === 'host') host = raw[i + 1]!;
+
+    const body = method === 'GET' || method === 'HEAD' ? null : new IncomingBody(res);
+    const exchange = new Exchange(res, method === 'HEAD', body, upgrade, inFlight);
+    let result: Response | Promise<Response>;
+    try {
+      const request = new LightRequest(method, requestUrl(host, path, query), raw, body);
+      exchange.request = request;
+      if (upgrade) upgrade.slot.url = request.url;
+      result = fetch(request as unknown as Request, upgrade && { [UPGRADE]: upgrade.slot });
+    } catch (err) {
+      result = exchange.request ? internalError(err) : badRequest();
+    }
+    if (result instanceof Promise) {
+      exchange.defer();
+      result.then(
+        (response) => exchange.respond(response, false),
+        (err) => exchange.respond(internalError(err), false),
+      );
+    } else {
+      exchange.respond(result, true);
+    }
+  }
+
+  return {
+    inFlight,
+    http: (res, req) => serve(res, req),
+    upgrade(res, req, context) {
+      const protocols = req.getHeader('sec-websocket-protocol');
+      // A server answers with one of the offered subprotocols, never the whole list.
+      const protocol = protocols.split(',')[0]!.trim();
+      const slot: UpgradeSlot = { events: undefined, url: '', protocol, state: 0 };
+      const key = req.getHeader('sec-websocket-key');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      serve(res, req, { slot, key, protocol, extensions, context });
+    },
+  };
+}
