@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { DENO, NODE, ROOT } from '../bench/targets.ts';
+import { DENO, NODE, NODE22, ROOT } from '../bench/targets.ts';
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
 const stages: string[] = [];
@@ -81,9 +81,12 @@ command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/
 await nodeTests('unit tests (in-process)', {
   globPatterns: ['src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
 });
+// uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.
+command('uWebSockets.js bridge tests (Node 22)', [NODE22, '--test', 'runtimes/uws/bridge.test.ts']);
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const defaultTargets = [
   'node',
+  'uws',
   'bun',
   'deno',
   ...(onPath('cargo') ? ['rust'] : []),
