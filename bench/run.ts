@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byId, type Endpoint, type Need } from '../workloads/catalogue.ts';
 import { catalogueCase } from '../test/conformance/suite.ts';
+import { type HealthReport as Health, offered } from '../test/conformance/harness.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, versions } from './machine.ts';
 import { start, type Started } from './process.ts';
@@ -40,18 +41,6 @@ export interface BenchOptions {
 
 /** A generator above this share of its cores limits the throughput it can show. */
 export const GENERATOR_BOUND_PCT = 90;
-
-interface Health {
-  db?: { backend: string; up: boolean };
-  cache?: { backend: string; up: boolean };
-}
-
-const offers = (health: Health, need: Need): boolean =>
-  need === 'db'
-    ? !!health.db && health.db.backend !== 'none' && health.db.up
-    : need === 'cache'
-    ? !!health.cache && health.cache.backend !== 'none' && health.cache.up
-    : true;
 
 const backendOf = (endpoint: Endpoint, health: Health): Cell['backend'] =>
   !endpoint.needs.includes('db') ? 'none' : health.db?.backend === 'postgres' ? 'services' : 'embedded';
@@ -198,7 +187,8 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
             },
           });
           const health = await (await fetch(`${server.baseUrl}/health`)).json() as Health;
-          const missing = endpoint.needs.filter((n) => !offers(health, n));
+          const has = offered(health);
+          const missing = endpoint.needs.filter((n) => !has.has(n));
           if (missing.length > 0) {
             const reason = `the target offers no ${missing.join(' or ')} (its /health: ${JSON.stringify(health)})`;
             if (repeat === 1) skipped.push({ target: plan.target, workload: plan.workload, reason });

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Need } from '../../workloads/catalogue.ts';
 import { start, type Started } from '../../bench/process.ts';
 import { targetByName } from '../../bench/targets.ts';
-import { type Case, type Ctx, openSocket } from './harness.ts';
+import { type Case, type Ctx, type HealthReport, offered, openSocket } from './harness.ts';
 import { loadSuite } from './suite.ts';
 
 const { values } = parseArgs({
@@ -20,13 +20,8 @@ const { values } = parseArgs({
   },
 });
 
-/** What a target offers: every target streams and upgrades; data needs what its /health reports. */
 async function capabilities(baseUrl: string): Promise<Set<Need>> {
-  const has = new Set<Need>(['stream', 'websocket']);
-  const health = await (await fetch(`${baseUrl}/health`)).json() as Record<string, { backend: string; up: boolean }>;
-  if (health.db && health.db.backend !== 'none' && health.db.up) has.add('db');
-  if (health.cache && health.cache.backend !== 'none' && health.cache.up) has.add('cache');
-  return has;
+  return offered(await (await fetch(`${baseUrl}/health`)).json() as HealthReport);
 }
 
 /** Stopping with an SSE stream and a WebSocket open ends both and exits 0. */

@@ -25,6 +25,20 @@ export interface Case {
   run(ctx: Ctx): Promise<void>;
 }
 
+/** A target's /health, as far as what it offers goes. */
+export interface HealthReport {
+  db?: { backend: string; up: boolean };
+  cache?: { backend: string; up: boolean };
+}
+
+/** What a target offers: every target streams and upgrades; db and cache what its /health reports up. */
+export function offered(health: HealthReport): Set<Need> {
+  const has = new Set<Need>(['stream', 'websocket']);
+  if (health.db && health.db.backend !== 'none' && health.db.up) has.add('db');
+  if (health.cache && health.cache.backend !== 'none' && health.cache.up) has.add('cache');
+  return has;
+}
+
 export interface Reply {
   status: number;
   headers: Headers;
