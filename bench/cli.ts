@@ -66,6 +66,15 @@ function seconds(text: string, name: string): number {
   return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
 }
 
+/** k6 refuses scenarios shorter than 1 s, and the warm-up is a scenario of its own. */
+function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): number {
+  const s = seconds(text, name);
+  if (s < 1 && !(zeroAllowed && s === 0)) {
+    fail(`--${name} must be ${zeroAllowed ? '0 or ' : ''}at least 1s, got ${text}`);
+  }
+  return s;
+}
+
 function positiveInt(text: string, name: string): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < 1) {
     fail(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
@@ -85,7 +94,13 @@ function workloads(list: string): string[] {
 
 const quick = values.quick || process.argv.length <= 2;
 const targets = (values.targets ?? (quick ? QUICK_TARGETS.join(',') : catalogueTargets())).split(',').filter(Boolean);
-for (const t of targets) targetByName(t);
+for (const t of targets) {
+  try {
+    targetByName(t);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
 const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'closed' : fail('--mode is closed or rate');
 if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
 if (!['auto', 'k6', 'oha', 'wrk'].includes(values.driver)) fail('--driver is auto, k6, oha or wrk');
@@ -105,8 +120,8 @@ const options: BenchOptions = {
   mode,
   connections: positiveInt(values.connections, 'connections'),
   ...(values.rate ? { rate: positiveInt(values.rate, 'rate') } : {}),
-  durationS: seconds(values.duration ?? (quick ? '3s' : '10s'), 'duration'),
-  warmupS: seconds(values.warmup ?? (quick ? '1s' : '3s'), 'warmup'),
+  durationS: atLeastOneSecond(values.duration ?? (quick ? '3s' : '10s'), 'duration', false),
+  warmupS: atLeastOneSecond(values.warmup ?? (quick ? '1s' : '3s'), 'warmup', true),
   repeats: positiveInt(values.repeats ?? (quick ? '1' : '3'), 'repeats'),
   serverCores: values['server-cores'] ?? '0',
   generatorCores: values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
@@ -159,10 +174,12 @@ console.log(
 try {
   const meta = await runBench(options, (line) => console.log(line), controller.signal);
   console.log(
-    `\nresults: ${options.outDir} (${meta.cells.length} cells, ${meta.skipped.length} skipped, ${meta.wallTimeS}s)`,
+    `\nresults: ${options.outDir} (${meta.cells.length} cells, ${meta.skipped.length} skipped, ` +
+      `${meta.failedRepeats} failed repeats, ${meta.wallTimeS}s)`,
   );
   const report = spawnSync(process.execPath, ['bench/report-cli.ts', options.outDir], { cwd: ROOT, stdio: 'inherit' });
-  if (report.status !== 0) process.exitCode = 1;
+  // A run with failed repeats still gets its report (they are listed there), but never exits 0.
+  if (report.status !== 0 || meta.failedRepeats! > 0) process.exitCode = 1;
 } catch (err) {
   console.error(`bench: ${(err as Error).message}`);
   process.exitCode = controller.signal.aborted ? 130 : 1;

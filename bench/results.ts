@@ -81,6 +81,8 @@ export const RunMeta = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   wallTimeS: z.number().optional(),
+  /** Repeats that failed (start, verification or the driver); the cells hold the reasons. */
+  failedRepeats: z.number().optional(),
   git: z.object({ commit: z.string(), dirty: z.boolean() }),
   machine: z.object({
     cpuModel: z.string(),

@@ -148,6 +148,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
     workloads: o.workloads,
     cells: [],
     skipped,
+    failedRepeats: 0,
   };
   const writeMeta = () =>
     writeFileSync(join(o.outDir, 'run.json'), JSON.stringify(RunMeta.parse(meta), null, 2) + '\n');
@@ -254,6 +255,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
         } finally {
           await server?.stop();
         }
+        if (result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
         const previous = cells.get(key);
         const repeats = [...(previous?.repeats ?? []), result];
         const cell = CellSchema.parse({
