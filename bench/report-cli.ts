@@ -1,18 +1,20 @@
 /**
- * `npm run report -- <run-id | run directory> [--results DIR] [--references DIR]`
+ * `npm run report -- <run-id | run directory> [--results DIR] [--references DIR] [--readme]`
  *
  * Reads results/<run-id>/run.json (or <run directory>/run.json, for any argument with a slash in
  * it, as the orchestrator passes) and cells/*.json, validates them against bench/results.ts,
  * reads the published figures in results/reference/ (of the repo, whatever --results says), and writes results/<run-id>/report.md and
- * report.html (self-contained, charts inline).
+ * report.html (self-contained, charts inline). With `--readme`, also rewrites the README's headline
+ * block from this run (bench/report/headline.ts).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { prettifyError } from 'zod';
 import { loadReferences } from './reference.ts';
 import { renderReport } from './report.ts';
+import { headlineMarkdown, replaceHeadline } from './report/headline.ts';
 import { Cell, RunMeta } from './results.ts';
 import { ROOT } from './targets.ts';
 
@@ -53,25 +55,37 @@ export async function writeReport(dir: string, referenceDir: string): Promise<st
   return [md, page];
 }
 
+/** Rewrite the headline block of `readmePath` from the run in `dir` (inside the repository). */
+export function writeHeadline(dir: string, readmePath: string): void {
+  const { run, cells } = loadRun(dir);
+  const runPath = relative(ROOT, dir);
+  if (runPath.startsWith('..') || isAbsolute(runPath)) throw new Error(`--readme needs a run inside ${ROOT}`);
+  const readme = readFileSync(readmePath, 'utf8');
+  writeFileSync(readmePath, replaceHeadline(readme, runPath, headlineMarkdown(run, cells, runPath)));
+}
+
 if (import.meta.main) {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       results: { type: 'string', default: join(ROOT, 'results') },
       references: { type: 'string' },
+      readme: { type: 'boolean', default: false },
     },
   });
   const [run] = positionals;
   if (!run || positionals.length > 1) {
-    console.error('usage: npm run report -- <run-id | run directory> [--results DIR] [--references DIR]');
+    console.error('usage: npm run report -- <run-id | run directory> [--results DIR] [--references DIR] [--readme]');
     process.exit(2);
   }
   try {
-    const written = await writeReport(
-      runDir(run, values.results),
-      values.references ?? join(ROOT, 'results', 'reference'),
-    );
+    const dir = runDir(run, values.results);
+    const written = await writeReport(dir, values.references ?? join(ROOT, 'results', 'reference'));
     for (const f of written) console.log(`wrote ${f}`);
+    if (values.readme) {
+      writeHeadline(dir, join(ROOT, 'README.md'));
+      console.log(`wrote the headline of ${run} into README.md`);
+    }
   } catch (err) {
     console.error(`report: ${(err as Error).message}`);
     process.exit(1);

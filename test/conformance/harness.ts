@@ -234,3 +234,71 @@ export function sendOversized(
     });
   });
 }
+
+/**
+ * Sends the same request `times` times, one after another, on one raw HTTP/1.1 socket and returns
+ * each response's status and Connection header: a server that closes after a request with a body
+ * makes every such request pay a new TCP connection, which a benchmark would measure instead.
+ */
+export function overOneConnection(
+  ctx: Ctx,
+  spec: { method: string; path: string; headers?: Record<string, string>; body?: Uint8Array },
+  times: number,
+): Promise<{ status: number; connection: string | null }[]> {
+  const url = new URL(ctx.baseUrl);
+  const head = [
+    `${spec.method} ${spec.path} HTTP/1.1`,
+    `Host: ${url.host}`,
+    ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    ...(spec.body ? [`Content-Length: ${spec.body.length}`] : []),
+  ].join('\r\n') + '\r\n\r\n';
+  const raw = Buffer.concat([Buffer.from(head, 'latin1'), spec.body ?? Buffer.alloc(0)]);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const replies: { status: number; connection: string | null }[] = [];
+    let pending = Buffer.alloc(0);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(`${why} after ${replies.length} of ${times} responses (${JSON.stringify(replies)})`));
+    };
+    const timer = setTimeout(() => fail('no answer within 15 s'), 15_000);
+    /** Takes one whole response off the front of `pending`, if there is one. */
+    const take = (): boolean => {
+      const split = pending.indexOf('\r\n\r\n');
+      if (split < 0) return false;
+      const lines = pending.subarray(0, split).toString('latin1').split('\r\n');
+      const headers = new Headers();
+      for (const line of lines.slice(1)) {
+        const i = line.indexOf(':');
+        headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+      }
+      let end: number;
+      if (headers.get('transfer-encoding')?.toLowerCase().includes('chunked')) {
+        const last = pending.indexOf('\r\n0\r\n\r\n', split + 4 - 2);
+        if (last < 0) return false;
+        end = last + 7;
+      } else {
+        end = split + 4 + Number(headers.get('content-length') ?? 0);
+        if (pending.length < end) return false;
+      }
+      replies.push({ status: Number(lines[0]!.split(' ')[1]), connection: headers.get('connection') });
+      pending = pending.subarray(end);
+      return true;
+    };
+    socket.on('connect', () => socket.write(raw));
+    socket.on('data', (d) => {
+      pending = Buffer.concat([pending, d]);
+      while (take()) {
+        if (replies.length === times) {
+          clearTimeout(timer);
+          socket.destroy();
+          return resolve(replies);
+        }
+        socket.write(raw);
+      }
+    });
+    socket.on('error', (err) => fail(err.message));
+    socket.on('close', () => replies.length < times && fail('the server closed the connection'));
+  });
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cells, run } from './fixture.ts';
+import { BEGIN, END, headlineMarkdown, headlineRun, replaceHeadline } from './headline.ts';
+
+// The fixture's json-small cells again as basic-json, so that the Hono-overhead table has a row.
+const withJson = [
+  ...cells,
+  ...cells.filter((c) => c.workload === 'json-small').map((c) => ({ ...c, workload: 'basic-json', family: 'basic' })),
+];
+const md = headlineMarkdown({ ...run, workloads: [...run.workloads, 'basic-json'] }, withJson, 'results/r1');
+const rowsOf = (text: string, workload: string) => text.split('\n').filter((l) => l.startsWith(`| ${workload} |`));
+
+describe('README headline', () => {
+  it('shows throughput, CPU per request and ratios of every framework target, headline workloads in order', () => {
+    // Controls are not columns; basic-json comes first although the run listed it last.
+    assert.match(md, /\| Workload \| Driver \| node \| bun \| rust \| python \|/);
+    assert.ok(md.indexOf('| basic-json |') < md.indexOf('| json-small |'));
+    assert.deepEqual(rowsOf(md, 'json-small'), [
+      '| json-small | oha | 8,000 | ≥20,000 ⚠ | 10,000 | 4,000 |',
+      '| json-small | oha | 60.0 | 20.0 | 10.0 | 200 |',
+      // node 8,000 ÷ rust 10,000; rust 10 µs ÷ node 60 µs; bun generator-bound; python 4,000 ÷ 10,000.
+      '| json-small | 0.80× | 0.17× | ≥2.00× ⚠ | 0.50× | 0.40× | 0.050× |',
+    ]);
+    // python's failed repeat leaves the median of the other two: (400 + 420) / 2.
+    assert.equal(rowsOf(md, 'db-recipes')[0], '| db-recipes | k6 | 1,000 | 1,500 | 500 | 410 |');
+    // node and bun ran db-recipes embedded, rust on services: their ratios are marked.
+    assert.match(rowsOf(md, 'db-recipes')[2]!, /^\| db-recipes \| 2\.00× ‡ \|/);
+  });
+
+  it('shows Hono overhead against each bare control on GET /json', () => {
+    assert.match(md, /\| node vs bare-node \| 8,000 \| 10,000 \| 0\.80× \| \+20\.0 \|/);
+  });
+
+  it('links the report and names the settings', () => {
+    assert.match(md, /\[the report\]\(results\/r1\/report\.md\) \(\[HTML\]\(results\/r1\/report\.html\)\)/);
+    assert.match(md, /3 interleaved repeats of 10 s after 2 s of warm-up, closed loop, 50 connections/);
+  });
+
+  it('replaces only the block between the markers, and finds the run it names', () => {
+    const readme = `# Title\n\nbefore\n\n${BEGIN('results/old')}\nstale table\n${END}\n\nafter\n`;
+    const next = replaceHeadline(readme, 'results/r1', md);
+    assert.equal(headlineRun(next), 'results/r1');
+    assert.ok(next.startsWith('# Title\n\nbefore\n\n<!-- gauntlet:headline results/r1 -->\nRun `test-run`'));
+    assert.ok(next.endsWith(`|\n${END}\n\nafter\n`));
+    assert.ok(!next.includes('stale table'));
+    assert.equal(replaceHeadline(next, 'results/r1', md), next);
+    assert.throws(() => replaceHeadline('# no block\n', 'results/r1', md), /has no headline block/);
+    assert.equal(headlineRun('# no block\n'), undefined);
+  });
+});

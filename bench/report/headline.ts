@@ -1,0 +1,113 @@
+/**
+ * The headline of a run: the few tables the README shows, rendered from the run's result files
+ * (never typed by hand). `npm run report -- <run-id> --readme` rewrites the README block between
+ * the markers below; a test renders the block again from the committed results and compares.
+ */
+import type { Cell, RunMeta } from '../results.ts';
+import { para, table, toMarkdown } from './doc.ts';
+import { num, signed } from './format.ts';
+import { controlPairs, cpuRatio, indexCells, throughputRatio } from './model.ts';
+import { comparisonText, DIFFERS, GEN, rateText } from './sections.ts';
+
+/** One workload per family, the ones users ask about first. */
+export const HEADLINE_WORKLOADS = [
+  'basic-json',
+  'json-small',
+  'json-large',
+  'path-deep',
+  'query-many',
+  'form-complex',
+  'multipart-100k',
+  'sse-stream',
+  'ws-echo',
+  'shortener-redirect',
+  'db-queries',
+  'db-recipes',
+  'stress-cpu',
+];
+
+export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
+export const END = '<!-- /gauntlet:headline -->';
+const BLOCK = /<!-- gauntlet:headline (\S+) -->\n[\s\S]*?<!-- \/gauntlet:headline -->/;
+
+/** The Markdown of the headline: throughput, CPU per request, Hono's overhead. `runPath` links the report. */
+export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: string): string {
+  const idx = indexCells(run, cells);
+  const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
+  const targets = idx.targets.filter((t) => !controls.has(t));
+  const workloads = HEADLINE_WORKLOADS.filter((w) => idx.workloads.includes(w));
+  const row = (w: string, pick: (c: Cell) => string) => [
+    w,
+    [...new Set(targets.map((t) => idx.get(t, w)?.driver).filter(Boolean))].join(', '),
+    ...targets.map((t) => {
+      const c = idx.get(t, w);
+      return !c ? '—' : !c.median ? 'failed' : pick(c);
+    }),
+  ];
+  const head = ['Workload', 'Driver', ...targets];
+  const s = run.settings;
+  const blocks = [
+    para(
+      `Run \`${run.id}\` on ${run.machine.cores} cores of a ${run.machine.cpuModel}: ` +
+        `${s.repeats} interleaved repeats of ${s.durationS} s after ${s.warmupS} s of warm-up, closed loop, ` +
+        `${s.connections} connections, server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
+        `db and shortener on ${s.backend === 'services' ? 'Postgres + Redis' : 'the embedded default'}. ` +
+        `Medians of the repeats; ${GEN} marks a cell where the load generator ran out of CPU first (the figure ` +
+        `is a floor, not the server's limit); ${DIFFERS} marks a ratio between cells that differ in driver or backend. Every workload, latency, memory and the published figures: ` +
+        `[the report](${runPath}/report.md) ([HTML](${runPath}/report.html)).`,
+    ),
+    para('**Throughput** (requests/s; messages/s for ws-echo):'),
+    table(head, workloads.map((w) => row(w, rateText))),
+    para('**Server CPU per request** (µs; lower is cheaper; comparable even where the generator was the limit):'),
+    table(head, workloads.map((w) => row(w, (c) => num(c.median!.serverCpuUsPerUnit)))),
+  ];
+  if (targets.includes('rust')) {
+    blocks.push(
+      para("**Against rust**: throughput ÷ rust, and rust's CPU per request ÷ the target's (1 = as cheap):"),
+      table(
+        ['Workload', ...targets.filter((t) => t !== 'rust').flatMap((t) => [`${t} req/s`, `${t} CPU`])],
+        workloads.filter((w) => idx.get('rust', w)).map((w) => [
+          w,
+          ...targets.filter((t) => t !== 'rust').flatMap((t) => {
+            const base = idx.get('rust', w)!, c = idx.get(t, w);
+            return [comparisonText(throughputRatio(c, base)), comparisonText(cpuRatio(base, c))];
+          }),
+        ]),
+      ),
+    );
+  }
+  const pairs = controlPairs(idx.targets).filter((p) =>
+    idx.get(p.framework, 'basic-json') && idx.get(p.bare, 'basic-json')
+  );
+  if (pairs.length > 0) {
+    blocks.push(
+      para("**Hono's overhead** on `GET /json` (Hono ÷ the runtime's own server with no framework):"),
+      table(
+        ['Runtime', 'Hono req/s', 'Bare req/s', 'Hono ÷ bare', 'Δ CPU µs/req'],
+        pairs.map(({ framework, bare }) => {
+          const h = idx.get(framework, 'basic-json')!, b = idx.get(bare, 'basic-json')!;
+          const delta = h.median && b.median ? h.median.serverCpuUsPerUnit - b.median.serverCpuUsPerUnit : undefined;
+          return [
+            `${framework} vs ${bare}`,
+            rateText(h),
+            rateText(b),
+            comparisonText(throughputRatio(h, b)),
+            delta === undefined ? 'failed' : signed(delta),
+          ];
+        }),
+      ),
+    );
+  }
+  return toMarkdown(blocks);
+}
+
+/** The run a README's headline block names, or undefined when it has none. */
+export const headlineRun = (readme: string): string | undefined => BLOCK.exec(readme)?.[1];
+
+/** The README with its headline block replaced (it must already have the markers). */
+export function replaceHeadline(readme: string, runPath: string, markdown: string): string {
+  if (!BLOCK.test(readme)) {
+    throw new Error(`the README has no headline block (${BEGIN('<results/run-id>')} … ${END})`);
+  }
+  return readme.replace(BLOCK, () => `${BEGIN(runPath)}\n${markdown.trimEnd()}\n${END}`);
+}
