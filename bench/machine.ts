@@ -1,16 +1,19 @@
 /** What produced the figures: the machine, and every runtime, tool and library version. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { BUN, DENO, NODE, NODE22, ROOT } from './targets.ts';
 import type { RunMeta } from './results.ts';
 
-const run = (command: string, args: string[]): string => {
-  try {
-    return execFileSync(command, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unavailable';
-  }
+/** What a command prints on stdout, whatever its exit status (`wrk -v` exits 1); 'unavailable' if nothing. */
+export const run = (command: string, args: string[]): string => {
+  const r = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 30_000,
+  });
+  return r.error || !r.stdout?.trim() ? 'unavailable' : r.stdout.trim();
 };
 
 export const K6 = `${ROOT}.tools/bin/k6`;
