@@ -80,9 +80,13 @@ export function versions(): Record<string, string> {
   return out;
 }
 
-export function gitState(): RunMeta['git'] {
+/** The commit, and whether tracked files differ from it (the run's own untracked results do not count). */
+export function gitState(cwd = ROOT): RunMeta['git'] {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const head = git('rev-parse', 'HEAD'), status = git('status', '--porcelain', '--untracked-files=no');
   return {
-    commit: run('git', ['rev-parse', 'HEAD']),
-    dirty: run('git', ['status', '--porcelain', '--untracked-files=no']) !== '',
+    commit: head.status === 0 ? head.stdout.trim() : 'unavailable',
+    dirty: status.status !== 0 || status.stdout.trim() !== '',
   };
 }
