@@ -210,7 +210,21 @@ async function wrk(o: DriveOptions): Promise<Driven> {
     WRK_JSON: o.summaryPath,
   };
   const threads = String(Math.min(o.generatorCores.split(',').length, o.connections));
-  const argv = [WRK, '-t', threads, '-c', String(o.connections), '-d', `${o.durationS}s`, '-s', `${ROOT}bench/wrk.lua`];
+  // wrk gives up on a request after 2 s by default; k6 after 60 s. The same 60 s here, so that a
+  // slow target (CPU stress on one Python worker) is measured slow rather than as failed.
+  const argv = [
+    WRK,
+    '-t',
+    threads,
+    '-c',
+    String(o.connections),
+    '-d',
+    `${o.durationS}s`,
+    '--timeout',
+    '60s',
+    '-s',
+    `${ROOT}bench/wrk.lua`,
+  ];
   argv.push(o.baseUrl + request.path);
   const result = await runPinned(argv, o.generatorCores, env, o.onStart);
   if (result.code !== 0 || !existsSync(o.summaryPath)) {

@@ -65,6 +65,8 @@ export const Cell = z.object({
   family: z.string(),
   driver: z.enum(['k6', 'oha', 'wrk']),
   mode: z.enum(['closed', 'rate']),
+  /** Closed-loop connections (k6 VUs) when they differ from the run's setting: the heavy workloads. */
+  connections: z.number().optional(),
   /** What the units of `throughput` and `serverCpuUsPerUnit` are. */
   unit: z.enum(['request', 'message']),
   backend: z.enum(['none', 'embedded', 'services']),

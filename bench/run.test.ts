@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromK6Summary, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
-import { figures, GENERATOR_BOUND_PCT, summarise } from './run.ts';
+import { connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS, summarise } from './run.ts';
 import { Cell, type Figures, type Repeat } from './results.ts';
 import { CLOCK_TICKS } from './proc.ts';
 import { byId } from '../workloads/catalogue.ts';
@@ -189,5 +189,39 @@ describe('summarise', () => {
     };
     assert.ok(Cell.safeParse(cell).success);
     assert.ok(!Cell.safeParse({ ...cell, driver: 'wrk2' }).success);
+  });
+});
+
+describe('failureOf', () => {
+  const driven = { units: 1000, durationS: 3, errorRate: 0, latencyMs: latency, droppedIterations: 0, extra: {} };
+
+  it('passes a repeat that completed requests with errors under 1 %', () => {
+    assert.equal(failureOf(driven), undefined);
+    assert.equal(failureOf({ ...driven, errorRate: 0.0099 }), undefined);
+  });
+
+  it('fails a repeat in which nothing completed (every request timed out), before any figure divides by zero', () => {
+    assert.equal(failureOf({ ...driven, units: 0, errorRate: 1 }), 'nothing completed in the 3.0 s measured');
+  });
+
+  it("fails at the k6 scripts' error threshold, whatever the driver", () => {
+    assert.equal(failureOf({ ...driven, errorRate: 0.01 }), 'error rate 1.0% (the limit is 1%)');
+  });
+
+  it("keeps the driver's own verdict first", () => {
+    assert.equal(
+      failureOf({ ...driven, units: 0, failure: 'thresholds crossed: checks' }),
+      'thresholds crossed: checks',
+    );
+  });
+});
+
+describe('connectionsFor', () => {
+  it("caps the heavy workloads (the stress family) and leaves the others at the run's setting", () => {
+    assert.equal(HEAVY_CONNECTIONS, 4);
+    assert.equal(connectionsFor(byId('stress-cpu'), 50), 4);
+    assert.equal(connectionsFor(byId('stress-memory'), 50), 4);
+    assert.equal(connectionsFor(byId('stress-cpu'), 2), 2);
+    assert.equal(connectionsFor(byId('json-small'), 50), 50);
   });
 });

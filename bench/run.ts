@@ -100,6 +100,29 @@ export function figures(driven: Driven, serverTicks: number, samples: Sample[], 
   };
 }
 
+/** The k6 scripts' error threshold, applied to every driver: at or above it a repeat has failed. */
+export const MAX_ERROR_RATE = 0.01;
+
+/** Why a driven repeat does not count: the driver's own verdict, nothing completed, or too many errors. */
+export function failureOf(driven: Driven): string | undefined {
+  if (driven.failure) return driven.failure;
+  if (driven.units === 0) return `nothing completed in the ${driven.durationS.toFixed(1)} s measured`;
+  if (driven.errorRate >= MAX_ERROR_RATE) {
+    return `error rate ${(driven.errorRate * 100).toFixed(1)}% (the limit is ${MAX_ERROR_RATE * 100}%)`;
+  }
+  return undefined;
+}
+
+/**
+ * Connections for the heavy workloads (CPU and memory stress) in closed loop. A request's latency is
+ * about connections × service time: at 50, a target taking 120 ms a request (primes on one Python
+ * worker) completes nothing in a few seconds' window. Four keep one server core busy.
+ */
+export const HEAVY_CONNECTIONS = 4;
+
+export const connectionsFor = (endpoint: { heavy?: boolean }, connections: number): number =>
+  endpoint.heavy ? Math.min(connections, HEAVY_CONNECTIONS) : connections;
+
 export interface Progress {
   (line: string): void;
 }
@@ -206,7 +229,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
             baseUrl: server.baseUrl,
             endpoint,
             mode: o.mode,
-            connections: o.connections,
+            connections: connectionsFor(endpoint, o.connections),
             ...(o.rate ? { rate: o.rate } : {}),
             generatorCores: o.generatorCores,
           };
@@ -229,9 +252,12 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
           });
           const after = sampling.mark();
           const samples = sampling.stop();
+          const failure = failureOf(driven);
+          // Nothing completed: no figure to compute (CPU per request would divide by zero).
+          if (driven.units === 0) throw new Error(failure!);
           const f = figures(driven, after.server.ticks - before.server.ticks, samples, generatorCoreCount);
-          result = driven.failure
-            ? { state: 'failed', repeat, reason: driven.failure }
+          result = failure
+            ? { state: 'failed', repeat, reason: failure }
             : { state: 'ok', repeat, figures: f, samples };
           const line =
             `${Math.round(f.throughput).toLocaleString('en')} ${
@@ -241,7 +267,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
             `peak RSS ${(f.serverPeakRssBytes / 2 ** 20).toFixed(0)} MiB, ${driver} at ${
               f.generatorCpuPct.toFixed(0)
             }%` +
-            (f.generatorBound ? ' (generator-bound)' : '') + (driven.failure ? ` FAILED: ${driven.failure}` : '');
+            (f.generatorBound ? ' (generator-bound)' : '') + (failure ? ` FAILED: ${failure}` : '');
           done++;
           log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${line}${eta(t0, done, total)}`);
         } catch (err) {
@@ -264,6 +290,9 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
           family: endpoint.family,
           driver,
           mode: o.mode,
+          ...(o.mode === 'closed' && connectionsFor(endpoint, o.connections) !== o.connections
+            ? { connections: connectionsFor(endpoint, o.connections) }
+            : {}),
           unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
           backend: previous && previous.backend !== 'none' ? previous.backend : backend,
           repeats,

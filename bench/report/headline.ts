@@ -4,10 +4,11 @@
  * the markers below; a test renders the block again from the committed results and compares.
  */
 import type { Cell, RunMeta } from '../results.ts';
+import { HEAVY_CONNECTIONS } from '../run.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
 import { controlPairs, cpuRatio, indexCells, throughputRatio } from './model.ts';
-import { comparisonText, DIFFERS, GEN, rateText } from './sections.ts';
+import { comparisonText, DIFFERS, driverText, GEN, rateText } from './sections.ts';
 
 /** One workload per family, the ones users ask about first. */
 export const HEADLINE_WORKLOADS = [
@@ -38,7 +39,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
   const workloads = HEADLINE_WORKLOADS.filter((w) => idx.workloads.includes(w));
   const row = (w: string, pick: (c: Cell) => string) => [
     w,
-    [...new Set(targets.map((t) => idx.get(t, w)?.driver).filter(Boolean))].join(', '),
+    driverText(targets.map((t) => idx.get(t, w))),
     ...targets.map((t) => {
       const c = idx.get(t, w);
       return !c ? '—' : !c.median ? 'failed' : pick(c);
@@ -50,7 +51,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
     para(
       `Run \`${run.id}\` on ${run.machine.cores} cores of a ${run.machine.cpuModel}: ` +
         `${s.repeats} interleaved repeats of ${s.durationS} s after ${s.warmupS} s of warm-up, closed loop, ` +
-        `${s.connections} connections, server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
+        `${s.connections} connections (${HEAVY_CONNECTIONS} for the CPU and memory stress), server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
         `db and shortener on ${s.backend === 'services' ? 'Postgres + Redis' : 'the embedded default'}. ` +
         `Medians of the repeats; ${GEN} marks a cell where the load generator ran out of CPU first (the figure ` +
         `is a floor, not the server's limit); ${DIFFERS} marks a ratio between cells that differ in driver or backend. Every workload, latency, memory and the published figures: ` +

@@ -63,6 +63,13 @@ export function rateText(c: Cell | undefined): string {
   return generatorBound(c).bound ? `≥${num(c.median.throughput)} ${GEN}` : num(c.median.throughput);
 }
 
+/** The drivers of a workload's cells, with the connections where they are not the run's (heavy workloads). */
+export function driverText(cells: readonly (Cell | undefined)[]): string {
+  const drivers = [...new Set(cells.map((c) => c?.driver).filter(Boolean))].join(', ');
+  const conns = [...new Set(cells.map((c) => c?.connections).filter((n) => n !== undefined))];
+  return conns.length > 0 ? `${drivers}, ${conns.join('/')} conns` : drivers;
+}
+
 /** A ratio as the tables show it, with its markers. */
 export function comparisonText(c: Comparison): string {
   if (!c.ok) return c.why === 'missing' ? '—' : c.why;
@@ -172,7 +179,7 @@ function overview(idx: CellIndex): Block[] {
   const matrix = (pick: (c: Cell) => string) =>
     idx.workloads.map((w) => [
       `[${w}](#${workloadAnchor(w)})`,
-      [...new Set(idx.targets.map((t) => idx.get(t, w)?.driver).filter(Boolean))].join(', '),
+      driverText(idx.targets.map((t) => idx.get(t, w))),
       ...idx.targets.map((t) => {
         const c = idx.get(t, w);
         return !c ? '—' : !c.median ? 'failed' : pick(c);
@@ -446,7 +453,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
         : '—';
       return [
         c.target,
-        c.driver,
+        driverText([c]),
         c.mode,
         BACKEND_LABEL[c.backend],
         rateText(c),
