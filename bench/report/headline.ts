@@ -49,7 +49,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
   const s = run.settings;
   const blocks = [
     para(
-      `Run \`${run.id}\` on ${run.machine.cores} cores of a ${run.machine.cpuModel}: ` +
+      `Run \`${run.id}\` on ${run.machine.cores} cores (${run.machine.cpuModel}): ` +
         `${s.repeats} interleaved repeats of ${s.durationS} s after ${s.warmupS} s of warm-up, closed loop, ` +
         `${s.connections} connections (${HEAVY_CONNECTIONS} for the CPU and memory stress), server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
         `db and shortener on ${s.backend === 'services' ? 'Postgres + Redis' : 'the embedded default'}. ` +
