@@ -142,8 +142,10 @@ function ensureTool(path: string, script: string): void {
 
 ensureTool(K6, 'scripts/k6.sh');
 if (options.driver === 'oha') ensureTool(OHA, 'scripts/oha.sh');
-// The peak driver for full runs: wrk, from Debian's packages (quick runs use what is there).
-if (options.driver === 'wrk' || (options.driver === 'auto' && !quick)) ensureTool(WRK, 'scripts/wrk.sh');
+// The peak driver: wrk, from Debian's packages. Full runs install it; quick runs link it when the
+// system has it (scripts/wrk.sh is instant then), and otherwise use what is there (oha, else k6).
+const wrkOnPath = spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0;
+if (options.driver === 'wrk' || (options.driver === 'auto' && (!quick || wrkOnPath))) ensureTool(WRK, 'scripts/wrk.sh');
 
 if (options.backend === 'services') {
   const out = execFileSync('bash', ['scripts/services.sh', 'up'], {

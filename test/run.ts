@@ -1,6 +1,7 @@
 /**
  * `npm test`: lint and format check, type check, unit tests (in-process), then the conformance
- * suite over HTTP on each target — on the embedded data layer (PGlite + in-process cache), and
+ * suite over HTTP on each target — on the embedded data layer (PGlite + in-process cache), the
+ * orchestrator end to end (a quick run to a validated result set and report), and
  * again on Postgres + Redis when scripts/services.sh has them up, followed by the data services
  * stage (stampede bound seen from Postgres, Redis and Postgres degrade and recover). Ends with
  * one line: `N passed, M failed, K skipped`.
@@ -110,6 +111,7 @@ function servicesUp(): { DATABASE_URL: string; REDIS_URL: string } | undefined {
 
 const { DATABASE_URL: _db, REDIS_URL: _cache, ...embedded } = process.env;
 conformance(targets, 'the embedded data layer', embedded);
+await nodeTests('bench end to end (quick, node, json-small)', { files: ['test/bench-smoke.ts'] });
 const services = servicesUp();
 if (services) {
   conformance(targets, 'Postgres + Redis', { ...embedded, ...services });
