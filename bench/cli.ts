@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogue } from '../workloads/catalogue.ts';
-import { K6, OHA, WRK } from './machine.ts';
+import { K6, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { ROOT, targetByName } from './targets.ts';
 
@@ -144,8 +144,9 @@ ensureTool(K6, 'scripts/k6.sh');
 if (options.driver === 'oha') ensureTool(OHA, 'scripts/oha.sh');
 // The peak driver: wrk, from Debian's packages. Full runs install it; quick runs link it when the
 // system has it (scripts/wrk.sh is instant then), and otherwise use what is there (oha, else k6).
-const wrkOnPath = spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0;
-if (options.driver === 'wrk' || (options.driver === 'auto' && (!quick || wrkOnPath))) ensureTool(WRK, 'scripts/wrk.sh');
+if (options.driver === 'wrk' || (options.driver === 'auto' && (!quick || onPath('wrk')))) {
+  ensureTool(WRK, 'scripts/wrk.sh');
+}
 
 if (options.backend === 'services') {
   const out = execFileSync('bash', ['scripts/services.sh', 'up'], {

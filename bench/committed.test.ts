@@ -16,6 +16,9 @@ import { ROOT } from './targets.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const runPath = headlineRun(readme);
+/** The named run, read and validated once (in a test, so a missing or invalid run fails it). */
+let loaded: ReturnType<typeof loadRun> | undefined;
+const committed = () => (loaded ??= loadRun(join(ROOT, runPath!)));
 
 describe('the committed result set', () => {
   it('the README shows a headline block naming a committed run', () => {
@@ -24,21 +27,21 @@ describe('the committed result set', () => {
   });
 
   it('the headline is what the run renders to', { skip: !runPath }, () => {
-    const { run, cells } = loadRun(join(ROOT, runPath!));
+    const { run, cells } = committed();
     const block = readme.slice(readme.indexOf(BEGIN(runPath!)) + BEGIN(runPath!).length + 1, readme.indexOf(END));
     assert.equal(block.trimEnd(), headlineMarkdown(run, cells, runPath!).trimEnd());
   });
 
   it('its report.md is what its result files render to, and report.html is beside it', { skip: !runPath }, () => {
     const dir = join(ROOT, runPath!);
-    const { run, cells } = loadRun(dir);
+    const { run, cells } = committed();
     const expected = renderMarkdown(run, cells, loadReferences(join(ROOT, 'results', 'reference')));
     assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), expected);
     assert.ok(existsSync(join(dir, 'report.html')));
   });
 
   it('is a full run: not quick, committed code, real services, no failed repeat', { skip: !runPath }, () => {
-    const { run, cells } = loadRun(join(ROOT, runPath!));
+    const { run, cells } = committed();
     assert.equal(run.settings.quick, false);
     assert.equal(run.git.dirty, false);
     assert.equal(run.settings.backend, 'services');

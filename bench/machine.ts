@@ -16,6 +16,10 @@ export const run = (command: string, args: string[]): string => {
   return r.error || !r.stdout?.trim() ? 'unavailable' : r.stdout.trim();
 };
 
+/** Whether a command is on the PATH. */
+export const onPath = (tool: string): boolean =>
+  spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+
 export const K6 = `${ROOT}.tools/bin/k6`;
 export const OHA = `${ROOT}.tools/bin/oha`;
 export const WRK = `${ROOT}.tools/bin/wrk`;

@@ -190,6 +190,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
         if (signal.aborted) throw new Error('interrupted');
         const endpoint = byId(plan.workload);
         const driver = pickDriver(endpoint, o.mode, o.driver);
+        const connections = connectionsFor(endpoint, o.connections);
         const key = `${plan.target}__${plan.workload}`;
         let result: Repeat;
         let backend: Cell['backend'] = 'none';
@@ -229,7 +230,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
             baseUrl: server.baseUrl,
             endpoint,
             mode: o.mode,
-            connections: connectionsFor(endpoint, o.connections),
+            connections,
             ...(o.rate ? { rate: o.rate } : {}),
             generatorCores: o.generatorCores,
           };
@@ -290,9 +291,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
           family: endpoint.family,
           driver,
           mode: o.mode,
-          ...(o.mode === 'closed' && connectionsFor(endpoint, o.connections) !== o.connections
-            ? { connections: connectionsFor(endpoint, o.connections) }
-            : {}),
+          ...(o.mode === 'closed' && connections !== o.connections ? { connections } : {}),
           unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
           backend: previous && previous.backend !== 'none' ? previous.backend : backend,
           repeats,

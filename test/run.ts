@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { onPath } from '../bench/machine.ts';
 import { DENO, NODE, NODE22, ROOT } from '../bench/targets.ts';
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
@@ -84,7 +85,6 @@ await nodeTests('unit tests (in-process)', {
 });
 // uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.
 command('uWebSockets.js bridge tests (Node 22)', [NODE22, '--test', 'runtimes/uws/bridge.test.ts']);
-const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const defaultTargets = [
   'node',
   'uws',

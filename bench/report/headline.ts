@@ -7,8 +7,8 @@ import type { Cell, RunMeta } from '../results.ts';
 import { HEAVY_CONNECTIONS } from '../run.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
-import { controlPairs, cpuRatio, indexCells, throughputRatio } from './model.ts';
-import { comparisonText, DIFFERS, driverText, GEN, rateText } from './sections.ts';
+import { controlPairs, cpuAdded, cpuRatio, indexCells, throughputRatio } from './model.ts';
+import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections.ts';
 
 /** One workload per family, the ones users ask about first. */
 export const HEADLINE_WORKLOADS = [
@@ -37,14 +37,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
   const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
   const targets = idx.targets.filter((t) => !controls.has(t));
   const workloads = HEADLINE_WORKLOADS.filter((w) => idx.workloads.includes(w));
-  const row = (w: string, pick: (c: Cell) => string) => [
-    w,
-    driverText(targets.map((t) => idx.get(t, w))),
-    ...targets.map((t) => {
-      const c = idx.get(t, w);
-      return !c ? '—' : !c.median ? 'failed' : pick(c);
-    }),
-  ];
+  const row = (w: string, pick: (c: Cell) => string) => workloadRow(idx, w, targets, w, pick);
   const head = ['Workload', 'Driver', ...targets];
   const s = run.settings;
   const blocks = [
@@ -87,7 +80,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
         ['Runtime', 'Hono req/s', 'Bare req/s', 'Hono ÷ bare', 'Δ CPU µs/req'],
         pairs.map(({ framework, bare }) => {
           const h = idx.get(framework, 'basic-json')!, b = idx.get(bare, 'basic-json')!;
-          const delta = h.median && b.median ? h.median.serverCpuUsPerUnit - b.median.serverCpuUsPerUnit : undefined;
+          const delta = cpuAdded(h, b);
           return [
             `${framework} vs ${bare}`,
             rateText(h),

@@ -17,6 +17,7 @@ import {
   BASELINES,
   canonicalRole,
   controlPairs,
+  cpuAdded,
   cpuRatio,
   embeddedTargets,
   extraKeys,
@@ -175,16 +176,27 @@ function howToRead(idx: CellIndex): Block[] {
 
 // ---------------------------------------------------------------- overview
 
+/** One workload's row of a targets matrix: its label, its drivers, then `pick` of each target's cell. */
+export function workloadRow(
+  idx: CellIndex,
+  w: string,
+  targets: readonly string[],
+  label: string,
+  pick: (c: Cell) => string,
+): string[] {
+  return [
+    label,
+    driverText(targets.map((t) => idx.get(t, w))),
+    ...targets.map((t) => {
+      const c = idx.get(t, w);
+      return !c ? '—' : !c.median ? 'failed' : pick(c);
+    }),
+  ];
+}
+
 function overview(idx: CellIndex): Block[] {
   const matrix = (pick: (c: Cell) => string) =>
-    idx.workloads.map((w) => [
-      `[${w}](#${workloadAnchor(w)})`,
-      driverText(idx.targets.map((t) => idx.get(t, w))),
-      ...idx.targets.map((t) => {
-        const c = idx.get(t, w);
-        return !c ? '—' : !c.median ? 'failed' : pick(c);
-      }),
-    ]);
+    idx.workloads.map((w) => workloadRow(idx, w, idx.targets, `[${w}](#${workloadAnchor(w)})`, pick));
   const head = ['Workload', 'Driver', ...idx.targets];
   return [
     heading(2, 'Overview', 'overview'),
@@ -309,7 +321,7 @@ function honoOverhead(idx: CellIndex): Block[] {
     for (const w of idx.workloads) {
       const h = idx.get(framework, w), c = idx.get(bare, w);
       if (!h || !c) continue;
-      const cpu = h.median && c.median ? h.median.serverCpuUsPerUnit - c.median.serverCpuUsPerUnit : undefined;
+      const cpu = cpuAdded(h, c);
       rows.push([
         `${framework} vs ${bare}`,
         w,

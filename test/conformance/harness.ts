@@ -158,6 +158,19 @@ export function nextEvent(socket: WebSocket, timeoutMs = 5000): Promise<MessageE
   });
 }
 
+/** The status line and headers at the front of raw HTTP/1.1 response bytes, once they are all there. */
+function parseHead(raw: Buffer): { status: number; headers: Headers; bodyStart: number } | undefined {
+  const split = raw.indexOf('\r\n\r\n');
+  if (split < 0) return undefined;
+  const lines = raw.subarray(0, split).toString('latin1').split('\r\n');
+  const headers = new Headers();
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return { status: Number(lines[0]!.split(' ')[1]), headers, bodyStart: split + 4 };
+}
+
 /**
  * Sends an oversized body over a raw socket and reads the response while still writing: a
  * server may answer 413 before reading the body and close, which fetch reports as a write
@@ -184,22 +197,16 @@ export function sendOversized(
     const finish = () => {
       if (settled) return;
       const raw = Buffer.concat(chunks);
-      const split = raw.indexOf('\r\n\r\n');
-      if (split < 0) return;
-      const head = raw.subarray(0, split).toString('latin1').split('\r\n');
-      const headers = new Headers();
-      for (const line of head.slice(1)) {
-        const i = line.indexOf(':');
-        headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
-      }
-      const length = Number(headers.get('content-length') ?? NaN);
-      const body = raw.subarray(split + 4);
+      const head = parseHead(raw);
+      if (!head) return;
+      const length = Number(head.headers.get('content-length') ?? NaN);
+      const body = raw.subarray(head.bodyStart);
       if (!(body.length >= length)) return; // wait for the whole body
       settled = true;
       clearTimeout(timer);
       socket.destroy();
       const text = body.subarray(0, length).toString('utf8');
-      resolve({ status: Number(head[0]!.split(' ')[1]), headers, text, json: () => JSON.parse(text) });
+      resolve({ status: head.status, headers: head.headers, text, json: () => JSON.parse(text) });
     };
     const timer = setTimeout(() => {
       socket.destroy();
@@ -265,24 +272,19 @@ export function overOneConnection(
     const timer = setTimeout(() => fail('no answer within 15 s'), 15_000);
     /** Takes one whole response off the front of `pending`, if there is one. */
     const take = (): boolean => {
-      const split = pending.indexOf('\r\n\r\n');
-      if (split < 0) return false;
-      const lines = pending.subarray(0, split).toString('latin1').split('\r\n');
-      const headers = new Headers();
-      for (const line of lines.slice(1)) {
-        const i = line.indexOf(':');
-        headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
-      }
+      const head = parseHead(pending);
+      if (!head) return false;
+      const { status, headers, bodyStart } = head;
       let end: number;
       if (headers.get('transfer-encoding')?.toLowerCase().includes('chunked')) {
-        const last = pending.indexOf('\r\n0\r\n\r\n', split + 4 - 2);
+        const last = pending.indexOf('\r\n0\r\n\r\n', bodyStart - 2);
         if (last < 0) return false;
         end = last + 7;
       } else {
-        end = split + 4 + Number(headers.get('content-length') ?? 0);
+        end = bodyStart + Number(headers.get('content-length') ?? 0);
         if (pending.length < end) return false;
       }
-      replies.push({ status: Number(lines[0]!.split(' ')[1]), connection: headers.get('connection') });
+      replies.push({ status, connection: headers.get('connection') });
       pending = pending.subarray(end);
       return true;
     };
