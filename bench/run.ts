@@ -222,7 +222,13 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
             continue;
           }
           backend = backendOf(endpoint, health);
-          const ctx = { baseUrl: server.baseUrl, has: new Set<Need>(endpoint.needs), fetch, network: true };
+          const ctx = {
+            baseUrl: server.baseUrl,
+            has: new Set<Need>(endpoint.needs),
+            fetch,
+            network: true,
+            families: new Set([endpoint.family]),
+          };
           await catalogueCase(endpoint).run(ctx).catch((err) => {
             throw new Error(`verification failed: ${(err as Error).message.slice(0, 400)}`);
           });

@@ -3,6 +3,7 @@
  * conformance suite and the orchestrator all start targets from this table.
  */
 import { fileURLToPath } from 'node:url';
+import { FAMILIES, type Family } from '../workloads/catalogue.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (path: string) => `${ROOT}${path}`;
@@ -23,7 +24,15 @@ export interface Target {
   settings: Record<string, string>;
   /** A control target: no framework, only /plaintext, /json and POST /json/small. */
   control?: boolean;
+  /**
+   * The families this target implements (default: every family). Conformance runs every case of
+   * each declared family and reports the rest as not implemented; so does the report.
+   */
+  families?: Family[];
 }
+
+/** The families every seed's system serves at least (issue: every system the studies measured). */
+const WEB: Family[] = ['basic', 'json', 'path', 'query', 'form', 'mixed'];
 
 const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys'];
 
@@ -85,6 +94,53 @@ export const targets: Target[] = [
     },
   },
   {
+    name: 'granian',
+    description: 'the FastAPI app served by Granian (ASGI, uvloop)',
+    build: ['bash', 'baselines/python-fastapi/build.sh'],
+    command: ['bash', 'baselines/python-fastapi/serve-granian.sh'],
+    settings: { server: 'granian --interface asgi --loop uvloop', responses: 'orjson' },
+  },
+  {
+    name: 'starlette',
+    description: 'Starlette + asyncpg on uvicorn',
+    build: ['bash', 'baselines/python-starlette/build.sh'],
+    command: ['bash', 'baselines/python-starlette/serve.sh'],
+    settings: { server: 'uvicorn --loop uvloop --http httptools --no-access-log' },
+    families: [...WEB, 'db'],
+  },
+  {
+    name: 'django',
+    description: 'Django + psycopg on gunicorn',
+    build: ['bash', 'baselines/python-django/build.sh'],
+    command: ['bash', 'baselines/python-django/serve.sh'],
+    settings: { server: 'gunicorn (gthread worker)' },
+    families: [...WEB, 'db'],
+  },
+  {
+    name: 'robyn',
+    description: 'Robyn',
+    build: ['bash', 'baselines/python-robyn/build.sh'],
+    command: ['bash', 'baselines/python-robyn/serve.sh'],
+    settings: { server: 'Robyn' },
+    families: WEB,
+  },
+  {
+    name: 'spikard',
+    description: 'Spikard with Python handlers (Rust HTTP core, PyO3)',
+    build: ['bash', 'baselines/python-spikard/build.sh'],
+    command: ['bash', 'baselines/python-spikard/serve.sh'],
+    settings: { server: 'Spikard' },
+    families: [...WEB, 'multipart'],
+  },
+  {
+    name: 'rocket',
+    description: 'Rocket 0.5, release build',
+    build: ['bash', 'baselines/rust-rocket/build.sh'],
+    command: ['bash', 'baselines/rust-rocket/serve.sh'],
+    settings: { server: 'Rocket 0.5', profile: 'release' },
+    families: WEB,
+  },
+  {
     name: 'bare-node',
     description: 'control: node:http, no framework (Node 24)',
     command: [NODE, 'runtimes/bare/node.ts'],
@@ -109,6 +165,9 @@ export const targets: Target[] = [
 
 /** The workloads a control target serves. */
 export const CONTROL_WORKLOADS = ['basic-plaintext', 'basic-json', 'json-small'];
+
+/** The families a target implements. */
+export const declaredFamilies = (target: Target): ReadonlySet<Family> => new Set(target.families ?? FAMILIES);
 
 export function targetByName(name: string): Target {
   const target = targets.find((t) => t.name === name);

@@ -11,7 +11,7 @@ import { createApp } from '../src/app.ts';
 import { type Data, openData } from '../src/data/index.ts';
 import { ApiError, errorResponse } from '../src/errors.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
-import type { Need } from '../workloads/catalogue.ts';
+import { FAMILIES, type Need } from '../workloads/catalogue.ts';
 import type { Case, Ctx } from './conformance/harness.ts';
 
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
@@ -28,6 +28,7 @@ export function inProcessCtx(app: () => Hono, has: Need[] = ['stream']): Ctx {
     has: new Set(has),
     fetch: async (url, init) => await app().request(url, init),
     network: false,
+    families: new Set(FAMILIES),
   };
 }
 

@@ -436,3 +436,6 @@ export const byId = (id: string): Endpoint => {
   if (!endpoint) throw new Error(`no workload ${JSON.stringify(id)} in the catalogue`);
   return endpoint;
 };
+
+/** Every family, in the catalogue's order: what a target serves unless it declares fewer. */
+export const FAMILIES: readonly Family[] = [...new Set(catalogue.map((e) => e.family))];

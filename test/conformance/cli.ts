@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Need } from '../../workloads/catalogue.ts';
 import { start, type Started } from '../../bench/process.ts';
-import { targetByName } from '../../bench/targets.ts';
+import { declaredFamilies, targetByName } from '../../bench/targets.ts';
 import { type Case, type Ctx, type HealthReport, offered, openSocket } from './harness.ts';
 import { loadSuite } from './suite.ts';
 
@@ -24,31 +24,41 @@ async function capabilities(baseUrl: string): Promise<Set<Need>> {
   return offered(await (await fetch(`${baseUrl}/health`)).json() as HealthReport);
 }
 
-/** Stopping with an SSE stream and a WebSocket open ends both and exits 0. */
-async function shutdownCase(server: Started): Promise<void> {
-  const ctx: Ctx = { baseUrl: server.baseUrl, has: new Set<Need>(), fetch, network: true };
-  const socket = await openSocket(ctx);
-  const closed = new Promise<number>((resolve) => socket.addEventListener('close', (e) => resolve(e.code)));
-  const res = await fetch(`${server.baseUrl}/sse?events=100000&interval_ms=1000`);
-  const reader = res.body!.getReader();
-  await reader.read();
-  const ended = (async () => {
-    try {
-      while (!(await reader.read()).done);
-    } catch {
-      // a reset also ends it
-    }
-  })();
+/** Stopping with an SSE stream and a WebSocket open (those the target declares) ends both and exits 0. */
+async function shutdownCase(server: Started, ctx: Ctx): Promise<void> {
+  const socket = ctx.families.has('ws') ? await openSocket(ctx) : undefined;
+  const closed = socket && new Promise<number>((resolve) => socket.addEventListener('close', (e) => resolve(e.code)));
+  let ended: Promise<void> | undefined;
+  if (ctx.families.has('sse')) {
+    const res = await fetch(`${server.baseUrl}/sse?events=100000&interval_ms=1000`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    ended = (async () => {
+      try {
+        while (!(await reader.read()).done);
+      } catch {
+        // a reset also ends it
+      }
+    })();
+  }
   const code = await server.stop();
   assert.equal(code, 0, `exit code ${code}`);
   await ended;
-  await Promise.race([
-    closed,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open')), 5000)),
-  ]);
+  if (closed) {
+    await Promise.race([
+      closed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open')), 5000)),
+    ]);
+  }
 }
 
-async function runCase(c: Case, ctx: Ctx, tally: { passed: number; failed: number; skipped: number }) {
+type Tally = { passed: number; failed: number; skipped: number; notImplemented: number };
+
+async function runCase(c: Case, ctx: Ctx, tally: Tally) {
+  if (c.family && !ctx.families.has(c.family)) {
+    tally.notImplemented++;
+    return;
+  }
   if (c.needs?.some((n) => !ctx.has.has(n))) {
     tally.skipped++;
     return;
@@ -65,21 +75,24 @@ async function runCase(c: Case, ctx: Ctx, tally: { passed: number; failed: numbe
 }
 
 const suite = (await loadSuite()).filter((c) => !values.filter || c.name.includes(values.filter));
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals: Tally = { passed: 0, failed: 0, skipped: 0, notImplemented: 0 };
 const lines: string[] = [];
 for (const name of values.targets.split(',').filter(Boolean)) {
-  const tally = { passed: 0, failed: 0, skipped: 0 };
+  const tally: Tally = { passed: 0, failed: 0, skipped: 0, notImplemented: 0 };
   console.log(`\n${name}`);
   let server: Started | undefined;
   try {
-    server = await start(targetByName(name), { timeoutMs: 120_000 });
-    const ctx: Ctx = { baseUrl: server.baseUrl, has: await capabilities(server.baseUrl), fetch, network: true };
+    const target = targetByName(name);
+    const families = declaredFamilies(target);
+    server = await start(target, { timeoutMs: 120_000 });
+    const has = await capabilities(server.baseUrl);
+    const ctx: Ctx = { baseUrl: server.baseUrl, has, fetch, network: true, families };
     for (const c of suite) await runCase(c, ctx, tally);
     if (!values.filter) {
       await runCase(
         {
-          name: 'shuts down cleanly on SIGTERM with a stream and a socket open',
-          run: () => shutdownCase(server!),
+          name: 'shuts down cleanly on SIGTERM with the streams and sockets it declares open',
+          run: () => shutdownCase(server!, ctx),
         },
         ctx,
         tally,
@@ -91,8 +104,9 @@ for (const name of values.targets.split(',').filter(Boolean)) {
   } finally {
     await server?.stop();
   }
-  lines.push(`${name}: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
-  for (const k of ['passed', 'failed', 'skipped'] as const) totals[k] += tally[k];
+  const undeclared = tally.notImplemented ? `, ${tally.notImplemented} not implemented` : '';
+  lines.push(`${name}: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped${undeclared}`);
+  for (const k of ['passed', 'failed', 'skipped', 'notImplemented'] as const) totals[k] += tally[k];
 }
 console.log(`\n${lines.join('\n')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

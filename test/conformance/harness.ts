@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Need } from '../../workloads/catalogue.ts';
+import type { Family, Need } from '../../workloads/catalogue.ts';
 
 export interface Ctx {
   baseUrl: string;
@@ -15,10 +15,14 @@ export interface Ctx {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** False in-process: there is no socket to send raw bytes to. */
   network: boolean;
+  /** The families this target declares; cases of other families are not run (not implemented). */
+  families: ReadonlySet<Family>;
 }
 
 export interface Case {
   name: string;
+  /** The family the case judges; set by the suite from the module it comes from. None: every target. */
+  family?: Family;
   needs?: Need[];
   /** Checks what only a real server adds (Date, Content-Length): skipped in-process. */
   wire?: boolean;

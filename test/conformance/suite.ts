@@ -13,6 +13,7 @@ export function catalogueCase(endpoint: Endpoint): Case {
   const { request: spec, expect } = endpoint;
   return {
     name: `${endpoint.id}: ${spec.method} ${spec.path.length > 70 ? spec.path.slice(0, 70) + '…' : spec.path}`,
+    family: endpoint.family,
     needs: endpoint.needs,
     async run(ctx) {
       if (expect.kind === 'websocket-echo') {
@@ -53,7 +54,8 @@ export const keepAliveCase: Case = {
   wire: true,
   async run(ctx) {
     const problems: string[] = [];
-    for (const e of catalogue.filter((e) => e.request.bodyFile && e.needs.every((n) => ctx.has.has(n)))) {
+    const served = (e: Endpoint) => ctx.families.has(e.family) && e.needs.every((n) => ctx.has.has(n));
+    for (const e of catalogue.filter((e) => e.request.bodyFile && served(e))) {
       const replies = await overOneConnection(ctx, {
         method: e.request.method,
         path: e.request.path,
@@ -77,7 +79,7 @@ export async function loadSuite(): Promise<Case[]> {
     const url = new URL(`../../workloads/${family}/conformance.ts`, import.meta.url);
     if (!existsSync(url)) continue;
     const mod = await import(url.href) as { cases: Case[] };
-    cases.push(...mod.cases);
+    cases.push(...mod.cases.map((c) => ({ ...c, family })));
   }
   return cases;
 }
