@@ -3,7 +3,7 @@
  * conformance suite and the orchestrator all start targets from this table.
  */
 import { fileURLToPath } from 'node:url';
-import { FAMILIES, type Family } from '../workloads/catalogue.ts';
+import { FAMILIES, type Family } from '../contract/catalogue.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (path: string) => `${ROOT}${path}`;

@@ -10,7 +10,7 @@
 const WORKLOADS = import.meta.resolve('../workloads/');
 
 /**
- * @param {import('../workloads/catalogue.ts').Endpoint[]} endpoints
+ * @param {import('../contract/catalogue.ts').Endpoint[]} endpoints
  */
 export function loadFixtures(endpoints) {
   /** @type {Record<string, ArrayBuffer>} request bodies by endpoint id, byte for byte */
@@ -25,7 +25,7 @@ export function loadFixtures(endpoints) {
   return {
     /** @param {string} id */
     body: (id) => bodies[id],
-    /** The readFixture of workloads/expect.ts's mismatches(). @param {string} file */
+    /** The readFixture of contract/expect.ts's mismatches(). @param {string} file */
     text: (file) => {
       const text = texts[file];
       if (text === undefined) throw new Error(`fixture ${file} was not opened in the init context`);

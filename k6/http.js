@@ -1,11 +1,11 @@
 /**
  * One iteration of a catalogue endpoint: tag the phase, send the catalogue's request, check the
- * response with workloads/expect.ts (the same checker as the conformance suite).
+ * response with contract/expect.ts (the same checker as the conformance suite).
  */
 import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';
-import { mismatches } from '../workloads/expect.ts';
+import { mismatches } from '../contract/expect.ts';
 import { checksBody, phaseAt } from './plan.ts';
 
 /** Mismatch reports printed per VU: enough to see what is wrong, not a flood. */
@@ -29,7 +29,7 @@ export function enter(plan) {
 /**
  * Sends an endpoint's request (or a variant of it: another path or body).
  * @param {import('./plan.ts').Plan} plan
- * @param {import('../workloads/catalogue.ts').Endpoint} endpoint
+ * @param {import('../contract/catalogue.ts').Endpoint} endpoint
  * @param {{ path?: string, body?: string | ArrayBuffer | null, whole: boolean }} how
  */
 export function send(plan, endpoint, { path, body, whole }) {
@@ -47,7 +47,7 @@ export function send(plan, endpoint, { path, body, whole }) {
 /**
  * Checks the status of every response, and the whole response on sampled iterations.
  * @param {string} label check names start with it (scenario name)
- * @param {import('../workloads/catalogue.ts').Endpoint} endpoint
+ * @param {import('../contract/catalogue.ts').Endpoint} endpoint
  * @param {import('k6/http').RefinedResponse} res
  * @param {boolean} whole
  * @param {(file: string) => string} readFixture

@@ -18,7 +18,7 @@
  *   WARMUP        warm-up before the measured time, in the same scenario (default none)
  *   SUMMARY_JSON  path handleSummary writes the summary JSON to
  */
-import { catalogue, type Endpoint, type Family, type Need } from '../workloads/catalogue.ts';
+import { catalogue, type Endpoint, type Family, type Need } from '../contract/catalogue.ts';
 
 export type Env = Record<string, string | undefined>;
 export type Mode = 'closed' | 'rate';
@@ -313,27 +313,6 @@ export const checksBody = (iteration: number): boolean => iteration < 20 || iter
 /** Phase of an iteration started `elapsedMs` after its scenario did. */
 export const phaseAt = (elapsedMs: number, warmupMs: number): 'warmup' | 'measure' =>
   elapsedMs < warmupMs ? 'warmup' : 'measure';
-
-/**
- * What a target offers, from the body of its /health: every target streams and upgrades; db and
- * cache when /health reports a backend that is up (as the conformance suite decides).
- */
-export function offers(healthBody: string): Need[] {
-  const has: Need[] = ['stream', 'websocket'];
-  let health: unknown;
-  try {
-    health = JSON.parse(healthBody);
-  } catch {
-    return has;
-  }
-  const up = (v: unknown) =>
-    typeof v === 'object' && v !== null && (v as { backend?: unknown }).backend !== 'none' &&
-    typeof (v as { backend?: unknown }).backend === 'string' && (v as { up?: unknown }).up === true;
-  const h = (typeof health === 'object' && health !== null ? health : {}) as Record<string, unknown>;
-  if (up(h.db)) has.push('db');
-  if (up(h.cache)) has.push('cache');
-  return has;
-}
 
 /**
  * How the scenarios k6 actually runs (exec.test.options.scenarios) differ from the plan; empty

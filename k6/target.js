@@ -1,7 +1,8 @@
 /** setup(): fail fast when the target is down or lacks what the workload needs, or k6 runs other scenarios than planned. */
 import http from 'k6/http';
 import exec from 'k6/execution';
-import { offers, scenarioDrift } from './plan.ts';
+import { scenarioDrift } from './plan.ts';
+import { offers } from '../contract/health.ts';
 
 /**
  * Throws (k6 stops before any load) when `${BASE_URL}/health` does not answer 200, or when an

@@ -12,7 +12,7 @@
 #   scripts/services.sh stop  postgres|redis
 #
 # Environment:
-#   GAUNTLET_DATA        data root (default <repo>/.data): <data>/pg, <data>/redis
+#   GAUNTLET_SERVICES_DIR        data root (default <repo>/.data): <data>/pg, <data>/redis
 #   GAUNTLET_PG_PORT     default 55432 } the project's ports; override only for a second
 #   GAUNTLET_REDIS_PORT  default 56379 } copy on the same machine
 #
@@ -30,7 +30,7 @@ DB_NAME=gauntlet
 READY_TIMEOUT=60        # seconds, upper bound of every readiness/stop poll loop
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-data="${GAUNTLET_DATA:-$repo/.data}"
+data="${GAUNTLET_SERVICES_DIR:-$repo/.data}"
 pgdata="$data/pg"
 redisdir="$data/redis"
 redis_pid="$redisdir/redis.pid"
@@ -124,7 +124,7 @@ pg_init() {
   chown "$(pg_owner)": "$pgdata" 2>/dev/null || chown "$(pg_owner)" "$pgdata" || die "cannot chown $pgdata to $(pg_owner)"
   chmod 700 "$pgdata"
   as_pg test -w "$pgdata" \
-    || die "user $(pg_owner) cannot reach $pgdata: every parent directory must be traversable (o+x) by it; set GAUNTLET_DATA elsewhere"
+    || die "user $(pg_owner) cannot reach $pgdata: every parent directory must be traversable (o+x) by it; set GAUNTLET_SERVICES_DIR elsewhere"
   log "initdb $pgdata ..."
   # Local (unix socket) connections: trust, but the socket lives inside the 0700 data dir,
   # so only the cluster's OS owner can reach it. TCP: scram-sha-256 passwords.
@@ -168,7 +168,7 @@ pg_start() {
       die "something else already listens on $HOST:$PG_PORT (another checkout's services? stop it with its own scripts/services.sh down)"
     fi
     local sock="$pgdata/.s.PGSQL.$PG_PORT"
-    [ "${#sock}" -lt 107 ] || die "unix socket path too long (${#sock} > 106 bytes): $sock; use a shorter GAUNTLET_DATA"
+    [ "${#sock}" -lt 107 ] || die "unix socket path too long (${#sock} > 106 bytes): $sock; use a shorter GAUNTLET_SERVICES_DIR"
     pg_write_conf
     log "starting postgres on $HOST:$PG_PORT (data $pgdata) ..."
     as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pg_log" -w -t "$READY_TIMEOUT" start >/dev/null 2>&1 \
@@ -245,7 +245,7 @@ redis_start() {
       die "something else already listens on $HOST:$REDIS_PORT (another checkout's services? stop it with its own scripts/services.sh down)"
     fi
     as_redis test -w "$redisdir" \
-      || die "user $(redis_owner) cannot reach $redisdir: every parent directory must be traversable by it; set GAUNTLET_DATA elsewhere"
+      || die "user $(redis_owner) cannot reach $redisdir: every parent directory must be traversable by it; set GAUNTLET_SERVICES_DIR elsewhere"
     rm -f "$redis_pid"
     log "starting redis on $HOST:$REDIS_PORT (dir $redisdir) ..."
     as_redis redis-server --bind "$HOST" --port "$REDIS_PORT" --protected-mode yes \
@@ -296,8 +296,8 @@ status_json() {
   local pu=false ru=false pv="" rv=""
   if pg_running && pg_ready; then pu=true; pv="$(pg_version)"; fi
   if redis_running && redis_ready; then ru=true; rv="$(redis_version)"; fi
-  printf '{"postgres":{"up":%s,"port":%d,"version":%s},"redis":{"up":%s,"port":%d,"version":%s}}\n' \
-    "$pu" "$PG_PORT" "$(json_str "$pv")" "$ru" "$REDIS_PORT" "$(json_str "$rv")"
+  printf '{"DATABASE_URL":"%s","REDIS_URL":"%s","postgres":{"up":%s,"port":%d,"version":%s},"redis":{"up":%s,"port":%d,"version":%s}}\n' \
+    "$DATABASE_URL" "$REDIS_URL" "$pu" "$PG_PORT" "$(json_str "$pv")" "$ru" "$REDIS_PORT" "$(json_str "$rv")"
 }
 
 up_json() {
@@ -333,7 +333,8 @@ case "$cmd" in
     log "stopped" ;;
   status)
     if have_packages; then status_json; else
-      printf '{"postgres":{"up":false,"port":%d,"version":null},"redis":{"up":false,"port":%d,"version":null}}\n' "$PG_PORT" "$REDIS_PORT"
+      printf '{"DATABASE_URL":"%s","REDIS_URL":"%s","postgres":{"up":false,"port":%d,"version":null},"redis":{"up":false,"port":%d,"version":null}}\n' \
+        "$DATABASE_URL" "$REDIS_URL" "$PG_PORT" "$REDIS_PORT"
     fi
     exit 0 ;;
   env)

@@ -8,16 +8,7 @@ import { ApiError, errorResponse } from './errors.ts';
 import type { Data } from './data/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { families } from '../workloads/families.ts';
-
-export interface BackendHealth {
-  backend: string;
-  up: boolean;
-}
-
-export interface Health {
-  db: BackendHealth;
-  cache: BackendHealth;
-}
+import type { Health } from '../contract/health.ts';
 
 export interface AppDeps {
   /** The runtime's WebSocket upgrade (hono/bun, hono/deno, @hono/node-server, or the uWS bridge). */

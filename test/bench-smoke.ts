@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadRun } from '../bench/report-cli.ts';
+import { loadRun } from '../bench/report/cli.ts';
 import { ROOT } from '../bench/targets.ts';
 
 const out = join(mkdtempSync(join(tmpdir(), 'gauntlet-smoke-')), 'run');
@@ -18,7 +18,7 @@ after(() => rmSync(join(out, '..'), { recursive: true, force: true }));
 describe('npm run bench -- --quick --targets node --workloads json-small', () => {
   const r = spawnSync(
     process.execPath,
-    ['bench/cli.ts', '--quick', '--targets', 'node', '--workloads', 'json-small', '--out', out],
+    ['bench/measure/cli.ts', '--quick', '--targets', 'node', '--workloads', 'json-small', '--out', out],
     { cwd: ROOT, encoding: 'utf8', timeout: 600_000, env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' } },
   );
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { catalogue } from '../workloads/catalogue.ts';
+import { catalogue } from '../contract/catalogue.ts';
 import { runInProcess } from './in-process.ts';
-import { catalogueCases } from './conformance/suite.ts';
+import { catalogueCases } from '../conformance/suite.ts';
 
 const workloads = new URL('../workloads/', import.meta.url);
 

@@ -10,30 +10,21 @@
  * families are skipped). TEST_TARGETS names them (default node,bun,deno).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { start, type Started } from '../bench/process.ts';
 import { ROOT, targetByName } from '../bench/targets.ts';
 import { type Data, type Db, openData } from '../src/data/index.ts';
-import { createResolver, SELECT_URL, URL_KEY } from '../workloads/shortener/redirects.ts';
+import { createResolver, SELECT_URL } from '../workloads/shortener/redirects.ts';
+import { URL_KEY } from '../contract/shortener.ts';
+import { services, ServicesStatus } from '../bench/measure/services.ts';
 
 const SETTLE_MS = 1200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function services(...args: string[]): void {
-  const result = spawnSync('bash', ['scripts/services.sh', ...args], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(result.status, 0, `services.sh ${args.join(' ')}: ${result.stderr}`);
-}
-
-function servicesEnv(): { DATABASE_URL: string; REDIS_URL: string } {
-  const out = spawnSync('bash', ['scripts/services.sh', 'env'], { cwd: ROOT, encoding: 'utf8' }).stdout;
-  const value = (name: string) => new RegExp(`${name}=(\\S+)`).exec(out)?.[1] ?? '';
-  return { DATABASE_URL: value('DATABASE_URL'), REDIS_URL: value('REDIS_URL') };
-}
-
-const env = servicesEnv();
+const { DATABASE_URL, REDIS_URL } = services(ServicesStatus, 'status');
+const env = { DATABASE_URL, REDIS_URL };
 const targets = (process.env.TEST_TARGETS ?? 'node,bun,deno').split(',').filter(Boolean);
 
 /** Polls `check` until it holds (bounded); the last failure is the error. */
@@ -97,8 +88,8 @@ describe('data services', { timeout: 600_000 }, () => {
     redis.on('error', () => {}); // down on purpose in the degradation cases
   });
   after(async () => {
-    services('start', 'postgres');
-    services('start', 'redis');
+    services(ServicesStatus, 'start', 'postgres');
+    services(ServicesStatus, 'start', 'redis');
     await sql.end();
     redis.disconnect();
   });
@@ -185,14 +176,14 @@ describe('data services', { timeout: 600_000 }, () => {
         await sleep(SETTLE_MS);
         assert.equal(await clicks(base, code), 30);
         await redirects(base, code, url, 20); // pending in Redis when it stops: kept by its save
-        services('stop', 'redis');
+        services(ServicesStatus, 'stop', 'redis');
         try {
           const h = await health(base);
           assert.equal(h.status, 'degraded');
           assert.deepEqual(h.cache, { backend: 'redis', up: false });
           await redirects(base, code, url, 25);
         } finally {
-          services('start', 'redis');
+          services(ServicesStatus, 'start', 'redis');
         }
         await eventually('the cache reported up again', async () => (await health(base)).cache.up);
         await redirects(base, code, url, 15);
@@ -210,7 +201,7 @@ describe('data services', { timeout: 600_000 }, () => {
         const base = server!.baseUrl;
         const { code, url } = await shorten(base);
         await redirects(base, code, url, 10); // now cached
-        services('stop', 'postgres');
+        services(ServicesStatus, 'stop', 'postgres');
         try {
           for (const path of ['/db/items', '/db/random', `/api/stats/${code}`]) {
             const res = await fetch(`${base}${path}`);
@@ -229,7 +220,7 @@ describe('data services', { timeout: 600_000 }, () => {
           assert.deepEqual(h.db, { backend: 'postgres', up: false });
           await redirects(base, code, url, 10); // from the cache; counted in Redis
         } finally {
-          services('start', 'postgres');
+          services(ServicesStatus, 'start', 'postgres');
         }
         await eventually('GET /db/items answers again', async () => (await fetch(`${base}/db/items`)).status === 200);
         assert.equal((await health(base)).status, 'ok');

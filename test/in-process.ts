@@ -11,8 +11,8 @@ import { createApp } from '../src/app.ts';
 import { type Data, openData } from '../src/data/index.ts';
 import { ApiError, errorResponse } from '../src/errors.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
-import { FAMILIES, type Need } from '../workloads/catalogue.ts';
-import type { Case, Ctx } from './conformance/harness.ts';
+import { FAMILIES, type Need } from '../contract/catalogue.ts';
+import type { Case, Ctx } from '../conformance/harness.ts';
 
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
 const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));

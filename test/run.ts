@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { onPath } from '../bench/machine.ts';
+import { onPath } from '../bench/measure/machine.ts';
 import { DENO, NODE, NODE22, ROOT } from '../bench/targets.ts';
+import { runningServices } from '../bench/measure/services.ts';
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
 const stages: string[] = [];
@@ -55,7 +56,7 @@ function conformance(targets: string, data: string, env: NodeJS.ProcessEnv): voi
   const dir = mkdtempSync(join(tmpdir(), 'gauntlet-conformance-'));
   const summary = join(dir, 'summary.json');
   console.log(`\n▶ conformance on ${data}: ${targets}`);
-  const status = spawnSync(NODE, ['test/conformance/cli.ts', '--targets', targets, '--summary-json', summary], {
+  const status = spawnSync(NODE, ['conformance/cli.ts', '--targets', targets, '--summary-json', summary], {
     cwd: ROOT,
     stdio: 'inherit',
     env,
@@ -81,7 +82,7 @@ command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
 command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
 await nodeTests('unit tests (in-process)', {
-  globPatterns: ['src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+  globPatterns: ['contract/**/*.test.ts', 'src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
 });
 // uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.
 command('uWebSockets.js bridge tests (Node 22)', [NODE22, '--test', 'runtimes/uws/bridge.test.ts']);
@@ -95,24 +96,10 @@ const defaultTargets = [
 ];
 const targets = process.env.TEST_TARGETS ?? defaultTargets.join(',');
 
-/** The URLs of Postgres and Redis when scripts/services.sh reports both up. */
-function servicesUp(): { DATABASE_URL: string; REDIS_URL: string } | undefined {
-  const sh = (command: string) => spawnSync('bash', ['scripts/services.sh', command], { cwd: ROOT, encoding: 'utf8' });
-  try {
-    const status = JSON.parse(sh('status').stdout) as { postgres: { up: boolean }; redis: { up: boolean } };
-    if (!status.postgres.up || !status.redis.up) return undefined;
-  } catch {
-    return undefined;
-  }
-  const env = sh('env').stdout;
-  const value = (name: string) => new RegExp(`${name}=(\\S+)`).exec(env)?.[1] ?? '';
-  return { DATABASE_URL: value('DATABASE_URL'), REDIS_URL: value('REDIS_URL') };
-}
-
 const { DATABASE_URL: _db, REDIS_URL: _cache, ...embedded } = process.env;
 conformance(targets, 'the embedded data layer', embedded);
 await nodeTests('bench end to end (quick, node, json-small)', { files: ['test/bench-smoke.ts'] });
-const services = servicesUp();
+const services = runningServices();
 if (services) {
   conformance(targets, 'Postgres + Redis', { ...embedded, ...services });
   process.env.TEST_TARGETS = targets;

@@ -8,13 +8,14 @@
  * Environment (BASE_URL, WORKLOAD, MODE, VUS, DURATION, RATE, PRE_VUS, MAX_VUS, WARMUP,
  * SUMMARY_JSON): k6/plan.ts. VUS / RATE are the totals the mix shares. The summary has each
  * role's figures under its scenario name. Redirects are not followed: a reader expects 302 with
- * the seeded URL in Location (k6/shortener.ts).
+ * the seeded URL in Location (contract/shortener.ts).
  */
 import exec from 'k6/execution';
 import { loadFixtures } from '../k6/fixtures.js';
 import { enter, exercise, send, verify } from '../k6/http.js';
 import { makePlan } from '../k6/plan.ts';
-import { CELEBRITIES, MIX, SEEDED, seededCode, seededUrl } from '../k6/shortener.ts';
+import { MIX } from '../k6/shortener.ts';
+import { CELEBRITIES, SEEDED_CODES, seededCode, seededUrl } from '../contract/shortener.ts';
 import { summarize } from '../k6/summary.ts';
 import { checkTarget } from '../k6/target.js';
 
@@ -49,7 +50,7 @@ function read(target) {
 }
 
 export function readBroad() {
-  const i = 1 + Math.floor(Math.random() * SEEDED);
+  const i = 1 + Math.floor(Math.random() * SEEDED_CODES);
   read({ code: seededCode(i), url: seededUrl(i) });
 }
 

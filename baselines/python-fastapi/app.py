@@ -25,7 +25,7 @@ import shortener
 from data import Data, Db
 from errors import OrjsonResponse
 from params import Bool, Date, Digits, Uuid, bind, digits, integer, text
-from route import MiB, RawPathRouting, StrictRoute, body_route
+from route import HeadAsGet, MiB, RawPathRouting, StrictRoute, body_route
 from schemas import (
     ComplexForm,
     FewQuery,
@@ -46,7 +46,7 @@ from schemas import (
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Each uvicorn worker runs this: its own asyncpg pool and redis pool, its own click flush.
+    # The one worker process runs this: its asyncpg pool and redis pool, its click flush.
     # A malformed DATABASE_URL / REDIS_URL fails the start here, naming the variable.
     data = await Data.open()
     redirects, flusher = shortener.start(data)
@@ -70,6 +70,7 @@ app = FastAPI(
 )
 app.router.route_class = StrictRoute
 app.add_middleware(RawPathRouting)
+app.add_middleware(HeadAsGet)
 errors.install(app)
 
 json_body = APIRouter(route_class=body_route("application/json", MiB))
@@ -272,19 +273,43 @@ async def sse(
 # --- ws ---------------------------------------------------------------------
 
 
+WS_MAX_MESSAGE = MiB  # bytes; text is measured in UTF-8 bytes
+WS_TOO_LONG = 1009
+
+
+def ws_too_long(text: str | None, data: bytes | None) -> bool:
+    if text is None:
+        return len(data or b"") > WS_MAX_MESSAGE
+    # A code point is 1 to 4 UTF-8 bytes: encode only when the length alone cannot tell.
+    if len(text) > WS_MAX_MESSAGE or 4 * len(text) <= WS_MAX_MESSAGE:
+        return len(text) > WS_MAX_MESSAGE
+    return len(text.encode()) > WS_MAX_MESSAGE
+
+
 @app.websocket("/ws")
 async def ws_echo(websocket: WebSocket) -> None:
-    """Echo with the same opcode; uvicorn closes with 1009 past `--ws-max-size`."""
+    """Echo with the same opcode; a message over 1 MiB closes the socket with 1009.
+
+    The limit is checked here, the same code under uvicorn and Granian (Granian has no
+    message-size setting). The server has read the whole message by then, so the client has
+    finished sending it and receives the close frame: a server refusing the message from its
+    frame header while the client is still sending closes into a reset (the client sees 1006).
+    After the close frame, both servers keep reading until the client's close reply.
+    """
     await websocket.accept()
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            if message.get("text") is not None:
-                await websocket.send_text(message["text"])
+            text, data = message.get("text"), message.get("bytes")
+            if ws_too_long(text, data):
+                await websocket.close(WS_TOO_LONG, "message over 1 MiB")
+                return
+            if text is not None:
+                await websocket.send_text(text)
             else:
-                await websocket.send_bytes(message["bytes"])
+                await websocket.send_bytes(data or b"")
     except (WebSocketDisconnect, OSError):
         pass
 
@@ -436,10 +461,11 @@ async def db_random(request: Request) -> OrjsonResponse:
 @app.get("/db/queries")
 async def db_queries(request: Request) -> OrjsonResponse:
     n = queries_count(request.query_params.getlist("n"))
-    # n separate executions of the one prepared statement, one after another on one
-    # connection (asyncpg runs one query at a time per connection); never one IN query.
-    async with db_of(request).connection() as conn:
-        rows = [await conn.fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS)) for _ in range(n)]
+    # n separate executions of the prepared statement, concurrently: each read takes its own
+    # pooled connection (asyncpg runs one query at a time per connection), at most 16 at once,
+    # the rest waiting for a connection. Never one IN query.
+    db = db_of(request)
+    rows = await asyncio.gather(*(db.fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS)) for _ in range(n)))
     return OrjsonResponse([world_json(r) for r in rows])
 
 

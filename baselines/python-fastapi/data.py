@@ -5,11 +5,12 @@ Both come from the environment only (`DATABASE_URL`, `REDIS_URL`; see config.py)
 one stops the server at start, naming the variable. A missing one is backend `none`: without Postgres every
 data endpoint answers 503 `unavailable`; without Redis the shortener reads and counts in Postgres.
 
-- Postgres: one asyncpg pool per process (uvicorn's workers each open their own), at most 16
-  connections, 2 s connect timeout, statements prepared by asyncpg's per-connection cache. The
-  pool starts empty (`min_size=0`) and connects on demand, so a server started while Postgres is
-  down starts anyway, answers 503, and serves again once Postgres is back; a connection Postgres
-  closed is replaced at its next acquire.
+- Postgres: one asyncpg pool per process, at most 16 connections, 2 s connect timeout,
+  statements prepared by asyncpg's per-connection cache. The pool starts empty (`min_size=0`)
+  and connects on demand, so a server started while Postgres is down starts anyway, answers
+  503, and serves again once Postgres is back; a connection Postgres closed is replaced at its
+  next acquire. A released connection is not reset (see `keep_session`): the only statements
+  sent are the contract's.
 - Redis: a bounded pool of connections; every command fails fast while Redis is down (1 s socket
   and connect timeouts, no retry, so a command that errors was never resent); a dead connection
   is replaced by a fresh one at its next use.
@@ -60,6 +61,16 @@ def unavailable(message: str = "the database is unavailable") -> HTTPException:
     return HTTPException(503, message)
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """The pool's `reset`: nothing to undo, so nothing is sent.
+
+    asyncpg's default runs `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`
+    on every release, a round trip per query that no other target makes. This app takes no
+    advisory locks, opens no cursors, listens to nothing and sets no session variables, so
+    there is nothing to reset. asyncpg still rolls back a transaction left open on release.
+    """
+
+
 class Db:
     """The asyncpg pool, with connection failures turned into 503 `unavailable`."""
 
@@ -76,6 +87,7 @@ class Db:
             min_size=0,
             max_size=POOL_MAX,
             timeout=CONNECT_TIMEOUT_S,
+            reset=keep_session,
         )
 
     async def close(self) -> None:

@@ -5,6 +5,7 @@
   percent-decodes each matched segment.
 - Query strings: a scalar given twice must be an error, not "the last one wins"
   (`StrictRequest`, see params.StrictQueryParams).
+- HEAD: FastAPI routes only declared methods; `HeadAsGet` answers HEAD wherever GET is served.
 - Bodies: FastAPI parses JSON only under a JSON media type and otherwise validates the
   raw bytes (a 422, never a 415); its own `max_body_size` answers a plain-text 413 that
   would also replace a 415. `body_route` checks, in the contract's order, the media type
@@ -40,6 +41,46 @@ class RawPathRouting:
         if raw_path and scope["type"] != "lifespan":
             scope["path"] = raw_path.decode("utf-8", "replace")
         await self.app(scope, receive, send)
+
+
+class _HeadDone(Exception):
+    """Stops a streaming response to HEAD once its headers are out."""
+
+
+class HeadAsGet:
+    """Pure ASGI middleware: HEAD is GET without the body (RFC 9110 §9.3.2).
+
+    FastAPI routes a method only where a route declares it, so HEAD would be a 404 on every
+    GET route. Here a HEAD request is routed as GET and the body is replaced by an empty one,
+    the headers (`Content-Length` included) kept; the server knows the request was HEAD and
+    sends no body either. A streaming response (SSE) is stopped after its headers rather than
+    left to run its course unseen.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        finished = False
+
+        async def send_head(message: Message) -> None:
+            nonlocal finished
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            if not finished:
+                finished = True
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            if message.get("more_body", False):
+                raise _HeadDone
+
+        try:
+            await self.app({**scope, "method": "GET"}, receive, send_head)
+        except _HeadDone:
+            pass
 
 
 class SegmentConvertor(StringConvertor):

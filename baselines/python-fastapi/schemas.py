@@ -223,13 +223,20 @@ class Upload(BaseModel):
 
 # --- shortener --------------------------------------------------------------
 
-# http(s) only, printable ASCII (it goes back out in `Location` as is), and the character
-# after `//` is not `/`, `?` or `#` (a host part is there).
-URL_PATTERN = r"^https?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$"
+# http(s) only, the scheme in any case (RFC 3986: schemes are case-insensitive), printable
+# ASCII (it goes back out in `Location` as is), and the character after `//` is not `/`, `?`
+# or `#` (a host part is there).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$"
+
+
+def _lower_scheme(url: str) -> str:
+    """Stored with the scheme lower-cased; everything after `://` byte for byte as sent."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.lower()}://{rest}"
 
 
 class Shorten(Strict):
-    url: Annotated[str, Field(max_length=2048, pattern=URL_PATTERN)]
+    url: Annotated[str, Field(max_length=2048, pattern=URL_PATTERN), AfterValidator(_lower_scheme)]
 
 
 # --- db ---------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * generator-bound cell (bun, json-small), one failed repeat (python, db-recipes), cells on the
  * embedded backend (node and bun, db-recipes) and a shortener mix with per-role rates.
  */
-import type { Cell, Figures, Repeat, RunMeta } from '../results.ts';
-import { summarise } from '../run.ts';
+import type { Cell, Figures, Repeat, RunMeta } from '../results/schema.ts';
+import { summarise } from '../measure/run.ts';
 
 const MiB = 2 ** 20;
 

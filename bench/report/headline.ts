@@ -3,8 +3,8 @@
  * (never typed by hand). `npm run report -- <run-id> --readme` rewrites the README block between
  * the markers below; a test renders the block again from the committed results and compares.
  */
-import type { Cell, RunMeta } from '../results.ts';
-import { HEAVY_CONNECTIONS } from '../run.ts';
+import type { Cell, RunMeta } from '../results/schema.ts';
+import { HEAVY_CONNECTIONS } from '../measure/run.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
 import { controlPairs, cpuAdded, cpuRatio, indexCells, throughputRatio } from './model.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Cell, Figures } from '../results.ts';
-import { summarise } from '../run.ts';
+import type { Cell, Figures } from '../results/schema.ts';
+import { summarise } from '../measure/run.ts';
 import {
   canonicalRole,
   controlPairs,

@@ -2,8 +2,8 @@
  * What the report derives from the result files, as pure functions over Cell and RunMeta: the
  * figures it quotes, the ratios it computes and the flags it raises. No formatting here.
  */
-import type { Cell, Repeat, RunMeta, Spread } from '../results.ts';
-import { spread as spreadOfValues } from '../stats.ts';
+import type { Cell, Repeat, RunMeta, Spread } from '../results/schema.ts';
+import { spread as spreadOfValues } from '../results/stats.ts';
 
 export const BASELINES = ['python', 'rust'] as const;
 export type Baseline = (typeof BASELINES)[number];

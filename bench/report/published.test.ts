@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadReferences } from '../reference.ts';
+import { loadReferences } from '../results/reference.ts';
 import { ROOT } from '../targets.ts';
 import { describeRatio, publishedRatios, publishedRows, tag } from './published.ts';
 

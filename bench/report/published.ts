@@ -2,8 +2,8 @@
  * Picking published figures (results/reference/) for the report's tables, and labelling them with
  * where they came from. Pure functions over Reference; nothing here touches measured figures.
  */
-import type { Context, Figure, IncludedReference, Metric, Reference } from '../reference.ts';
-import { included } from '../reference.ts';
+import type { Context, Figure, IncludedReference, Metric, Reference } from '../results/reference.ts';
+import { included } from '../results/reference.ts';
 
 type ValueFigure = Extract<Figure, { kind: 'value' }>;
 

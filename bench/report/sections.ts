@@ -2,11 +2,11 @@
  * The report's content, section by section, as blocks (see doc.ts). Pure: the same run, cells and
  * references always give the same blocks.
  */
-import { byId } from '../../workloads/catalogue.ts';
-import type { Endpoint } from '../../workloads/catalogue.ts';
-import type { Reference } from '../reference.ts';
-import { included } from '../reference.ts';
-import type { Cell, RunMeta } from '../results.ts';
+import { byId } from '../../contract/catalogue.ts';
+import type { Endpoint } from '../../contract/catalogue.ts';
+import type { Reference } from '../results/reference.ts';
+import { included } from '../results/reference.ts';
+import type { Cell, RunMeta } from '../results/schema.ts';
 import type { BarPanel, HeatDatum, LatencyDatum, SeriesDatum } from './charts.ts';
 import { barPanels, latencyLines, overTime, PERCENTILES, ratioGrids } from './charts.ts';
 import type { Block } from './doc.ts';

@@ -3,7 +3,7 @@
  * the configuration — Postgres when DATABASE_URL is set, else PGlite in process; Redis when
  * REDIS_URL is set, else an in-process map — with their reachability for `/health`.
  */
-import type { Health } from '../app.ts';
+import type { Health } from '../../contract/health.ts';
 import type { Config } from '../config.ts';
 import { type Cache, memoryCache, redisCache } from './cache.ts';
 import { type Db, pgliteDb, postgresDb } from './db.ts';

@@ -7,7 +7,7 @@ import {
   postJson,
   request,
   sendOversized,
-} from '../../test/conformance/harness.ts';
+} from '../../conformance/harness.ts';
 
 const MiB = 1024 * 1024;
 

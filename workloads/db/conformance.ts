@@ -7,7 +7,7 @@ import {
   get,
   postJson,
   request,
-} from '../../test/conformance/harness.ts';
+} from '../../conformance/harness.ts';
 
 const needs: Case['needs'] = ['db'];
 

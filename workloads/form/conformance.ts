@@ -6,7 +6,7 @@ import {
   postForm,
   request,
   sendOversized,
-} from '../../test/conformance/harness.ts';
+} from '../../conformance/harness.ts';
 
 const simple = fixtureText('form/simple.txt');
 const complex = fixtureText('form/complex.txt');

@@ -1,4 +1,4 @@
-import { assertError, assertJson, type Case, fixtureText, postJson, request } from '../../test/conformance/harness.ts';
+import { assertError, assertJson, type Case, fixtureText, postJson, request } from '../../conformance/harness.ts';
 
 const small = JSON.parse(fixtureText('json/small.json'));
 const medium = JSON.parse(fixtureText('json/medium.json'));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { assertError, assertJson, type Case, fixtureText, postJson } from '../../test/conformance/harness.ts';
+import { assertError, assertJson, type Case, fixtureText, postJson } from '../../conformance/harness.ts';
 
 const post = JSON.parse(fixtureText('mixed/post.json'));
 

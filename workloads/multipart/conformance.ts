@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { assertError, assertJson, type Case, request, sendOversized } from '../../test/conformance/harness.ts';
+import { assertError, assertJson, type Case, request, sendOversized } from '../../conformance/harness.ts';
 
 const BOUNDARY = 'gauntlet-boundary-7d3c1a9e';
 const type = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };

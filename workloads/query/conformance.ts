@@ -1,4 +1,4 @@
-import { assertError, assertJson, type Case, get } from '../../test/conformance/harness.ts';
+import { assertError, assertJson, type Case, get } from '../../conformance/harness.ts';
 
 const mediumDefaults = {
   q: 'x',

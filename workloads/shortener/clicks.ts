@@ -6,9 +6,7 @@
  * the batch to be retried first. With the cache down, a redirect counts itself in Postgres.
  */
 import type { Data } from '../../src/data/index.ts';
-
-export const PENDING_KEY = 'gauntlet:clicks:pending';
-export const PROCESSING_KEY = 'gauntlet:clicks:processing';
+import { PENDING_KEY, PROCESSING_KEY } from '../../contract/shortener.ts';
 export const FLUSH_INTERVAL_MS = 250;
 
 export const COUNT_ONE_SQL = 'UPDATE urls SET clicks = clicks + 1 WHERE code = $1';

@@ -8,10 +8,9 @@ import {
   postJson,
   type Reply,
   request,
-} from '../../test/conformance/harness.ts';
-import { CELEBRITY_CODES, seedCode, seedUrl } from './codes.ts';
+} from '../../conformance/harness.ts';
+import { CELEBRITIES, CODE, seededCode, seededUrl } from '../../contract/shortener.ts';
 
-const CODE = /^[0-9A-Za-z]{7}$/;
 /** Not one of the seeded codes (checked in index.test.ts), and a fresh code is 1 in 62⁷ to be it. */
 export const UNKNOWN_CODE = 'NoSuch1';
 /** Stats reflect every redirect made more than a second earlier. */
@@ -136,12 +135,12 @@ export const cases: Case[] = [
     name: 'shortener: the seeded codes and the five celebrity codes redirect to their URLs',
     needs,
     async run(ctx) {
-      for (const [i, code] of CELEBRITY_CODES.entries()) {
+      for (const [i, code] of CELEBRITIES.map((c) => c.code).entries()) {
         await assertRedirect(ctx, code, `https://example.com/celebrity/${i + 1}`);
       }
-      for (const i of [1, 2, 50_000, 99_999, 100_000]) await assertRedirect(ctx, seedCode(i), seedUrl(i));
-      const stats = (await get(ctx, `/api/stats/${seedCode(77_777)}`)).json() as Record<string, unknown>;
-      assert.equal(stats.url, seedUrl(77_777));
+      for (const i of [1, 2, 50_000, 99_999, 100_000]) await assertRedirect(ctx, seededCode(i), seededUrl(i));
+      const stats = (await get(ctx, `/api/stats/${seededCode(77_777)}`)).json() as Record<string, unknown>;
+      assert.equal(stats.url, seededUrl(77_777));
     },
   },
   {

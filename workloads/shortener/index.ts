@@ -11,7 +11,8 @@ import type { Data } from '../../src/data/index.ts';
 import { ApiError } from '../../src/errors.ts';
 import { jsonBody, validJson } from '../../src/validation.ts';
 import { createClicks } from './clicks.ts';
-import { CODE, newCode } from './codes.ts';
+import { newCode } from './codes.ts';
+import { CODE } from '../../contract/shortener.ts';
 import { createResolver } from './redirects.ts';
 
 /**

@@ -6,9 +6,7 @@
  * With the cache down, every lookup reads Postgres directly.
  */
 import type { Data } from '../../src/data/index.ts';
-
-export const URL_KEY = (code: string) => `gauntlet:url:${code}`;
-export const LOCK_KEY = (code: string) => `gauntlet:lock:url:${code}`;
+import { LOCK_KEY, URL_KEY } from '../../contract/shortener.ts';
 /** Cached value of a code that does not exist (no URL is empty). */
 export const MISSING = '';
 

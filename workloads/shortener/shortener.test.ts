@@ -8,9 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Data, Db } from '../../src/data/index.ts';
 import { inProcessApp, openEmbeddedData } from '../../test/in-process.ts';
 import { createClicks } from './clicks.ts';
-import { ALPHABET, CODE, newCode, seedCode, SEEDED_CODES } from './codes.ts';
+import { newCode } from './codes.ts';
+import { ALPHABET, CODE, SEEDED_CODES, seededCode } from '../../contract/shortener.ts';
 import { UNKNOWN_CODE } from './conformance.ts';
-import { createResolver, SELECT_URL, URL_KEY } from './redirects.ts';
+import { createResolver, SELECT_URL } from './redirects.ts';
+import { URL_KEY } from '../../contract/shortener.ts';
 
 let data: Data;
 before(async () => {
@@ -160,18 +162,18 @@ describe('codes', () => {
   });
 
   it('the seeded codes are distinct, base62, and do not include the unknown code of the tests', () => {
-    const codes = new Set(Array.from({ length: SEEDED_CODES }, (_, i) => seedCode(i + 1)));
+    const codes = new Set(Array.from({ length: SEEDED_CODES }, (_, i) => seededCode(i + 1)));
     assert.equal(codes.size, SEEDED_CODES);
     assert.ok(!codes.has(UNKNOWN_CODE));
     for (const code of ['celeb01', 'celeb05']) assert.ok(!codes.has(code));
-    assert.equal(seedCode(41989), '000FM9o'); // as seed.sql computes it
+    assert.equal(seededCode(41989), '000FM9o'); // as seed.sql computes it
   });
 
-  it('the seeded codes in the database are exactly those seedCode names', async () => {
+  it('the seeded codes in the database are exactly those seededCode names', async () => {
     const rows = await data.db.query<{ code: string }>(
       "SELECT code FROM urls WHERE url LIKE 'https://example.com/articles/%' ORDER BY split_part(substr(url, 30), '?', 1)::int",
     );
     assert.equal(rows.length, SEEDED_CODES);
-    rows.forEach((row, i) => assert.equal(row.code, seedCode(i + 1)));
+    rows.forEach((row, i) => assert.equal(row.code, seededCode(i + 1)));
   });
 });

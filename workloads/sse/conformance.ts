@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { sseBody } from '../catalogue.ts';
-import { assertError, type Case, get } from '../../test/conformance/harness.ts';
+import { sseBody } from '../../contract/catalogue.ts';
+import { assertError, type Case, get } from '../../conformance/harness.ts';
 
 export const cases: Case[] = [
   {

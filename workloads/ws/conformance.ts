@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Case, nextEvent, openSocket } from '../../test/conformance/harness.ts';
+import { type Case, nextEvent, openSocket } from '../../conformance/harness.ts';
 
 const MiB = 1024 * 1024;
 

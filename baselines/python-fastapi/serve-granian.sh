@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds if needed, then runs the same app (app.py) on Granian in the foreground.
+# Env: HOST (127.0.0.1), PORT (3000), DATABASE_URL and REDIS_URL (optional: without them the
+# data endpoints answer 503). WORKERS is ignored: one worker process, one runtime thread.
+set -euo pipefail
+cd "$(dirname "$0")"
+./build.sh >&2
+# DATABASE_URL / REDIS_URL: a malformed one stops here, naming the variable (exit 1).
+.venv/bin/python config.py
+
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-3000}"
+read -r fastapi granian < <(.venv/bin/python -c '
+from importlib.metadata import version
+print(version("fastapi"), version("granian"))')
+
+echo "python-fastapi listening on http://$HOST:$PORT (fastapi $fastapi, granian $granian, 1 worker)"
+exec .venv/bin/granian app:app \
+  --interface asgi --loop uvloop \
+  --host "$HOST" --port "$PORT" \
+  --workers 1 --runtime-threads 1 \
+  --http 1 --ws \
+  --no-access-log --log-level warning

@@ -1,0 +1,45 @@
+"""Configuration from the environment only: `DATABASE_URL` (postgres://…) and `REDIS_URL`
+(redis://…). Unset or empty → that backend is `none`. A malformed one stops the server at
+start with a message naming the variable: serve.sh runs this file before uvicorn (so the
+exit code says so), and the lifespan checks again (for a uvicorn started by hand).
+"""
+
+import os
+import sys
+from urllib.parse import urlsplit
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _env_url(name: str, schemes: tuple[str, ...]) -> str | None:
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 — raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise ConfigError(f"{name} is not a valid URL: {exc}") from None
+    if parts.scheme not in schemes:
+        raise ConfigError(f"{name} must be a {' or '.join(s + '://' for s in schemes)} URL, got {value!r}")
+    if not parts.hostname and "host=" not in parts.query:
+        raise ConfigError(f"{name} names no host: {value!r}")
+    return value
+
+
+def database_url() -> str | None:
+    return _env_url("DATABASE_URL", ("postgres", "postgresql"))
+
+
+def redis_url() -> str | None:
+    return _env_url("REDIS_URL", ("redis", "rediss"))
+
+
+if __name__ == "__main__":
+    try:
+        database_url()
+        redis_url()
+    except ConfigError as error:
+        sys.exit(f"python-starlette: {error}")

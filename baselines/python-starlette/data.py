@@ -1,0 +1,224 @@
+"""The data layer of the shortener and db families: Postgres through asyncpg, Redis through
+redis.asyncio (docs/contract.md, "shortener and db").
+
+Both come from the environment only (`DATABASE_URL`, `REDIS_URL`; see config.py); a malformed
+one stops the server at start, naming the variable. A missing one is backend `none`: without Postgres every
+data endpoint answers 503 `unavailable`; without Redis the shortener reads and counts in Postgres.
+
+- Postgres: one asyncpg pool per process, at most 16 connections, 2 s connect timeout,
+  statements prepared by asyncpg's per-connection cache. The pool starts empty (`min_size=0`)
+  and connects on demand, so a server started while Postgres is down starts anyway, answers
+  503, and serves again once Postgres is back; a connection Postgres closed is replaced at its
+  next acquire. A released connection is not reset (see `keep_session`): the only statements
+  sent are the contract's.
+- Redis: a bounded pool of connections; every command fails fast while Redis is down (1 s socket
+  and connect timeouts, no retry, so a command that errors was never resent); a dead connection
+  is replaced by a fresh one at its next use.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from config import database_url, redis_url
+from errors import ApiError
+
+log = logging.getLogger("gauntlet.data")
+
+POOL_MAX = 16  # Postgres connections per process (the contract's bound)
+CONNECT_TIMEOUT_S = 2.0
+REDIS_TIMEOUT_S = 1.0  # per command and per connect: fail fast while Redis is down
+REDIS_POOL_MAX = 64  # Redis connections per process; a command waits at most REDIS_TIMEOUT_S for one
+HEALTH_TIMEOUT_S = 1.0
+
+# SQLSTATE classes that mean "Postgres is not there" (connection exception, insufficient
+# resources, operator intervention, system error): 503, not a bug.
+UNAVAILABLE_CLASSES = ("08", "53", "57", "58")
+
+
+# --- Postgres ----------------------------------------------------------------
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Connection-level failures: refused, closed, timed out, or SQLSTATE 08/53/57/58."""
+    if isinstance(exc, asyncpg.PostgresError):
+        return str(getattr(exc, "sqlstate", "") or "")[:2] in UNAVAILABLE_CLASSES
+    if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError)):
+        return True
+    # asyncpg's client-side check on a connection that has gone away.
+    return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+
+
+def unavailable(message: str = "the database is unavailable") -> ApiError:
+    return ApiError(503, message)
+
+
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """The pool's `reset`: nothing to undo, so nothing is sent.
+
+    asyncpg's default runs `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`
+    on every release, a round trip per query that no other target makes. This app takes no
+    advisory locks, opens no cursors, listens to nothing and sets no session variables, so
+    there is nothing to reset. asyncpg still rolls back a transaction left open on release.
+    """
+
+
+async def _no_reset(conn: asyncpg.Connection) -> None:
+    """Releasing a connection sends nothing (asyncpg's default runs `RESET ALL`, `UNLISTEN *`, ...:
+    statements outside the contract). No session state is ever changed here; an open transaction
+    is still rolled back by asyncpg itself."""
+
+
+class Db:
+    """The asyncpg pool, with connection failures turned into 503 `unavailable`."""
+
+    backend = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        # min_size=0: nothing is connected here, so Postgres may be down at start.
+        self.pool = await asyncpg.create_pool(
+            self.url,
+            min_size=0,
+            max_size=POOL_MAX,
+            timeout=CONNECT_TIMEOUT_S,
+            reset=keep_session,
+        )
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            try:
+                await asyncio.wait_for(self.pool.close(), 2)
+            except (Exception, asyncio.CancelledError):
+                self.pool.terminate()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """One pooled connection; failures to reach Postgres raise 503."""
+        assert self.pool is not None
+        try:
+            async with self.pool.acquire() as conn:
+                yield conn
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable() from exc
+            raise
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        try:
+            return await self.pool.fetch(sql, *args)  # type: ignore[union-attr]
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable() from exc
+            raise
+
+    async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
+        try:
+            return await self.pool.fetchrow(sql, *args)  # type: ignore[union-attr]
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable() from exc
+            raise
+
+    async def execute(self, sql: str, *args: Any) -> str:
+        try:
+            return await self.pool.execute(sql, *args)  # type: ignore[union-attr]
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable() from exc
+            raise
+
+    async def ping(self) -> bool:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_S):
+                await self.pool.fetchval("SELECT 1")  # type: ignore[union-attr]
+            return True
+        except Exception:
+            return False
+
+
+# --- Redis -------------------------------------------------------------------
+
+
+class Cache:
+    """redis.asyncio over a bounded pool; every call raises `RedisError` while Redis is down."""
+
+    backend = "redis"
+
+    def __init__(self, url: str) -> None:
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=REDIS_POOL_MAX,
+            timeout=REDIS_TIMEOUT_S,
+            socket_timeout=REDIS_TIMEOUT_S,
+            socket_connect_timeout=REDIS_TIMEOUT_S,
+            retry=Retry(NoBackoff(), 0),  # a command that failed is not sent again
+            decode_responses=True,
+        )
+        self.redis = Redis.from_pool(pool)
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.redis.aclose(), 1)
+        except (Exception, asyncio.CancelledError):
+            pass
+
+    async def ping(self) -> bool:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_S):
+                return bool(await self.redis.ping())
+        except (RedisError, OSError, TimeoutError, asyncio.TimeoutError):
+            return False
+
+
+class Data:
+    """What the lifespan opened: `db` and `cache` are None when their variable is not set."""
+
+    def __init__(self, db: Db | None, cache: Cache | None) -> None:
+        self.db = db
+        self.cache = cache
+
+    @classmethod
+    async def open(cls) -> "Data":
+        db_url, cache_url = database_url(), redis_url()  # both checked before anything opens
+        db = Db(db_url) if db_url else None
+        if db is not None:
+            await db.open()
+        cache = Cache(cache_url) if cache_url else None
+        return cls(db, cache)
+
+    async def close(self) -> None:
+        if self.cache is not None:
+            await self.cache.close()
+        if self.db is not None:
+            await self.db.close()
+
+    def require_db(self) -> Db:
+        if self.db is None:
+            raise unavailable("this server runs without a database (DATABASE_URL is not set)")
+        return self.db
+
+    async def health(self) -> dict[str, Any]:
+        """Both checks at once, each bounded by 1 s."""
+
+        async def down() -> bool:
+            return False
+
+        db_up, cache_up = await asyncio.gather(
+            self.db.ping() if self.db else down(),
+            self.cache.ping() if self.cache else down(),
+        )
+        db = {"backend": self.db.backend if self.db else "none", "up": db_up}
+        cache = {"backend": self.cache.backend if self.cache else "none", "up": cache_up}
+        in_use = [s for s in (db, cache) if s["backend"] != "none"]
+        return {"status": "ok" if all(s["up"] for s in in_use) else "degraded", "db": db, "cache": cache}

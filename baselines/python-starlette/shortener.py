@@ -1,0 +1,287 @@
+"""The URL shortener's moving parts (docs/contract.md, "shortener"): short codes, code → URL
+resolution (cache-aside with a stampede lock), and click counting, exactly once, in batches.
+
+Every key, statement and script below is the contract's, shared with every other target
+through the one Redis and the one Postgres.
+"""
+
+import asyncio
+import logging
+import re
+import secrets
+import uuid
+from typing import Any
+
+import orjson
+from redis.exceptions import RedisError
+
+from data import Cache, Data, Db
+
+log = logging.getLogger("gauntlet.shortener")
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+CODE_LENGTH = 7
+CODE = re.compile(r"[0-9A-Za-z]{7}")
+ACCEPT_BELOW = 248  # 62 × 4: bytes at or above are rejected, so `byte % 62` is uniform
+MAX_ATTEMPTS = 5  # a collision in 62⁷ codes is rare; five in a row means something else is wrong
+
+INSERT_URL_SQL = "INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code"
+SELECT_STATS_SQL = "SELECT code, url, clicks FROM urls WHERE code = $1"
+SELECT_URL_SQL = "SELECT url FROM urls WHERE code = $1"
+COUNT_ONE_SQL = "UPDATE urls SET clicks = clicks + 1 WHERE code = $1"
+RECORD_BATCH_SQL = "INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id"
+ADD_BATCH_SQL = (
+    "UPDATE urls AS u SET clicks = u.clicks + v.value::bigint "
+    "FROM jsonb_each_text($1::text::jsonb) AS v WHERE u.code = v.key"
+)
+PRUNE_BATCHES_SQL = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'"
+
+
+def url_key(code: str) -> str:
+    return f"gauntlet:url:{code}"
+
+
+def lock_key(code: str) -> str:
+    return f"gauntlet:lock:url:{code}"
+
+
+PENDING_KEY = "gauntlet:clicks:pending"
+PROCESSING_KEY = "gauntlet:clicks:processing"
+BATCH_FIELD = "#batch"
+
+MISSING = ""  # the cached value of a code that does not exist
+URL_TTL_MS = 60_000
+MISSING_TTL_MS = 5_000
+LOCK_TTL_MS = 2_000
+# Pauses between polls while another holder fills the cache (≈ 1 s), then a read of our own.
+WAIT_STEPS_S = [0.005, 0.010, 0.020, 0.040] + [0.050] * 19
+
+FLUSH_INTERVAL_S = 0.25
+MAX_BATCHES_PER_FLUSH = 3
+
+UNLOCK_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"""
+
+TAKE_LUA = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[2], '#batch', ARGV[1])
+end
+return redis.call('HGETALL', KEYS[2])"""
+
+FINISH_LUA = """
+if redis.call('HGET', KEYS[1], '#batch') == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"""
+
+
+def new_code() -> str:
+    """7 base62 characters from the CSPRNG, by rejection sampling (unbiased)."""
+    code: list[str] = []
+    while True:
+        for byte in secrets.token_bytes(16):  # 7 needed; 16 makes a refill rare (P(reject) = 8/256)
+            if byte < ACCEPT_BELOW:
+                code.append(ALPHABET[byte % 62])
+                if len(code) == CODE_LENGTH:
+                    return "".join(code)
+
+
+def normalise(url: str) -> str:
+    """The scheme lower-cased (`HTTPS://EXAMPLE.COM/Path` → `https://EXAMPLE.COM/Path`), everything
+    after `://` byte for byte as sent."""
+    scheme, sep, rest = url.partition("://")
+    return scheme.lower() + sep + rest
+
+
+async def create(db: Db, url: str) -> str | None:
+    """A fresh code stored for `url` (already validated and normalised); None after MAX_ATTEMPTS collisions."""
+    for _ in range(MAX_ATTEMPTS):
+        code = new_code()
+        if await db.fetchrow(INSERT_URL_SQL, code, url) is not None:
+            return code
+    return None
+
+
+async def stats(db: Db, code: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(SELECT_STATS_SQL, code)
+    if row is None:
+        return None
+    return {"code": row["code"], "url": row["url"], "clicks": int(row["clicks"])}
+
+
+class Redirects:
+    """Code → URL (cache-aside, stampede-guarded), and the click of every redirect."""
+
+    def __init__(self, db: Db, cache: Cache | None) -> None:
+        self.db = db
+        self.cache = cache
+        # Single flight: concurrent misses of one code in this process share one lookup.
+        self.flights: dict[str, asyncio.Future[str | None]] = {}
+        if cache is not None:
+            self.unlock_script = cache.redis.register_script(UNLOCK_LUA)
+
+    async def read_db(self, code: str) -> str | None:
+        row = await self.db.fetchrow(SELECT_URL_SQL, code)
+        return None if row is None else row["url"]
+
+    async def resolve(self, code: str) -> str | None:
+        """The code's URL, or None when there is no such code (503 if Postgres is needed and down)."""
+        if self.cache is None:
+            return await self.read_db(code)
+        try:
+            cached = await self.cache.redis.get(url_key(code))
+        except RedisError:
+            return await self.read_db(code)
+        if cached is not None:
+            return cached or None
+        flight = self.flights.get(code)
+        if flight is None:
+            flight = asyncio.ensure_future(self.lookup(code))
+            self.flights[code] = flight
+            flight.add_done_callback(lambda done: self._landed(code, done))
+        # Shielded: a client that goes away does not cancel the lookup the others wait for.
+        return await asyncio.shield(flight)
+
+    def _landed(self, code: str, flight: asyncio.Future[str | None]) -> None:
+        if self.flights.get(code) is flight:
+            del self.flights[code]
+        if not flight.cancelled():
+            flight.exception()  # retrieved here too, in case every waiter has gone
+
+    async def lookup(self, code: str) -> str | None:
+        redis = self.cache.redis  # type: ignore[union-attr]
+        key = url_key(code)
+        token = secrets.token_hex(16)
+        try:
+            won = await redis.set(lock_key(code), token, nx=True, px=LOCK_TTL_MS)
+        except RedisError:
+            return await self.read_db(code)
+        if won:
+            try:
+                try:
+                    # A holder before us may have filled it between our miss and our lock.
+                    filled = await redis.get(key)
+                except RedisError:
+                    return await self.read_db(code)  # no fill
+                if filled is not None:
+                    return filled or None
+                url = await self.read_db(code)
+                try:
+                    if url is None:
+                        await redis.set(key, MISSING, px=MISSING_TTL_MS)
+                    else:
+                        await redis.set(key, url, px=URL_TTL_MS)
+                except RedisError:
+                    pass  # the next miss fills it
+                return url
+            finally:
+                try:
+                    await self.unlock_script(keys=[lock_key(code)], args=[token])
+                except RedisError:
+                    pass  # it expires by itself
+        for pause in WAIT_STEPS_S:
+            await asyncio.sleep(pause)
+            try:
+                filled = await redis.get(key)
+            except RedisError:
+                break
+            if filled is not None:
+                return filled or None
+        return await self.read_db(code)  # the holder is slow or gone: read it ourselves, no fill
+
+    async def count(self, code: str) -> None:
+        """One click: in the pending hash, or in Postgres if Redis does not take it."""
+        if self.cache is not None:
+            try:
+                await self.cache.redis.hincrby(PENDING_KEY, code, 1)
+                return
+            except RedisError:
+                pass
+        await self.db.execute(COUNT_ONE_SQL, code)
+
+
+class ClickFlusher:
+    """Every 250 ms: take the pending counts as a batch, apply it once, then drop it."""
+
+    def __init__(self, db: Db, cache: Cache) -> None:
+        self.db = db
+        self.redis = cache.redis
+        self.take = self.redis.register_script(TAKE_LUA)
+        self.finish = self.redis.register_script(FINISH_LUA)
+        self.lock = asyncio.Lock()
+        self.failing = False
+        self.stopping = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            await self.db.execute(PRUNE_BATCHES_SQL)  # once per start
+        except Exception as exc:
+            log.warning("shortener: could not prune click_batches: %s: %s", type(exc).__name__, exc)
+        while not self.stopping.is_set():
+            try:
+                await asyncio.wait_for(self.stopping.wait(), FLUSH_INTERVAL_S)
+            except asyncio.TimeoutError:
+                pass
+            if not self.stopping.is_set():
+                await self.flush()
+
+    async def apply_one(self) -> bool:
+        """One batch taken, applied, finished; False when there was nothing to take."""
+        flat = await self.take(keys=[PENDING_KEY, PROCESSING_KEY], args=[str(uuid.uuid4())])
+        if not flat:
+            return False
+        batch_id: str | None = None
+        counts: dict[str, str] = {}
+        for field, value in zip(flat[0::2], flat[1::2], strict=True):
+            if field == BATCH_FIELD:
+                batch_id = value
+            else:
+                counts[field] = value
+        if batch_id is None:
+            return False
+        # One transaction: the ledger row, and the counts only if the row is new (a batch
+        # re-applied after a lost reply is a no-op).
+        async with self.db.connection() as conn, conn.transaction():
+            if await conn.fetchval(RECORD_BATCH_SQL, batch_id) is not None:
+                await conn.execute(ADD_BATCH_SQL, orjson.dumps(counts).decode())
+        await self.finish(keys=[PROCESSING_KEY], args=[batch_id])
+        return True
+
+    async def flush(self) -> None:
+        """A batch left by a failed flush first, then the pending one; at most 3 batches."""
+        async with self.lock:
+            try:
+                for _ in range(MAX_BATCHES_PER_FLUSH):
+                    if not await self.apply_one():
+                        break
+                if self.failing:
+                    log.warning("shortener: click flush recovered")
+                self.failing = False
+            except Exception as exc:
+                if not self.failing:
+                    log.warning("shortener: click flush failed, will retry: %s: %s", type(exc).__name__, exc)
+                self.failing = True
+
+    async def stop(self) -> None:
+        """Stops the periodic flush and applies what is left (a few tries if it fails)."""
+        self.stopping.set()
+        if self.task is not None:
+            await self.task
+        for _ in range(3):
+            await self.flush()
+            if not self.failing:
+                return
+            await asyncio.sleep(0.2)
+
+
+def start(data: Data) -> tuple[Redirects | None, ClickFlusher | None]:
+    if data.db is None:
+        return None, None
+    flusher = None
+    if data.cache is not None:
+        flusher = ClickFlusher(data.db, data.cache)
+        flusher.start()
+    return Redirects(data.db, data.cache), flusher

@@ -1,0 +1,105 @@
+//! Settings: HOST and PORT from the environment, everything else fixed in code, so that no
+//! ROCKET_* variable or Rocket.toml can change what is measured.
+
+use std::{env, fmt, net::IpAddr};
+
+use rocket::config::{Config, Ident, LogLevel, Shutdown};
+use rocket::data::{Limits, ToByteUnit};
+
+/// One tokio worker thread and one Rocket worker, whatever `WORKERS` says (single-core cells).
+pub const WORKERS: usize = 1;
+/// Rocket's default pool for `spawn_blocking`; nothing here uses it.
+pub const MAX_BLOCKING: usize = 512;
+
+pub struct Settings {
+    /// `HOST`, default `127.0.0.1`: an IP address.
+    pub address: IpAddr,
+    /// `PORT`, default 3000.
+    pub port: u16,
+}
+
+#[derive(Debug)]
+pub struct SettingsError {
+    variable: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{}={:?} is not {}",
+            self.variable, self.value, self.expected
+        )
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, SettingsError> {
+        Ok(Settings {
+            address: parse("HOST", "an IP address")?.unwrap_or([127, 0, 0, 1].into()),
+            port: parse("PORT", "a port number")?.unwrap_or(3000),
+        })
+    }
+
+    pub fn display_address(&self) -> String {
+        match self.address {
+            IpAddr::V4(ip) => format!("{ip}:{}", self.port),
+            IpAddr::V6(ip) => format!("[{ip}]:{}", self.port),
+        }
+    }
+
+    /// Rocket's production settings, from code.
+    pub fn rocket_config(&self) -> Config {
+        Config {
+            address: self.address,
+            port: self.port,
+            workers: WORKERS,
+            max_blocking: MAX_BLOCKING,
+            // Rocket's own `Server` header, on every response.
+            ident: Ident::try_new("Rocket").expect("a valid ident"),
+            // Per docs/contract.md: JSON and urlencoded bodies 1 MiB, multipart 5 MiB.
+            limits: Limits::default()
+                .limit("json", 1.mebibytes())
+                .limit("form", 1.mebibytes())
+                .limit("data-form", 5.mebibytes())
+                .limit("file", 5.mebibytes())
+                .limit("string", 1.mebibytes()),
+            // Keep-alive on (Rocket's default idle timeout, seconds).
+            keep_alive: 5,
+            log_level: LogLevel::Off,
+            cli_colors: false,
+            shutdown: Shutdown {
+                // SIGINT and SIGTERM; then at most 1 s for requests, streams and sockets
+                // to end by themselves and 1 s more before connections are cut.
+                ctrlc: true,
+                signals: [rocket::config::Sig::Term].into_iter().collect(),
+                grace: 1,
+                mercy: 1,
+                force: true,
+                ..Shutdown::default()
+            },
+            ..Config::release_default()
+        }
+    }
+}
+
+/// `None` when the variable is unset or empty.
+fn parse<T: std::str::FromStr>(
+    variable: &'static str,
+    expected: &'static str,
+) -> Result<Option<T>, SettingsError> {
+    match env::var(variable) {
+        Ok(value) if !value.trim().is_empty() => {
+            value.trim().parse().map(Some).map_err(|_| SettingsError {
+                variable,
+                value,
+                expected,
+            })
+        }
+        _ => Ok(None),
+    }
+}

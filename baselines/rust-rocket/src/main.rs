@@ -1,0 +1,103 @@
+//! Gauntlet's Rocket target: the web families of the workload catalogue (docs/contract.md)
+//! written the way Rocket 0.5 applications are written: attribute routes with typed guards,
+//! `FromForm` structs for query strings and form bodies, `Json<T>` for JSON bodies, and
+//! catchers that give every refusal the contract's JSON error shape.
+
+mod basic;
+mod config;
+mod error;
+mod form;
+mod json;
+mod mixed;
+mod path;
+mod query;
+mod sse;
+mod stress;
+mod upload;
+mod values;
+mod ws;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use rocket::{Build, Rocket, catchers, routes};
+
+use config::Settings;
+
+/// Every route of the catalogue's web families, and the catchers for everything refused.
+fn app(settings: &Settings) -> Rocket<Build> {
+    rocket::custom(settings.rocket_config())
+        .mount(
+            "/",
+            routes![
+                basic::plaintext,
+                basic::json,
+                basic::health,
+                basic::echo,
+                basic::echo_wrong_type,
+                json::small,
+                json::medium,
+                json::large,
+                json::wrong_type,
+                path::simple,
+                path::multiple,
+                path::deep,
+                path::int,
+                path::uuid,
+                path::date,
+                query::few,
+                query::medium,
+                query::many,
+                form::simple,
+                form::complex,
+                form::wrong_type,
+                upload::upload,
+                upload::wrong_type,
+                mixed::create_post,
+                mixed::wrong_type,
+                sse::sse,
+                ws::ws,
+                stress::cpu,
+                stress::memory,
+            ],
+        )
+        .register("/", error::catchers())
+}
+
+fn main() -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("rust-rocket: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // What `#[launch]` does, with the worker count fixed in code rather than read from
+    // ROCKET_WORKERS or Rocket.toml: one tokio worker thread.
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config::WORKERS)
+        .max_blocking_threads(config::MAX_BLOCKING)
+        .thread_name("rocket-worker-thread")
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = runtime.block_on(async {
+        let rocket = app(&settings).ignite().await?;
+        println!(
+            "rust-rocket listening on http://{} (Rocket {}, {} worker; no db, no cache)",
+            settings.display_address(),
+            env!("ROCKET_VERSION"),
+            config::WORKERS,
+        );
+        rocket.launch().await
+    });
+    // A CPU-bound handler still running must not hold the exit.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("rust-rocket: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
+ *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk]
+ *                   [--services] [--server-cores 0] [--generator-cores 1] [--quick]`
+ *
+ * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes.
+ * Writes results/<run-id>/ (run.json, cells/*.json) and the report beside them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { catalogue } from '../../contract/catalogue.ts';
+import { K6, OHA, onPath, WRK } from './machine.ts';
+import { type BenchOptions, runBench } from './run.ts';
+import { services, ServicesUp } from './services.ts';
+import { ROOT, targetByName } from '../targets.ts';
+
+const QUICK_TARGETS = ['node', 'bun', 'deno', 'bare-node', 'bare-bun', 'bare-deno'];
+const QUICK_WORKLOADS = [
+  'basic-plaintext',
+  'basic-json',
+  'json-small',
+  'json-large',
+  'path-deep',
+  'query-many',
+  'form-complex',
+  'multipart-10k',
+  'mixed-post',
+  'sse-stream',
+  'ws-echo',
+  'stress-cpu',
+  'db-queries',
+  'shortener-redirect',
+];
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: 'string' },
+    workloads: { type: 'string' },
+    mode: { type: 'string', default: 'closed' },
+    connections: { type: 'string', default: '50' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    repeats: { type: 'string' },
+    driver: { type: 'string', default: 'auto' },
+    services: { type: 'boolean', default: false },
+    'server-cores': { type: 'string' },
+    'generator-cores': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+/** `10s`, `1.5s`, `500ms` or a bare number of seconds. */
+function seconds(text: string, name: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$/.exec(text);
+  if (!m) fail(`--${name} must be a duration like 10s or 500ms, got ${JSON.stringify(text)}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** k6 refuses scenarios shorter than 1 s, and the warm-up is a scenario of its own. */
+function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): number {
+  const s = seconds(text, name);
+  if (s < 1 && !(zeroAllowed && s === 0)) {
+    fail(`--${name} must be ${zeroAllowed ? '0 or ' : ''}at least 1s, got ${text}`);
+  }
+  return s;
+}
+
+function positiveInt(text: string, name: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1) {
+    fail(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+/** Workload ids, or family names standing for every workload of the family. */
+function workloads(list: string): string[] {
+  return list.split(',').filter(Boolean).flatMap((name) => {
+    const family = catalogue.filter((e) => e.family === name).map((e) => e.id);
+    if (family.length > 0) return family;
+    if (!catalogue.some((e) => e.id === name)) fail(`unknown workload or family ${JSON.stringify(name)}`);
+    return [name];
+  });
+}
+
+const quick = values.quick || process.argv.length <= 2;
+const targets = (values.targets ?? (quick ? QUICK_TARGETS.join(',') : catalogueTargets())).split(',').filter(Boolean);
+for (const t of targets) {
+  try {
+    targetByName(t);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'closed' : fail('--mode is closed or rate');
+if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
+if (!['auto', 'k6', 'oha', 'wrk'].includes(values.driver)) fail('--driver is auto, k6, oha or wrk');
+const cores = cpus().length;
+
+function catalogueTargets(): string {
+  return 'node,node22,uws,bun,deno,rust,python,bare-node,bare-bun,bare-deno';
+}
+
+const now = new Date();
+const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+const runId = `${stamp}${quick ? '-quick' : ''}`;
+
+const options: BenchOptions = {
+  targets,
+  workloads: workloads(values.workloads ?? (quick ? QUICK_WORKLOADS.join(',') : catalogue.map((e) => e.id).join(','))),
+  mode,
+  connections: positiveInt(values.connections, 'connections'),
+  ...(values.rate ? { rate: positiveInt(values.rate, 'rate') } : {}),
+  durationS: atLeastOneSecond(values.duration ?? (quick ? '3s' : '10s'), 'duration', false),
+  warmupS: atLeastOneSecond(values.warmup ?? (quick ? '1s' : '3s'), 'warmup', true),
+  repeats: positiveInt(values.repeats ?? (quick ? '1' : '3'), 'repeats'),
+  serverCores: values['server-cores'] ?? '0',
+  generatorCores: values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
+  driver: values.driver as BenchOptions['driver'],
+  backend: values.services ? 'services' : 'embedded',
+  serviceEnv: {},
+  quick,
+  outDir: values.out ?? join(ROOT, 'results', runId),
+  runId,
+};
+
+/** Builds a pinned tool with its project script if it is missing (cached outside the checkout). */
+function ensureTool(path: string, script: string): void {
+  if (existsSync(path)) return;
+  console.log(`bench: building ${script.replace('scripts/', '')} (once; cached in ~/.cache/gauntlet)`);
+  if (spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit' }).status !== 0) fail(`${script} failed`);
+}
+
+ensureTool(K6, 'scripts/k6.sh');
+if (options.driver === 'oha') ensureTool(OHA, 'scripts/oha.sh');
+// The peak driver: wrk, from Debian's packages. Full runs install it; quick runs link it when the
+// system has it (scripts/wrk.sh is instant then), and otherwise use what is there (oha, else k6).
+if (options.driver === 'wrk' || (options.driver === 'auto' && (!quick || onPath('wrk')))) {
+  ensureTool(WRK, 'scripts/wrk.sh');
+}
+
+if (options.backend === 'services') {
+  const { DATABASE_URL, REDIS_URL } = services(ServicesUp, 'up');
+  options.serviceEnv = { DATABASE_URL, REDIS_URL };
+}
+
+// The orchestrator itself (sampling, bookkeeping) runs on the generator cores, away from the server.
+spawnSync('taskset', ['-pc', options.generatorCores, String(process.pid)], { stdio: 'ignore' });
+
+const controller = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    console.log(`\nbench: ${sig}: stopping after the current cell's cleanup`);
+    controller.abort();
+  });
+}
+
+console.log(
+  `bench ${runId}: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.repeats} repeats, ` +
+    `${options.mode} loop, ${options.connections} connections, ${options.durationS}s (+${options.warmupS}s warm-up), ` +
+    `server on cores ${options.serverCores}, generator on ${options.generatorCores}, ${options.backend} backend`,
+);
+try {
+  const meta = await runBench(options, (line) => console.log(line), controller.signal);
+  console.log(
+    `\nresults: ${options.outDir} (${meta.cells.length} cells, ${meta.skipped.length} skipped, ` +
+      `${meta.failedRepeats} failed repeats, ${meta.wallTimeS}s)`,
+  );
+  const report = spawnSync(process.execPath, ['bench/report/cli.ts', options.outDir], { cwd: ROOT, stdio: 'inherit' });
+  // A run with failed repeats still gets its report (they are listed there), but never exits 0.
+  if (report.status !== 0 || meta.failedRepeats! > 0) process.exitCode = 1;
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exitCode = controller.signal.aborted ? 130 : 1;
+}

@@ -1,0 +1,260 @@
+/**
+ * The load generators: k6 drives every workload; wrk (or oha) drives the plain request/response
+ * ones in closed loop for peak throughput (k6 costs several times more CPU per request, oha about
+ * twice wrk's). All run pinned to the generator cores and report machine-readable JSON — wrk
+ * through bench/measure/wrk.lua — which is all we read.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Endpoint } from '../../contract/catalogue.ts';
+import type { LatencyMs } from '../results/schema.ts';
+import { K6, OHA, WRK } from './machine.ts';
+import { ROOT } from '../targets.ts';
+
+export type Driver = 'k6' | 'oha' | 'wrk';
+
+export interface DriveOptions {
+  baseUrl: string;
+  endpoint: Endpoint;
+  mode: 'closed' | 'rate';
+  connections: number;
+  rate?: number;
+  durationS: number;
+  generatorCores: string;
+  /** Where k6 writes its summary. */
+  summaryPath: string;
+  /** Called with the generator's pid once it runs, for CPU sampling. */
+  onStart(pid: number): void;
+}
+
+export interface Driven {
+  units: number;
+  durationS: number;
+  errorRate: number;
+  latencyMs: LatencyMs;
+  droppedIterations: number;
+  extra: Record<string, number>;
+  /** Set when the generator says the run is not valid (thresholds crossed: wrong responses). */
+  failure?: string;
+}
+
+/**
+ * wrk (else oha) for plain request/response workloads in closed loop, when installed; k6 for
+ * streams, sockets, the shortener mix, fixed-rate runs, and whenever asked.
+ */
+export function pickDriver(
+  endpoint: Endpoint,
+  mode: 'closed' | 'rate',
+  wanted: 'auto' | Driver,
+  installed: (d: Driver) => boolean = (d) => existsSync(d === 'wrk' ? WRK : d === 'oha' ? OHA : K6),
+): Driver {
+  const plain = !['ws', 'sse', 'shortener'].includes(endpoint.family) && endpoint.expect.kind !== 'websocket-echo';
+  if (!plain || mode === 'rate' || wanted === 'k6') return 'k6';
+  if (wanted !== 'auto') return wanted;
+  return installed('wrk') ? 'wrk' : installed('oha') ? 'oha' : 'k6';
+}
+
+function runPinned(argv: string[], cores: string, env: Record<string, string>, onStart: (pid: number) => void) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('taskset', ['-c', cores, ...argv], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('spawn', () => onStart(child.pid!));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+async function k6(o: DriveOptions): Promise<Driven> {
+  const env: Record<string, string> = {
+    K6_NO_USAGE_REPORT: 'true',
+    K6_AUTO_EXTENSION_RESOLUTION: 'false',
+  };
+  const vars = {
+    BASE_URL: o.baseUrl,
+    WORKLOAD: o.endpoint.id,
+    MODE: o.mode,
+    VUS: String(o.connections),
+    DURATION: `${o.durationS}s`,
+    SUMMARY_JSON: o.summaryPath,
+    ...(o.rate ? { RATE: String(o.rate) } : {}),
+  };
+  const argv = [K6, 'run', '--no-usage-report', '--address', '', '--quiet', '--no-color'];
+  for (const [k, v] of Object.entries(vars)) argv.push('-e', `${k}=${v}`);
+  argv.push(`workloads/${o.endpoint.family}.js`);
+  const result = await runPinned(argv, o.generatorCores, env, o.onStart);
+  if (!existsSync(o.summaryPath)) {
+    throw new Error(`k6 exited ${result.code} without a summary: ${result.stderr.slice(-600)}`);
+  }
+  return fromK6Summary(JSON.parse(readFileSync(o.summaryPath, 'utf8')), result.code);
+}
+
+/**
+ * The figures in the `gauntlet` digest our k6 scripts add to their summary (k6/summary.ts):
+ * measured-phase counts per scenario; several scenarios (the shortener mix) add up.
+ */
+export function fromK6Summary(data: Json, exitCode: number | null): Driven {
+  const digest = data.gauntlet;
+  if (!digest?.ran) {
+    throw new Error(`k6 stopped before any load (exit ${exitCode}): the target's /health or the settings`);
+  }
+  const parts = digest.parts as Json[];
+  const units = parts.reduce((n: number, p: Json) => n + p.count, 0);
+  const main = parts.reduce((a: Json, b: Json) => (b.count > a.count ? b : a));
+  const ws = main.custom.ws_echo_rtt !== undefined;
+  const trend = ws ? main.custom.ws_echo_rtt : main.latencyMs ?? {};
+  const extra: Record<string, number> = {};
+  for (const part of parts) {
+    if (parts.length > 1) {
+      extra[`${part.scenario}_rps`] = part.perSecond;
+      if (part.latencyMs) extra[`${part.scenario}_p99_ms`] = part.latencyMs['p(99)'];
+    }
+    for (const [name, values] of Object.entries(part.custom) as [string, Record<string, number>][]) {
+      if (values.perSecond !== undefined) extra[`${name}_per_s`] = values.perSecond;
+      else if (values.avg !== undefined && name !== 'ws_echo_rtt') extra[`${name}_avg_ms`] = values.avg;
+    }
+  }
+  const failedRate = ws
+    ? 1 - main.checks.rate
+    : parts.reduce((n: number, p: Json) => n + (p.failedRate ?? 0) * p.count, 0) / Math.max(units, 1);
+  return {
+    units,
+    durationS: main.durationMs / 1000,
+    errorRate: failedRate,
+    latencyMs: {
+      avg: trend.avg,
+      p50: trend['p(50)'] ?? trend.med,
+      p90: trend['p(90)'],
+      p95: trend['p(95)'],
+      p99: trend['p(99)'],
+      max: trend.max,
+    },
+    droppedIterations: parts.reduce((n: number, p: Json) => n + (p.dropped ?? 0), 0),
+    extra,
+    ...(digest.ok ? {} : { failure: `thresholds crossed: ${(digest.crossed as string[]).join('; ').slice(0, 400)}` }),
+  };
+}
+
+async function oha(o: DriveOptions): Promise<Driven> {
+  const { request } = o.endpoint;
+  const cores = o.generatorCores.split(',').length;
+  const argv = [
+    OHA,
+    '-z',
+    `${o.durationS}s`,
+    '-c',
+    String(o.connections),
+    '--no-tui',
+    '--output-format',
+    'json',
+    '--worker-threads',
+    String(cores),
+    '--disable-compression',
+    '-m',
+    request.method,
+  ];
+  for (const [k, v] of Object.entries(request.headers ?? {})) argv.push('-H', `${k}: ${v}`);
+  if (request.bodyFile) argv.push('-D', `${ROOT}workloads/${request.bodyFile}`);
+  argv.push(o.baseUrl + request.path);
+  const result = await runPinned(argv, o.generatorCores, {}, o.onStart);
+  if (result.code !== 0) throw new Error(`oha exited ${result.code}: ${result.stderr.slice(-600)}`);
+  return fromOhaJson(
+    JSON.parse(result.stdout),
+    o.endpoint.expect.kind === 'websocket-echo' ? 101 : o.endpoint.expect.status,
+  );
+}
+
+/** The figures in oha's JSON output (seconds, except metrics.latency_ms). */
+export function fromOhaJson(data: Json, expectedStatus: number): Driven {
+  const statuses = Object.entries(data.statusCodeDistribution ?? {}) as [string, number][];
+  const responses = statuses.reduce((n, [, c]) => n + c, 0);
+  const wrongStatus = statuses.filter(([s]) => Number(s) !== expectedStatus).reduce((n, [, c]) => n + c, 0);
+  // Requests cut off by the end of the run are not errors of the server.
+  const errors = (Object.entries(data.errorDistribution ?? {}) as [string, number][])
+    .filter(([reason]) => !reason.includes('aborted due to deadline'))
+    .reduce((n, [, c]) => n + c, 0);
+  const seconds = Number(data.summary.total);
+  const p = data.latencyPercentiles ?? {};
+  const ms = (s: unknown) => Number(s) * 1000;
+  return {
+    units: responses,
+    durationS: seconds,
+    errorRate: responses + errors === 0 ? 1 : (wrongStatus + errors) / (responses + errors),
+    latencyMs: {
+      avg: ms(data.summary.average),
+      p50: ms(p.p50),
+      p90: ms(p.p90),
+      p95: ms(p.p95),
+      p99: ms(p.p99),
+      max: ms(data.summary.slowest),
+    },
+    droppedIterations: 0,
+    extra: {},
+  };
+}
+
+async function wrk(o: DriveOptions): Promise<Driven> {
+  const { request } = o.endpoint;
+  const env = {
+    WRK_METHOD: request.method,
+    WRK_BODY: request.bodyFile ? `${ROOT}workloads/${request.bodyFile}` : '',
+    WRK_HEADERS: Object.entries(request.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n'),
+    WRK_JSON: o.summaryPath,
+  };
+  const threads = String(Math.min(o.generatorCores.split(',').length, o.connections));
+  // wrk gives up on a request after 2 s by default; k6 after 60 s. The same 60 s here, so that a
+  // slow target (CPU stress on one Python worker) is measured slow rather than as failed.
+  const argv = [
+    WRK,
+    '-t',
+    threads,
+    '-c',
+    String(o.connections),
+    '-d',
+    `${o.durationS}s`,
+    '--timeout',
+    '60s',
+    '-s',
+    `${ROOT}bench/measure/wrk.lua`,
+  ];
+  argv.push(o.baseUrl + request.path);
+  const result = await runPinned(argv, o.generatorCores, env, o.onStart);
+  if (result.code !== 0 || !existsSync(o.summaryPath)) {
+    throw new Error(`wrk exited ${result.code}: ${result.stderr.slice(-600)}`);
+  }
+  return fromWrkJson(JSON.parse(readFileSync(o.summaryPath, 'utf8')));
+}
+
+/** The figures bench/measure/wrk.lua writes (microseconds). wrk counts statuses ≥ 400 as errors. */
+export function fromWrkJson(data: Json): Driven {
+  const e = data.errors;
+  const errors = e.connect + e.read + e.write + e.status + e.timeout;
+  const ms = (us: number) => us / 1000;
+  return {
+    units: data.requests,
+    durationS: data.durationUs / 1e6,
+    errorRate: data.requests + e.connect === 0 ? 1 : errors / (data.requests + e.connect),
+    latencyMs: {
+      avg: ms(data.latencyUs.mean),
+      p50: ms(data.latencyUs.p50),
+      p90: ms(data.latencyUs.p90),
+      p95: ms(data.latencyUs.p95),
+      p99: ms(data.latencyUs.p99),
+      max: ms(data.latencyUs.max),
+    },
+    droppedIterations: 0,
+    extra: {},
+  };
+}
+
+export function drive(driver: Driver, options: DriveOptions): Promise<Driven> {
+  return driver === 'k6' ? k6(options) : driver === 'wrk' ? wrk(options) : oha(options);
+}

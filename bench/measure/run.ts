@@ -1,0 +1,325 @@
+/**
+ * One run = targets × workloads × repeats, interleaved: repeat-major, then workload, then target,
+ * so that the targets of a workload are measured side by side and repeats are spread over the
+ * run. Each (target, workload, repeat): start the target pinned to the server cores, poll
+ * /health, verify the workload's responses, warm up, measure while sampling /proc, stop.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { byId, type Endpoint, type Need } from '../../contract/catalogue.ts';
+import { catalogueCase } from '../../conformance/suite.ts';
+import { type Health, offers } from '../../contract/health.ts';
+import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
+import { gitState, machine, versions } from './machine.ts';
+import { start, type Started } from '../process.ts';
+import { clearShortenerCache } from './services.ts';
+import { CLOCK_TICKS, sample } from './sampling.ts';
+import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
+import { cpuMicrosPerUnit, median, spread } from '../results/stats.ts';
+import { CONTROL_WORKLOADS, targetByName } from '../targets.ts';
+
+export interface BenchOptions {
+  targets: string[];
+  workloads: string[];
+  mode: 'closed' | 'rate';
+  connections: number;
+  rate?: number;
+  durationS: number;
+  warmupS: number;
+  repeats: number;
+  serverCores: string;
+  generatorCores: string;
+  driver: 'auto' | Driver;
+  backend: 'embedded' | 'services';
+  /** DATABASE_URL and REDIS_URL for the targets when backend is services. */
+  serviceEnv: Record<string, string>;
+  quick: boolean;
+  outDir: string;
+  runId: string;
+}
+
+/** A generator above this share of its cores limits the throughput it can show. */
+export const GENERATOR_BOUND_PCT = 90;
+
+const backendOf = (endpoint: Endpoint, health: Partial<Health>): Cell['backend'] =>
+  !endpoint.needs.includes('db') ? 'none' : health.db?.backend === 'postgres' ? 'services' : 'embedded';
+
+/** Medians and spreads over the ok repeats of a cell. */
+export function summarise(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> {
+  const ok = repeats.flatMap((r) => (r.state === 'ok' ? [r.figures] : []));
+  if (ok.length === 0) return { spread: {} };
+  const scalar = (f: (x: Figures) => number) => median(ok.map(f));
+  const keys = [...new Set(ok.flatMap((f) => Object.keys(f.extra)))];
+  const med: Cell['median'] = {
+    units: scalar((f) => f.units),
+    durationS: scalar((f) => f.durationS),
+    throughput: scalar((f) => f.throughput),
+    errorRate: scalar((f) => f.errorRate),
+    latencyMs: {
+      avg: scalar((f) => f.latencyMs.avg),
+      p50: scalar((f) => f.latencyMs.p50),
+      p90: scalar((f) => f.latencyMs.p90),
+      p95: scalar((f) => f.latencyMs.p95),
+      p99: scalar((f) => f.latencyMs.p99),
+      max: scalar((f) => f.latencyMs.max),
+    },
+    serverCpuUsPerUnit: scalar((f) => f.serverCpuUsPerUnit),
+    serverPeakRssBytes: scalar((f) => f.serverPeakRssBytes),
+    serverEndRssBytes: scalar((f) => f.serverEndRssBytes),
+    generatorCpuPct: scalar((f) => f.generatorCpuPct),
+    generatorBound: ok.some((f) => f.generatorBound),
+    droppedIterations: scalar((f) => f.droppedIterations),
+    extra: Object.fromEntries(keys.map((k) => [k, median(ok.flatMap((f) => (k in f.extra ? [f.extra[k]!] : [])))])),
+  };
+  const spreads = {
+    throughput: spread(ok.map((f) => f.throughput)),
+    p99: spread(ok.map((f) => f.latencyMs.p99)),
+    serverCpuUsPerUnit: spread(ok.map((f) => f.serverCpuUsPerUnit)),
+    serverPeakRssBytes: spread(ok.map((f) => f.serverPeakRssBytes)),
+  };
+  return { median: med, spread: spreads };
+}
+
+/** The server's figures for the measured phase, joined with what the generator reported. */
+export function figures(driven: Driven, serverTicks: number, samples: Sample[], generatorCores: number): Figures {
+  const generatorCpuPct = samples.length === 0 ? 0 : median(samples.map((s) => s.generatorCpuPct)) / generatorCores;
+  return {
+    units: driven.units,
+    durationS: driven.durationS,
+    throughput: driven.units / driven.durationS,
+    errorRate: driven.errorRate,
+    latencyMs: driven.latencyMs,
+    serverCpuUsPerUnit: cpuMicrosPerUnit(serverTicks, CLOCK_TICKS, driven.units),
+    serverPeakRssBytes: Math.max(0, ...samples.map((s) => s.serverRssBytes)),
+    serverEndRssBytes: samples.at(-1)?.serverRssBytes ?? 0,
+    generatorCpuPct,
+    generatorBound: generatorCpuPct >= GENERATOR_BOUND_PCT,
+    droppedIterations: driven.droppedIterations,
+    extra: driven.extra,
+  };
+}
+
+/** The k6 scripts' error threshold, applied to every driver: at or above it a repeat has failed. */
+export const MAX_ERROR_RATE = 0.01;
+
+/** Why a driven repeat does not count: the driver's own verdict, nothing completed, or too many errors. */
+export function failureOf(driven: Driven): string | undefined {
+  if (driven.failure) return driven.failure;
+  if (driven.units === 0) return `nothing completed in the ${driven.durationS.toFixed(1)} s measured`;
+  if (driven.errorRate >= MAX_ERROR_RATE) {
+    return `error rate ${(driven.errorRate * 100).toFixed(1)}% (the limit is ${MAX_ERROR_RATE * 100}%)`;
+  }
+  return undefined;
+}
+
+/**
+ * Connections for the heavy workloads (CPU and memory stress) in closed loop. A request's latency is
+ * about connections × service time: at 50, a target taking 120 ms a request (primes on one Python
+ * worker) completes nothing in a few seconds' window. Four keep one server core busy.
+ */
+export const HEAVY_CONNECTIONS = 4;
+
+export const connectionsFor = (endpoint: { heavy?: boolean }, connections: number): number =>
+  endpoint.heavy ? Math.min(connections, HEAVY_CONNECTIONS) : connections;
+
+export interface Progress {
+  (line: string): void;
+}
+
+interface Plan {
+  target: string;
+  workload: string;
+}
+
+export async function runBench(o: BenchOptions, log: Progress, signal: AbortSignal): Promise<RunMeta> {
+  const startedAt = new Date();
+  mkdirSync(join(o.outDir, 'cells'), { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
+  const plans: Plan[] = [];
+  const skipped: RunMeta['skipped'] = [];
+  for (const workload of o.workloads) {
+    for (const target of o.targets) {
+      if (targetByName(target).control && !CONTROL_WORKLOADS.includes(workload)) {
+        skipped.push({ target, workload, reason: 'control targets serve only /plaintext, /json and POST /json/small' });
+      } else plans.push({ target, workload });
+    }
+  }
+  const meta: RunMeta = {
+    id: o.runId,
+    startedAt: startedAt.toISOString(),
+    git: gitState(),
+    machine: machine(),
+    versions: versions(),
+    settings: {
+      mode: o.mode,
+      connections: o.connections,
+      ...(o.rate ? { rate: o.rate } : {}),
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      repeats: o.repeats,
+      serverCores: o.serverCores,
+      generatorCores: o.generatorCores,
+      driver: o.driver,
+      backend: o.backend,
+      quick: o.quick,
+    },
+    targets: o.targets.map((name) => {
+      const t = targetByName(name);
+      return { name, description: t.description, settings: t.settings };
+    }),
+    workloads: o.workloads,
+    cells: [],
+    skipped,
+    failedRepeats: 0,
+  };
+  const writeMeta = () =>
+    writeFileSync(join(o.outDir, 'run.json'), JSON.stringify(RunMeta.parse(meta), null, 2) + '\n');
+  writeMeta();
+
+  const cells = new Map<string, Cell>();
+  const total = plans.length * o.repeats;
+  let done = 0;
+  const t0 = performance.now();
+  const serverCoreCount = o.serverCores.split(',').length;
+  const generatorCoreCount = o.generatorCores.split(',').length;
+
+  try {
+    for (let repeat = 1; repeat <= o.repeats; repeat++) {
+      for (const plan of plans) {
+        if (signal.aborted) throw new Error('interrupted');
+        const endpoint = byId(plan.workload);
+        const driver = pickDriver(endpoint, o.mode, o.driver);
+        const connections = connectionsFor(endpoint, o.connections);
+        const key = `${plan.target}__${plan.workload}`;
+        let result: Repeat;
+        let backend: Cell['backend'] = 'none';
+        let server: Started | undefined;
+        try {
+          if (endpoint.family === 'shortener' && o.serviceEnv.REDIS_URL) {
+            await clearShortenerCache(o.serviceEnv.REDIS_URL);
+          }
+          server = await start(targetByName(plan.target), {
+            wrap: ['taskset', '-c', o.serverCores],
+            env: {
+              WORKERS: String(serverCoreCount),
+              // Without services, only the data workloads get the app's embedded database.
+              ...(o.backend === 'services'
+                ? o.serviceEnv
+                : endpoint.needs.includes('db')
+                ? {}
+                : { GAUNTLET_DATA: 'off' }),
+            },
+          });
+          const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
+          const health = JSON.parse(healthBody) as Partial<Health>;
+          const has = new Set(offers(healthBody));
+          const missing = endpoint.needs.filter((n) => !has.has(n));
+          if (missing.length > 0) {
+            const reason = `the target offers no ${missing.join(' or ')} (its /health: ${JSON.stringify(health)})`;
+            if (repeat === 1) skipped.push({ target: plan.target, workload: plan.workload, reason });
+            done++;
+            log(`[${done}/${total}] skip ${plan.workload} on ${plan.target}: ${reason}`);
+            continue;
+          }
+          backend = backendOf(endpoint, health);
+          const ctx = {
+            baseUrl: server.baseUrl,
+            has: new Set<Need>(endpoint.needs),
+            fetch,
+            network: true,
+            families: new Set([endpoint.family]),
+          };
+          await catalogueCase(endpoint).run(ctx).catch((err) => {
+            throw new Error(`verification failed: ${(err as Error).message.slice(0, 400)}`);
+          });
+          const base = {
+            baseUrl: server.baseUrl,
+            endpoint,
+            mode: o.mode,
+            connections,
+            ...(o.rate ? { rate: o.rate } : {}),
+            generatorCores: o.generatorCores,
+          };
+          if (o.warmupS > 0) {
+            await drive(driver, {
+              ...base,
+              durationS: o.warmupS,
+              summaryPath: join(scratch, 'warmup.json'),
+              onStart: () => {},
+            });
+          }
+          let generatorPid: number | undefined;
+          const sampling = sample(server.child.pid!, () => generatorPid);
+          const before = sampling.mark();
+          const driven = await drive(driver, {
+            ...base,
+            durationS: o.durationS,
+            summaryPath: join(scratch, `${key}-${repeat}.json`),
+            onStart: (pid) => (generatorPid = pid),
+          });
+          const after = sampling.mark();
+          const samples = sampling.stop();
+          const failure = failureOf(driven);
+          // Nothing completed: no figure to compute (CPU per request would divide by zero).
+          if (driven.units === 0) throw new Error(failure!);
+          const f = figures(driven, after.server.ticks - before.server.ticks, samples, generatorCoreCount);
+          result = failure
+            ? { state: 'failed', repeat, reason: failure }
+            : { state: 'ok', repeat, figures: f, samples };
+          const line =
+            `${Math.round(f.throughput).toLocaleString('en')} ${
+              endpoint.expect.kind === 'websocket-echo' ? 'msg' : 'req'
+            }/s, ` +
+            `p99 ${f.latencyMs.p99.toFixed(2)} ms, ${f.serverCpuUsPerUnit.toFixed(1)} µs CPU each, ` +
+            `peak RSS ${(f.serverPeakRssBytes / 2 ** 20).toFixed(0)} MiB, ${driver} at ${
+              f.generatorCpuPct.toFixed(0)
+            }%` +
+            (f.generatorBound ? ' (generator-bound)' : '') + (failure ? ` FAILED: ${failure}` : '');
+          done++;
+          log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${line}${eta(t0, done, total)}`);
+        } catch (err) {
+          result = { state: 'failed', repeat, reason: (err as Error).message.split('\n')[0]!.slice(0, 500) };
+          done++;
+          log(
+            `[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: FAILED ${result.reason}${
+              eta(t0, done, total)
+            }`,
+          );
+        } finally {
+          await server?.stop();
+        }
+        if (result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
+        const previous = cells.get(key);
+        const repeats = [...(previous?.repeats ?? []), result];
+        const cell = CellSchema.parse({
+          target: plan.target,
+          workload: plan.workload,
+          family: endpoint.family,
+          driver,
+          mode: o.mode,
+          ...(o.mode === 'closed' && connections !== o.connections ? { connections } : {}),
+          unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
+          backend: previous && previous.backend !== 'none' ? previous.backend : backend,
+          repeats,
+          ...summarise(repeats),
+        });
+        cells.set(key, cell);
+        writeFileSync(join(o.outDir, 'cells', `${key}.json`), JSON.stringify(cell, null, 2) + '\n');
+        if (!meta.cells.includes(`cells/${key}.json`)) meta.cells.push(`cells/${key}.json`);
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    meta.finishedAt = new Date().toISOString();
+    meta.wallTimeS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    writeMeta();
+  }
+  return meta;
+}
+
+function eta(t0: number, done: number, total: number): string {
+  const perCell = (performance.now() - t0) / done;
+  const left = Math.round((perCell * (total - done)) / 1000);
+  return done < total ? `  (ETA ${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s)` : '';
+}

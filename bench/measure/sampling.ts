@@ -1,0 +1,108 @@
+/**
+ * CPU time and RSS from /proc: of a whole process group (the server and every child it spawns,
+ * e.g. uvicorn's workers) and of one process (the load generator), sampled every 250 ms.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpuPercent } from '../results/stats.ts';
+import type { Sample } from '../results/schema.ts';
+
+const getconf = (name: string, fallback: number): number => {
+  try {
+    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
+  } catch {
+    return fallback;
+  }
+};
+export const CLOCK_TICKS = getconf('CLK_TCK', 100);
+export const PAGE_SIZE = getconf('PAGESIZE', 4096);
+
+export interface Usage {
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+  rssBytes: number;
+}
+
+interface Stat extends Usage {
+  pid: number;
+  pgrp: number;
+}
+
+/** Parses /proc/<pid>/stat; undefined when the process is gone. */
+function stat(pid: number): Stat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // The command name is in parentheses and may contain spaces: fields start after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid,
+    pgrp: Number(fields[2]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+    rssBytes: Number(fields[21]) * PAGE_SIZE,
+  };
+}
+
+/** CPU ticks and RSS summed over every live process in a process group. */
+export function groupUsage(pgrp: number): Usage {
+  let ticks = 0, rssBytes = 0;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s && s.pgrp === pgrp) {
+      ticks += s.ticks;
+      rssBytes += s.rssBytes;
+    }
+  }
+  return { ticks, rssBytes };
+}
+
+export function processUsage(pid: number): Usage {
+  const s = stat(pid);
+  return s ? { ticks: s.ticks, rssBytes: s.rssBytes } : { ticks: 0, rssBytes: 0 };
+}
+
+export interface Sampling {
+  /** Usage at the moment of the call (server group, generator). */
+  mark(): { server: Usage; generator: Usage; at: number };
+  stop(): Sample[];
+}
+
+/** Samples the server group and the generator every `intervalMs` until stopped. */
+export function sample(serverGroup: number, generatorPid: () => number | undefined, intervalMs = 250): Sampling {
+  const samples: Sample[] = [];
+  const t0 = performance.now();
+  let last = { server: groupUsage(serverGroup), generator: { ticks: 0, rssBytes: 0 }, at: t0 };
+  const read = () => {
+    const pid = generatorPid();
+    return {
+      server: groupUsage(serverGroup),
+      generator: pid ? processUsage(pid) : { ticks: 0, rssBytes: 0 },
+      at: performance.now(),
+    };
+  };
+  const timer = setInterval(() => {
+    const now = read();
+    const seconds = (now.at - last.at) / 1000;
+    samples.push({
+      t: (now.at - t0) / 1000,
+      serverCpuPct: cpuPercent(now.server.ticks - last.server.ticks, CLOCK_TICKS, seconds),
+      serverRssBytes: now.server.rssBytes,
+      generatorCpuPct: now.generator.ticks >= last.generator.ticks
+        ? cpuPercent(now.generator.ticks - last.generator.ticks, CLOCK_TICKS, seconds)
+        : 0,
+    });
+    last = now;
+  }, intervalMs);
+  return {
+    mark: read,
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}

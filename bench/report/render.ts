@@ -1,0 +1,48 @@
+/**
+ * The report of a run: Markdown, and one self-contained HTML page with SVG charts, from the
+ * typed result files and the published reference figures. Pure: no file or network access, and
+ * the same inputs give the same output byte for byte.
+ *
+ * Rendering is asynchronous only because Vega renders SVG asynchronously; `renderMarkdown` needs
+ * no charts and is synchronous.
+ */
+import type { Reference } from '../results/reference.ts';
+import type { Cell, RunMeta } from '../results/schema.ts';
+import { renderSvg, resetChartIds } from './charts.ts';
+import { toHtml, toMarkdown } from './doc.ts';
+import { reportBlocks } from './sections.ts';
+
+export interface Report {
+  markdown: string;
+  html: string;
+}
+
+export function renderMarkdown(run: RunMeta, cells: readonly Cell[], references: readonly Reference[]): string {
+  return toMarkdown(reportBlocks(run, cells, references).blocks);
+}
+
+/**
+ * Vega numbers clip paths from one global counter; renders are queued one after another so that
+ * each report numbers its own from 1 (unique within the page, identical from run to run).
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function renderReport(
+  run: RunMeta,
+  cells: readonly Cell[],
+  references: readonly Reference[],
+): Promise<Report> {
+  const report = queue.then(() => render(run, cells, references));
+  queue = report.catch(() => {});
+  return report;
+}
+
+async function render(run: RunMeta, cells: readonly Cell[], references: readonly Reference[]): Promise<Report> {
+  const { blocks } = reportBlocks(run, cells, references);
+  resetChartIds();
+  const svgs = new Map<string, string>();
+  for (const b of blocks) {
+    if (b.kind === 'chart') svgs.set(b.id, await renderSvg(b.spec));
+  }
+  return { markdown: toMarkdown(blocks), html: toHtml(blocks, svgs, `Gauntlet run ${run.id}`) };
+}

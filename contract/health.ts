@@ -1,0 +1,36 @@
+/**
+ * The shape of `GET /health` and what a target offers by it: every target streams and upgrades;
+ * it offers `db` and `cache` when its /health reports that backend present and up. The conformance
+ * suite, the orchestrator and the k6 scripts all decide what to run from this one reading.
+ */
+import type { Need } from './catalogue.ts';
+
+export interface BackendHealth {
+  /** `postgres`, `pglite`, `redis`, `memory`… or `none` when the target runs without it. */
+  backend: string;
+  up: boolean;
+}
+
+export interface Health {
+  db: BackendHealth;
+  cache: BackendHealth;
+}
+
+const up = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && typeof (v as { backend?: unknown }).backend === 'string' &&
+  (v as { backend?: unknown }).backend !== 'none' && (v as { up?: unknown }).up === true;
+
+/** What a target offers, from the body of its /health (anything that is not a health report offers no data). */
+export function offers(healthBody: string): Need[] {
+  const has: Need[] = ['stream', 'websocket'];
+  let health: unknown;
+  try {
+    health = JSON.parse(healthBody);
+  } catch {
+    return has;
+  }
+  const h = (typeof health === 'object' && health !== null ? health : {}) as Record<string, unknown>;
+  if (up(h.db)) has.push('db');
+  if (up(h.cache)) has.push('cache');
+  return has;
+}
