@@ -18,7 +18,7 @@
  *   WARMUP        warm-up before the measured time, in the same scenario (default none)
  *   SUMMARY_JSON  path handleSummary writes the summary JSON to
  */
-import { catalogue, type Endpoint, type Family, type Need } from '../contract/catalogue.ts';
+import { catalogue, type Endpoint, type Family } from '../contract/catalogue.ts';
 
 export type Env = Record<string, string | undefined>;
 export type Mode = 'closed' | 'rate';

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { start, type Started } from '../bench/process.ts';
-import { ROOT, targetByName } from '../bench/targets.ts';
+import { targetByName } from '../bench/targets.ts';
 import { type Data, type Db, openData } from '../src/data/index.ts';
 import { createResolver, SELECT_URL } from '../workloads/shortener/redirects.ts';
 import { URL_KEY } from '../contract/shortener.ts';

@@ -82,7 +82,13 @@ command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
 command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
 await nodeTests('unit tests (in-process)', {
-  globPatterns: ['contract/**/*.test.ts', 'src/**/*.test.ts', 'workloads/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+  globPatterns: [
+    'contract/**/*.test.ts',
+    'src/**/*.test.ts',
+    'workloads/**/*.test.ts',
+    'test/**/*.test.ts',
+    'bench/**/*.test.ts',
+  ],
 });
 // uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.
 command('uWebSockets.js bridge tests (Node 22)', [NODE22, '--test', 'runtimes/uws/bridge.test.ts']);

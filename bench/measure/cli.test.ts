@@ -5,7 +5,11 @@ import { ROOT } from '../targets.ts';
 
 /** Argument errors stop the orchestrator before it builds a tool or starts a process. */
 function bench(...args: string[]) {
-  return spawnSync(process.execPath, ['bench/measure/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, ['bench/measure/cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('npm run bench arguments', () => {

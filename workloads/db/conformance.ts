@@ -1,13 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  assertError,
-  assertJson,
-  type Case,
-  fixtureText,
-  get,
-  postJson,
-  request,
-} from '../../conformance/harness.ts';
+import { assertError, assertJson, type Case, fixtureText, get, postJson, request } from '../../conformance/harness.ts';
 
 const needs: Case['needs'] = ['db'];
 

@@ -123,9 +123,19 @@ pub fn check(issues: Vec<Issue>) -> Result<(), ApiError> {
     }
 }
 
-/// A typed path segment refused by its `FromParam` impl: the issue names the parameter.
-pub fn param<T>(issues: &mut Vec<Issue>, name: &str, value: Result<T, String>) -> Option<T> {
-    value.map_err(|message| issues.push(Issue::at(name, message))).ok()
+/// A typed path segment refused by its `FromParam` impl: 422 naming the parameter.
+pub fn refused(name: &'static str) -> impl FnOnce(String) -> ApiError {
+    move |message| ApiError::Validation(vec![Issue::at(name, message)])
+}
+
+/// Several typed path segments of which some were refused: 422 naming each of those.
+pub fn refused_all<const N: usize>(params: [(&str, Option<String>); N]) -> ApiError {
+    ApiError::Validation(
+        params
+            .into_iter()
+            .filter_map(|(name, refusal)| refusal.map(|message| Issue::at(name, message)))
+            .collect(),
+    )
 }
 
 /// What Rocket's form machinery refused, as the contract's status: a body over its limit (413),

@@ -11,6 +11,7 @@ use serde::{
 };
 
 use crate::error::{ApiError, json_body};
+use crate::values::{Rule, keywords};
 
 /// `POST /json/small` (~90 B).
 #[post("/json/small", format = "json", data = "<body>")]
@@ -32,9 +33,14 @@ pub fn large(
     json_body(body).map(Json)
 }
 
-/// `POST /json/<size>` with any other `Content-Type` (or none).
+keywords!(
+    /// The three JSON endpoints, as a path segment (anything else is not a route: 404).
+    Size { Small = "small", Medium = "medium", Large = "large" }
+);
+
+/// `POST /json/small|medium|large` with any other `Content-Type` (or none).
 #[post("/json/<_size>", rank = 2)]
-pub fn wrong_type(_size: &str) -> ApiError {
+pub fn wrong_type(_size: Size) -> ApiError {
     ApiError::UnsupportedMediaType("application/json")
 }
 
