@@ -22,6 +22,8 @@ export interface Target {
   command: string[];
   /** The production settings that matter for a fair comparison, for run.json and the report. */
   settings: Record<string, string>;
+  /** In the quick run (`npm run bench` with no arguments). */
+  quick?: boolean;
   /** A control target: no framework, only /plaintext, /json and POST /json/small. */
   control?: boolean;
   /**
@@ -39,6 +41,7 @@ const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow
 export const targets: Target[] = [
   {
     name: 'node',
+    quick: true,
     description: 'Node 24 LTS + @hono/node-server',
     command: [NODE, 'runtimes/main.ts'],
     settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
@@ -61,12 +64,14 @@ export const targets: Target[] = [
   },
   {
     name: 'bun',
+    quick: true,
     description: 'Bun.serve + hono/bun',
     command: [BUN, 'runtimes/main.ts'],
     settings: { server: 'Bun.serve', websocket: 'Bun.serve websocket (hono/bun)', flags: 'idleTimeout 60 s' },
   },
   {
     name: 'deno',
+    quick: true,
     description: 'Deno.serve + hono/deno',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
     settings: {
@@ -106,31 +111,59 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-starlette/build.sh'],
     command: ['bash', 'baselines/python-starlette/serve.sh'],
     settings: { server: 'uvicorn --loop uvloop --http httptools --no-access-log' },
-    families: [...WEB, 'db'],
+    families: [...WEB, 'db', 'multipart', 'sse', 'ws', 'stress', 'shortener'],
   },
   {
     name: 'django',
     description: 'Django + psycopg on gunicorn',
     build: ['bash', 'baselines/python-django/build.sh'],
     command: ['bash', 'baselines/python-django/serve.sh'],
-    settings: { server: 'gunicorn (gthread worker)' },
-    families: [...WEB, 'db'],
+    settings: {
+      server: 'gunicorn 27 --worker-class gthread --workers 1 --threads 4 --keep-alive 5 (no access log)',
+      workers:
+        "one process, 4 threads, whatever WORKERS says; gthread, not the seed's sync workers: sync workers close " +
+        'every connection after its response, gthread keeps it alive',
+      django: '5.2 LTS, DEBUG=False, middleware Security + Common only (no CSRF/sessions/auth: an API, CSRF-exempt)',
+      validation: 'Django forms (query, form, path) with contract-strict fields; JSON bodies by a small schema layer',
+      json: 'JsonResponse (stdlib json), compact separators',
+      postgres: 'psycopg 3 (binary) via Django connection.cursor(), raw parameterised SQL; CONN_MAX_AGE=None (one ' +
+        "persistent connection per thread, ≤ 5 with /health's), CONN_HEALTH_CHECKS=False, server-side binding, " +
+        'prepare_threshold=0, connect_timeout 2 s',
+      'db/queries':
+        "n statements issued sequentially on the request's connection (Django's sync idiom), not concurrently",
+    },
+    families: [...WEB, 'db', 'multipart', 'stress'],
   },
   {
     name: 'robyn',
     description: 'Robyn',
     build: ['bash', 'baselines/python-robyn/build.sh'],
     command: ['bash', 'baselines/python-robyn/serve.sh'],
-    settings: { server: 'Robyn' },
-    families: WEB,
+    settings: {
+      server: 'Robyn 0.88.0 (actix-web in Rust, handlers in CPython 3.11), python app.py: no argv, stdin /dev/null',
+      workers: '1 process, 1 worker thread (Config processes=1 workers=1; WORKERS ignored)',
+      handlers: 'sync def (run on the actix worker thread)',
+      validation: 'pydantic 2.14 models (strict JSON bodies; query, form, path by the contract value rules)',
+      json: 'orjson 3.13 (parsing; dict returns serialised by Robyn with orjson, models by model_dump_json)',
+      logging: 'log level WARN (no access log), no dev mode, OpenAPI routes off',
+      bodies: 'read whole by Robyn before the handler (no limit of its own); 413 by Content-Length or bytes read',
+    },
+    families: [...WEB, 'stress'],
   },
   {
     name: 'spikard',
     description: 'Spikard with Python handlers (Rust HTTP core, PyO3)',
     build: ['bash', 'baselines/python-spikard/build.sh'],
     command: ['bash', 'baselines/python-spikard/serve.sh'],
-    settings: { server: 'Spikard' },
-    families: [...WEB, 'multipart'],
+    settings: {
+      server: 'Spikard 0.13.0 (axum/hyper core), app.run(ServerConfig(workers=1)): one current-thread Tokio runtime',
+      handlers: "async def on one uvloop event loop thread (Spikard's); stress handlers sync on Tokio's blocking pool",
+      validation:
+        "msgspec 0.23.0 Structs in the handlers (Spikard's own validation answers RFC 9457, not the contract)",
+      responses: 'msgspec-encoded by Spikard for plain returns; serde_json for Response(...)',
+      flags: 'enable_request_id False, compression None, RUST_LOG=warn, no access log (enable_http_trace off)',
+    },
+    families: [...WEB, 'multipart', 'stress'],
   },
   {
     name: 'rocket',
@@ -142,6 +175,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bare-node',
+    quick: true,
     description: 'control: node:http, no framework (Node 24)',
     command: [NODE, 'runtimes/bare/node.ts'],
     settings: { server: 'node:http', flags: 'none' },
@@ -149,6 +183,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bare-bun',
+    quick: true,
     description: 'control: Bun.serve, no framework',
     command: [BUN, 'runtimes/bare/bun.ts'],
     settings: { server: 'Bun.serve', flags: 'none' },
@@ -156,6 +191,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bare-deno',
+    quick: true,
     description: 'control: Deno.serve, no framework',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/bare/deno.ts'],
     settings: { server: 'Deno.serve', flags: DENO_PERMISSIONS.join(' ') },

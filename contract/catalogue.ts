@@ -44,7 +44,6 @@ export interface Endpoint {
   /** Stable id, `<family>-<variant>`: the name of the workload everywhere. */
   id: string;
   family: Family;
-  method: 'GET' | 'POST';
   /** The route as DESIGN §3 writes it. */
   route: string;
   description: string;
@@ -53,6 +52,10 @@ export interface Endpoint {
   needs: Need[];
   /** Measured at a fixed rate by default rather than closed loop (too slow per request to saturate usefully). */
   heavy?: boolean;
+  /** In the README's headline tables: one workload per family, the ones users ask about first. */
+  headline?: boolean;
+  /** In the quick run (`npm run bench` with no arguments). */
+  quick?: boolean;
 }
 
 const json = { 'content-type': 'application/json' };
@@ -104,27 +107,27 @@ export const catalogue: Endpoint[] = [
   {
     id: 'basic-plaintext',
     family: 'basic',
-    method: 'GET',
     route: '/plaintext',
     description: "TechEmpower plaintext: 'Hello, World!' with Server and Date headers",
     request: { method: 'GET', path: '/plaintext' },
     expect: { kind: 'text', status: 200, contentType: 'text/plain', text: 'Hello, World!' },
     needs: [],
+    quick: true,
   },
   {
     id: 'basic-json',
     family: 'basic',
-    method: 'GET',
     route: '/json',
     description: 'TechEmpower json: {"message":"Hello, World!"} serialised per request',
     request: { method: 'GET', path: '/json' },
     expect: { kind: 'json', status: 200, json: { message: 'Hello, World!' } },
     needs: [],
+    headline: true,
+    quick: true,
   },
   {
     id: 'basic-health',
     family: 'basic',
-    method: 'GET',
     route: '/health',
     description: 'status, with db and cache reachability',
     request: { method: 'GET', path: '/health' },
@@ -134,7 +137,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'basic-echo',
     family: 'basic',
-    method: 'POST',
     route: '/echo',
     description: 'echo any JSON value',
     request: { method: 'POST', path: '/echo', headers: json, bodyFile: 'json/medium.json' },
@@ -145,7 +147,6 @@ export const catalogue: Endpoint[] = [
   ...(['small', 'medium', 'large'] as const).map((size): Endpoint => ({
     id: `json-${size}`,
     family: 'json',
-    method: 'POST',
     route: `/json/${size}`,
     description: `parse and validate a ${
       { small: '90 B', medium: '1.4 KB', large: '14.9 KB' }[size]
@@ -153,6 +154,8 @@ export const catalogue: Endpoint[] = [
     request: { method: 'POST', path: `/json/${size}`, headers: json, bodyFile: `json/${size}.json` },
     expect: { kind: 'json-file', status: 200, file: `json/${size}.json` },
     needs: [],
+    headline: size !== 'medium',
+    quick: size !== 'medium',
   })),
   // path
   ...([
@@ -175,12 +178,13 @@ export const catalogue: Endpoint[] = [
   ] as const).map(([variant, route, path, echo]): Endpoint => ({
     id: `path-${variant}`,
     family: 'path',
-    method: 'GET',
     route,
     description: `extract, convert and validate ${route.split('{').length - 1} path parameter(s)`,
     request: { method: 'GET', path },
     expect: { kind: 'json', status: 200, json: echo },
     needs: [],
+    headline: variant === 'deep',
+    quick: variant === 'deep',
   })),
   // query
   ...([
@@ -199,18 +203,18 @@ export const catalogue: Endpoint[] = [
   ] as const).map(([variant, qs]): Endpoint => ({
     id: `query-${variant}`,
     family: 'query',
-    method: 'GET',
     route: `/query/${variant}`,
     description: `parse, coerce and validate ${Object.keys(queryEcho[variant]).length} query parameters`,
     request: { method: 'GET', path: `/query/${variant}${qs}` },
     expect: { kind: 'json', status: 200, json: queryEcho[variant] },
     needs: [],
+    headline: variant === 'many',
+    quick: variant === 'many',
   })),
   // form
   {
     id: 'form-simple',
     family: 'form',
-    method: 'POST',
     route: '/form/simple',
     description: 'parse and validate a 4-field urlencoded form',
     request: { method: 'POST', path: '/form/simple', headers: form, bodyFile: 'form/simple.txt' },
@@ -224,7 +228,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'form-complex',
     family: 'form',
-    method: 'POST',
     route: '/form/complex',
     description: 'parse and validate an 18-field urlencoded form with repeated keys',
     request: { method: 'POST', path: '/form/complex', headers: form, bodyFile: 'form/complex.txt' },
@@ -253,23 +256,25 @@ export const catalogue: Endpoint[] = [
       },
     },
     needs: [],
+    headline: true,
+    quick: true,
   },
   // multipart
   ...(['1k', '10k', '100k'] as const).map((size): Endpoint => ({
     id: `multipart-${size}`,
     family: 'multipart',
-    method: 'POST',
     route: '/upload',
     description: `upload a ${size.toUpperCase()}B file with two fields; return fields, size and SHA-256`,
     request: { method: 'POST', path: '/upload', headers: multipart, bodyFile: `multipart/upload-${size}.body` },
     expect: { kind: 'json-file', status: 200, file: `multipart/upload-${size}.expected.json` },
     needs: [],
+    headline: size === '100k',
+    quick: size === '10k',
   })),
   // mixed
   {
     id: 'mixed-post',
     family: 'mixed',
-    method: 'POST',
     route: '/api/v1/users/{id}/posts?publish=true',
     description: 'path + query + JSON body validated together; 201 with the composed post',
     request: {
@@ -291,34 +296,36 @@ export const catalogue: Endpoint[] = [
       },
     },
     needs: [],
+    quick: true,
   },
   // sse
   {
     id: 'sse-stream',
     family: 'sse',
-    method: 'GET',
     route: '/sse?events=N&interval_ms=M',
     description: 'a finite event stream: 100 events, no interval',
     request: { method: 'GET', path: '/sse?events=100&interval_ms=0' },
     expect: { kind: 'text', status: 200, contentType: 'text/event-stream', text: sseBody(100) },
     needs: ['stream'],
+    headline: true,
+    quick: true,
   },
   // ws
   {
     id: 'ws-echo',
     family: 'ws',
-    method: 'GET',
     route: '/ws',
     description: 'WebSocket echo of text and binary messages',
     request: { method: 'GET', path: '/ws' },
     expect: { kind: 'websocket-echo', messages: [{ text: 'Hello, WebSocket!' }, { binaryBytes: 1024 }] },
     needs: ['websocket'],
+    headline: true,
+    quick: true,
   },
   // shortener (DESIGN §3; needs Postgres + a cache)
   {
     id: 'shortener-shorten',
     family: 'shortener',
-    method: 'POST',
     route: '/api/shorten',
     description: 'create a short code for an http(s) URL',
     request: { method: 'POST', path: '/api/shorten', headers: json, bodyFile: 'shortener/shorten.json' },
@@ -328,17 +335,17 @@ export const catalogue: Endpoint[] = [
   {
     id: 'shortener-redirect',
     family: 'shortener',
-    method: 'GET',
     route: '/{code}',
     description: 'redirect a hot ("celebrity") code through the cache',
     request: { method: 'GET', path: '/celeb01' },
     expect: { kind: 'json-shape', status: 302, shape: 'redirect' },
     needs: ['db', 'cache'],
+    headline: true,
+    quick: true,
   },
   {
     id: 'shortener-stats',
     family: 'shortener',
-    method: 'GET',
     route: '/api/stats/{code}',
     description: "a code's URL and click count",
     request: { method: 'GET', path: '/api/stats/celeb01' },
@@ -349,7 +356,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'db-items',
     family: 'db',
-    method: 'GET',
     route: '/db/items?limit&offset',
     description: 'a page of 20 items',
     request: { method: 'GET', path: '/db/items?limit=20&offset=100' },
@@ -359,7 +365,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'db-item',
     family: 'db',
-    method: 'GET',
     route: '/db/items/{id}',
     description: 'one item by id',
     request: { method: 'GET', path: '/db/items/42' },
@@ -369,7 +374,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'db-create',
     family: 'db',
-    method: 'POST',
     route: '/db/items',
     description: 'insert an item',
     request: { method: 'POST', path: '/db/items', headers: json, bodyFile: 'db/item.json' },
@@ -379,7 +383,6 @@ export const catalogue: Endpoint[] = [
   {
     id: 'db-random',
     family: 'db',
-    method: 'GET',
     route: '/db/random',
     description: 'TechEmpower db: one random World row',
     request: { method: 'GET', path: '/db/random' },
@@ -389,39 +392,40 @@ export const catalogue: Endpoint[] = [
   {
     id: 'db-queries',
     family: 'db',
-    method: 'GET',
     route: '/db/queries?n=',
     description: 'TechEmpower queries: 20 separate random World reads',
     request: { method: 'GET', path: '/db/queries?n=20' },
     expect: { kind: 'json-shape', status: 200, shape: 'worlds' },
     needs: ['db'],
+    headline: true,
+    quick: true,
   },
   {
     id: 'db-recipes',
     family: 'db',
-    method: 'GET',
     route: '/api/v1/recipes?limit',
     description: 'recipes with their ingredients (~3.5 KB response)',
     request: { method: 'GET', path: '/api/v1/recipes?limit=10' },
     expect: { kind: 'json-shape', status: 200, shape: 'recipes' },
     needs: ['db'],
+    headline: true,
   },
   // stress
   {
     id: 'stress-cpu',
     family: 'stress',
-    method: 'GET',
     route: '/stress/cpu/{n}',
     description: 'count primes below 100,000 by trial division',
     request: { method: 'GET', path: '/stress/cpu/100000' },
     expect: { kind: 'json', status: 200, json: { n: 100000, primes: 9592 } },
     needs: [],
     heavy: true,
+    headline: true,
+    quick: true,
   },
   {
     id: 'stress-memory',
     family: 'stress',
-    method: 'GET',
     route: '/stress/memory/{mb}',
     description: 'allocate 16 MiB and touch every page',
     request: { method: 'GET', path: '/stress/memory/16' },

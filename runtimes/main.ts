@@ -2,11 +2,11 @@
  * The one entry: `npm run serve`, `bun run serve` and `deno task serve` all start here, and it
  * picks the adapter by the runtime it finds itself on (or `--adapter uws`).
  */
-import { createApp } from '../src/app.ts';
+import { createApp } from '../workloads/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeData, openData } from '../src/data/index.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
-import { MAX_MESSAGE_BYTES } from '../workloads/ws/index.ts';
+import { MAX_MESSAGE_BYTES } from '../contract/limits.ts';
 import type { Start } from './adapter.ts';
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };

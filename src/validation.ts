@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, type Issue, validationFailed } from './errors.ts';
+import { JSON_LIMIT } from '../contract/limits.ts';
 
 const INT = /^-?[0-9]+$/;
 const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
@@ -140,8 +141,6 @@ export function body(type: string, maxBytes: number): MiddlewareHandler {
   };
 }
 
-export const JSON_LIMIT = 1024 * 1024;
-export const UPLOAD_LIMIT = 5 * 1024 * 1024;
 export const jsonBody = (): MiddlewareHandler => body('application/json', JSON_LIMIT);
 export const formBody = (): MiddlewareHandler => body('application/x-www-form-urlencoded', JSON_LIMIT);
 

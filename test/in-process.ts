@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import { defineWebSocketHelper } from 'hono/ws';
 import type { Hono } from 'hono';
-import { createApp } from '../src/app.ts';
+import { createApp } from '../workloads/app.ts';
 import { type Data, openData } from '../src/data/index.ts';
 import { ApiError, errorResponse } from '../src/errors.ts';
 import { createLifecycle } from '../src/lifecycle.ts';

@@ -1,6 +1,5 @@
 /** Every workload family's sub-app, in the order they are mounted. */
-import type { Hono } from 'hono';
-import type { AppDeps } from '../src/app.ts';
+import type { FamilyApp } from '../src/deps.ts';
 import basic from './basic/index.ts';
 import json from './json/index.ts';
 import path from './path/index.ts';
@@ -14,7 +13,5 @@ import stress from './stress/index.ts';
 import db from './db/index.ts';
 import shortener from './shortener/index.ts';
 
-export type Family = (deps: AppDeps) => Hono;
-
 /** `shortener` last: its `GET /{code}` (7 base62 characters at the root) must not shadow another route. */
-export const families: Family[] = [basic, json, path, query, form, multipart, mixed, sse, ws, stress, db, shortener];
+export const families: FamilyApp[] = [basic, json, path, query, form, multipart, mixed, sse, ws, stress, db, shortener];

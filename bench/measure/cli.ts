@@ -15,25 +15,7 @@ import { catalogue } from '../../contract/catalogue.ts';
 import { K6, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
-import { ROOT, targetByName } from '../targets.ts';
-
-const QUICK_TARGETS = ['node', 'bun', 'deno', 'bare-node', 'bare-bun', 'bare-deno'];
-const QUICK_WORKLOADS = [
-  'basic-plaintext',
-  'basic-json',
-  'json-small',
-  'json-large',
-  'path-deep',
-  'query-many',
-  'form-complex',
-  'multipart-10k',
-  'mixed-post',
-  'sse-stream',
-  'ws-echo',
-  'stress-cpu',
-  'db-queries',
-  'shortener-redirect',
-];
+import { ROOT, targetByName, targets as targetTable } from '../targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -94,7 +76,8 @@ function workloads(list: string): string[] {
 }
 
 const quick = values.quick || process.argv.length <= 2;
-const targets = (values.targets ?? (quick ? QUICK_TARGETS.join(',') : catalogueTargets())).split(',').filter(Boolean);
+const targets = values.targets?.split(',').filter(Boolean) ??
+  targetTable.filter((t) => !quick || t.quick).map((t) => t.name);
 for (const t of targets) {
   try {
     targetByName(t);
@@ -107,17 +90,13 @@ if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests 
 if (!['auto', 'k6', 'oha', 'wrk'].includes(values.driver)) fail('--driver is auto, k6, oha or wrk');
 const cores = cpus().length;
 
-function catalogueTargets(): string {
-  return 'node,node22,uws,bun,deno,rust,python,bare-node,bare-bun,bare-deno';
-}
-
 const now = new Date();
 const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 const runId = `${stamp}${quick ? '-quick' : ''}`;
 
 const options: BenchOptions = {
   targets,
-  workloads: workloads(values.workloads ?? (quick ? QUICK_WORKLOADS.join(',') : catalogue.map((e) => e.id).join(','))),
+  workloads: workloads(values.workloads ?? catalogue.filter((e) => !quick || e.quick).map((e) => e.id).join(',')),
   mode,
   connections: positiveInt(values.connections, 'connections'),
   ...(values.rate ? { rate: positiveInt(values.rate, 'rate') } : {}),

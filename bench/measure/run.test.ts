@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromK6Summary, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
-import { connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS, summarise } from './run.ts';
+import { connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS } from './run.ts';
+import { cellMedians } from '../results/summary.ts';
 import { Cell, type Figures, type Repeat } from '../results/schema.ts';
 import { CLOCK_TICKS } from './sampling.ts';
 import { byId } from '../../contract/catalogue.ts';
@@ -144,7 +145,7 @@ describe('figures', () => {
   });
 });
 
-describe('summarise', () => {
+describe('cellMedians', () => {
   const f = (throughput: number, p99: number): Figures => ({
     units: throughput * 10,
     durationS: 10,
@@ -166,7 +167,7 @@ describe('summarise', () => {
     { state: 'ok', repeat: 4, figures: f(200, 6), samples: [] },
   ];
   it('takes medians over the ok repeats only, and their spread', () => {
-    const s = summarise(repeats);
+    const s = cellMedians(repeats);
     assert.equal(s.median!.throughput, 200);
     assert.equal(s.median!.latencyMs.p99, 6);
     assert.equal(s.median!.extra.x, 200);
@@ -174,7 +175,7 @@ describe('summarise', () => {
     assert.deepEqual(s.spread.throughput, { min: 100, max: 300, relative: 1 });
   });
   it('has no median when every repeat failed, and the cell still validates', () => {
-    const s = summarise([{ state: 'failed', repeat: 1, reason: 'x' }]);
+    const s = cellMedians([{ state: 'failed', repeat: 1, reason: 'x' }]);
     assert.equal(s.median, undefined);
     const cell = {
       target: 'node',

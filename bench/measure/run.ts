@@ -16,7 +16,8 @@ import { start, type Started } from '../process.ts';
 import { clearShortenerCache } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
-import { cpuMicrosPerUnit, median, spread } from '../results/stats.ts';
+import { cpuMicrosPerUnit, median } from '../results/stats.ts';
+import { cellMedians } from '../results/summary.ts';
 import { CONTROL_WORKLOADS, targetByName } from '../targets.ts';
 
 export interface BenchOptions {
@@ -44,42 +45,6 @@ export const GENERATOR_BOUND_PCT = 90;
 
 const backendOf = (endpoint: Endpoint, health: Partial<Health>): Cell['backend'] =>
   !endpoint.needs.includes('db') ? 'none' : health.db?.backend === 'postgres' ? 'services' : 'embedded';
-
-/** Medians and spreads over the ok repeats of a cell. */
-export function summarise(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> {
-  const ok = repeats.flatMap((r) => (r.state === 'ok' ? [r.figures] : []));
-  if (ok.length === 0) return { spread: {} };
-  const scalar = (f: (x: Figures) => number) => median(ok.map(f));
-  const keys = [...new Set(ok.flatMap((f) => Object.keys(f.extra)))];
-  const med: Cell['median'] = {
-    units: scalar((f) => f.units),
-    durationS: scalar((f) => f.durationS),
-    throughput: scalar((f) => f.throughput),
-    errorRate: scalar((f) => f.errorRate),
-    latencyMs: {
-      avg: scalar((f) => f.latencyMs.avg),
-      p50: scalar((f) => f.latencyMs.p50),
-      p90: scalar((f) => f.latencyMs.p90),
-      p95: scalar((f) => f.latencyMs.p95),
-      p99: scalar((f) => f.latencyMs.p99),
-      max: scalar((f) => f.latencyMs.max),
-    },
-    serverCpuUsPerUnit: scalar((f) => f.serverCpuUsPerUnit),
-    serverPeakRssBytes: scalar((f) => f.serverPeakRssBytes),
-    serverEndRssBytes: scalar((f) => f.serverEndRssBytes),
-    generatorCpuPct: scalar((f) => f.generatorCpuPct),
-    generatorBound: ok.some((f) => f.generatorBound),
-    droppedIterations: scalar((f) => f.droppedIterations),
-    extra: Object.fromEntries(keys.map((k) => [k, median(ok.flatMap((f) => (k in f.extra ? [f.extra[k]!] : [])))])),
-  };
-  const spreads = {
-    throughput: spread(ok.map((f) => f.throughput)),
-    p99: spread(ok.map((f) => f.latencyMs.p99)),
-    serverCpuUsPerUnit: spread(ok.map((f) => f.serverCpuUsPerUnit)),
-    serverPeakRssBytes: spread(ok.map((f) => f.serverPeakRssBytes)),
-  };
-  return { median: med, spread: spreads };
-}
 
 /** The server's figures for the measured phase, joined with what the generator reported. */
 export function figures(driven: Driven, serverTicks: number, samples: Sample[], generatorCores: number): Figures {
@@ -302,7 +267,7 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
           unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
           backend: previous && previous.backend !== 'none' ? previous.backend : backend,
           repeats,
-          ...summarise(repeats),
+          ...cellMedians(repeats),
         });
         cells.set(key, cell);
         writeFileSync(join(o.outDir, 'cells', `${key}.json`), JSON.stringify(cell, null, 2) + '\n');

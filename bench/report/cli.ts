@@ -16,7 +16,10 @@ import { loadReferences } from '../results/reference.ts';
 import { renderReport } from './render.ts';
 import { headlineMarkdown, replaceHeadline } from './headline.ts';
 import { Cell, RunMeta } from '../results/schema.ts';
-import { ROOT } from '../targets.ts';
+import { fileURLToPath } from 'node:url';
+
+/** The repository: results/ and the README live here. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function readValid<T>(schema: z.ZodType<T>, file: string): T {
   let json: unknown;

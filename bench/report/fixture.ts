@@ -5,7 +5,7 @@
  * embedded backend (node and bun, db-recipes) and a shortener mix with per-role rates.
  */
 import type { Cell, Figures, Repeat, RunMeta } from '../results/schema.ts';
-import { summarise } from '../measure/run.ts';
+import { cellMedians } from '../results/summary.ts';
 
 const MiB = 2 ** 20;
 
@@ -66,7 +66,7 @@ function cell(
     unit: 'request',
     backend: o.backend ?? 'none',
     repeats: rs,
-    ...summarise(rs),
+    ...cellMedians(rs),
   };
 }
 

@@ -3,40 +3,29 @@
  * (never typed by hand). `npm run report -- <run-id> --readme` rewrites the README block between
  * the markers below; a test renders the block again from the committed results and compares.
  */
+import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, RunMeta } from '../results/schema.ts';
-import { HEAVY_CONNECTIONS } from '../measure/run.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
 import { controlPairs, cpuAdded, cpuRatio, indexCells, throughputRatio } from './model.ts';
 import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections.ts';
 
-/** One workload per family, the ones users ask about first. */
-export const HEADLINE_WORKLOADS = [
-  'basic-json',
-  'json-small',
-  'json-large',
-  'path-deep',
-  'query-many',
-  'form-complex',
-  'multipart-100k',
-  'sse-stream',
-  'ws-echo',
-  'shortener-redirect',
-  'db-queries',
-  'db-recipes',
-  'stress-cpu',
-];
-
 export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
 export const END = '<!-- /gauntlet:headline -->';
 const BLOCK = /<!-- gauntlet:headline (\S+) -->\n[\s\S]*?<!-- \/gauntlet:headline -->/;
+
+/** The closed-loop connections of the cells that ran with fewer than the run's (the heavy workloads). */
+function heavyText(cells: readonly Cell[]): string {
+  const counts = [...new Set(cells.flatMap((c) => (c.connections === undefined ? [] : [c.connections])))];
+  return counts.length === 0 ? '' : ` (${counts.join(' or ')} for the CPU and memory stress)`;
+}
 
 /** The Markdown of the headline: throughput, CPU per request, Hono's overhead. `runPath` links the report. */
 export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: string): string {
   const idx = indexCells(run, cells);
   const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
   const targets = idx.targets.filter((t) => !controls.has(t));
-  const workloads = HEADLINE_WORKLOADS.filter((w) => idx.workloads.includes(w));
+  const workloads = catalogue.filter((e) => e.headline && idx.workloads.includes(e.id)).map((e) => e.id);
   const row = (w: string, pick: (c: Cell) => string) => workloadRow(idx, w, targets, w, pick);
   const head = ['Workload', 'Driver', ...targets];
   const s = run.settings;
@@ -44,7 +33,9 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
     para(
       `Run \`${run.id}\` on ${run.machine.cores} cores (${run.machine.cpuModel}): ` +
         `${s.repeats} interleaved repeats of ${s.durationS} s after ${s.warmupS} s of warm-up, closed loop, ` +
-        `${s.connections} connections (${HEAVY_CONNECTIONS} for the CPU and memory stress), server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
+        `${s.connections} connections${
+          heavyText(cells)
+        }, server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
         `db and shortener on ${s.backend === 'services' ? 'Postgres + Redis' : 'the embedded default'}. ` +
         `Medians of the repeats; ${GEN} marks a cell where the load generator ran out of CPU first (the figure ` +
         `is a floor, not the server's limit); ${DIFFERS} marks a ratio between cells that differ in driver or backend. Every workload, latency, memory and the published figures: ` +

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, Figures } from '../results/schema.ts';
-import { summarise } from '../measure/run.ts';
+import { cellMedians } from '../results/summary.ts';
 import {
   canonicalRole,
   controlPairs,
@@ -45,7 +45,7 @@ function cell(target: string, rows: [number, number, boolean?][], o: Partial<Cel
     unit: 'request',
     backend: 'none',
     repeats,
-    ...summarise(repeats),
+    ...cellMedians(repeats),
     ...o,
   };
 }

@@ -416,7 +416,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
   const cells = targets.map((t) => idx.get(t, w)!);
   const unit = unitOf(cells);
   const blocks: Block[] = [
-    heading(3, e ? `${w} — ${e.method} ${e.route}` : w, workloadAnchor(w)),
+    heading(3, e ? `${w} — ${e.request.method} ${e.route}` : w, workloadAnchor(w)),
     para(`${e ? `${e.description}. ` : ''}Family: ${cells[0]?.family ?? e?.family ?? '?'}.`),
   ];
   const embedded = embeddedTargets(cells);

@@ -13,9 +13,9 @@ import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Running } from '../adapter.ts';
 import { start } from '../uws.ts';
-import { createApp } from '../../src/app.ts';
+import { createApp } from '../../workloads/app.ts';
 import { createLifecycle, type Lifecycle } from '../../src/lifecycle.ts';
-import { MAX_MESSAGE_BYTES } from '../../workloads/ws/index.ts';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
 
 const MiB = 1024 * 1024;
 /** Every test fails rather than hangs. */

@@ -1,6 +1,6 @@
 /** TechEmpower's plaintext and json tests, the health check, and a JSON echo. */
 import { Hono } from 'hono';
-import type { AppDeps } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import { jsonBody, readJson } from '../../src/validation.ts';
 
 const NONE = { backend: 'none', up: false };

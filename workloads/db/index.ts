@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/data/index.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import {

@@ -1,7 +1,8 @@
 /** Multipart upload: echo the text fields, and the file's name, size and SHA-256. */
 import { Hono } from 'hono';
 import { ApiError, type Issue } from '../../src/errors.ts';
-import { assertValid, body, UPLOAD_LIMIT } from '../../src/validation.ts';
+import { assertValid, body } from '../../src/validation.ts';
+import { UPLOAD_LIMIT } from '../../contract/limits.ts';
 
 const hex = (bytes: ArrayBuffer): string => {
   let out = '';

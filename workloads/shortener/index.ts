@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import type { Data } from '../../src/data/index.ts';
 import { ApiError } from '../../src/errors.ts';
 import { jsonBody, validJson } from '../../src/validation.ts';

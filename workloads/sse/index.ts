@@ -1,12 +1,13 @@
 /** Server-sent events: N events, one every M ms, then the stream ends. */
 import { Hono } from 'hono';
-import type { AppDeps } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import type { Issue } from '../../src/errors.ts';
 import { assertValid, fromQueries, intText, one, params } from '../../src/validation.ts';
+import { SSE_EVENTS, SSE_INTERVAL_MS } from '../../contract/limits.ts';
 
 const query = params({
-  events: one(intText(1, 100_000).default(10)),
-  interval_ms: one(intText(0, 10_000).default(0)),
+  events: one(intText(SSE_EVENTS.min, SSE_EVENTS.max).default(SSE_EVENTS.default)),
+  interval_ms: one(intText(SSE_INTERVAL_MS.min, SSE_INTERVAL_MS.max).default(SSE_INTERVAL_MS.default)),
 });
 
 const encoder = new TextEncoder();

@@ -1,9 +1,9 @@
 /** WebSocket echo: every text and binary message back unchanged; over 1 MiB closes with 1009. */
 import { Hono } from 'hono';
 import type { WSContext } from 'hono/ws';
-import type { AppDeps } from '../../src/app.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
 
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
 /** UTF-8 size of a text message, without encoding it when its UTF-16 length already decides. */

@@ -1,0 +1,25 @@
+/**
+ * What the app receives from its runtime entry (`createApp(deps)`), and the shape of a workload
+ * family: a Hono sub-app built from those deps. The families and the entries both depend on this
+ * module; it depends on neither.
+ */
+import type { Hono } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
+import type { Health } from '../contract/health.ts';
+import type { Data } from './data/index.ts';
+import type { Lifecycle } from './lifecycle.ts';
+
+export interface AppDeps {
+  /** The runtime's WebSocket upgrade (hono/bun, hono/deno, @hono/node-server, or the uWS bridge). */
+  // deno-lint-ignore no-explicit-any
+  upgradeWebSocket: UpgradeWebSocket<any>;
+  /** Where open streams and sockets register, so that a shutdown can close them. */
+  lifecycle: Lifecycle;
+  /** Backends' reachability for `/health`; absent while the app runs without data services. */
+  health?: () => Promise<Health>;
+  /** The database and cache of the `shortener` and `db` families (src/data); without it they answer 503. */
+  data?: Data;
+}
+
+/** A workload family's sub-app (workloads/<family>/index.ts). */
+export type FamilyApp = (deps: AppDeps) => Hono;

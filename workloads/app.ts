@@ -1,0 +1,22 @@
+/**
+ * The Hono app of the catalogue: every family mounted, one JSON error for what none of them
+ * answers. It knows nothing of the runtime it runs on: what differs between runtimes (the
+ * WebSocket upgrade, the data clients) arrives through `createApp(deps)`.
+ */
+import { Hono } from 'hono';
+import { ApiError, errorResponse } from '../src/errors.ts';
+import type { AppDeps } from '../src/deps.ts';
+import { families } from './families.ts';
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  for (const family of families) app.route('/', family(deps));
+
+  app.notFound(() => errorResponse(new ApiError('not_found', 'no such route')));
+  app.onError((err) => {
+    if (err instanceof ApiError) return errorResponse(err);
+    console.error(err);
+    return errorResponse(new ApiError('internal', 'internal error'));
+  });
+  return app;
+}
