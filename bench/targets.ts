@@ -110,7 +110,16 @@ export const targets: Target[] = [
     description: 'Starlette + asyncpg on uvicorn',
     build: ['bash', 'baselines/python-starlette/build.sh'],
     command: ['bash', 'baselines/python-starlette/serve.sh'],
-    settings: { server: 'uvicorn --loop uvloop --http httptools --no-access-log' },
+    settings: {
+      server: 'uvicorn 0.54 --workers 1 --loop uvloop --http httptools --no-access-log --timeout-graceful-shutdown 2',
+      workers: '1 process, one event loop (WORKERS ignored); stress endpoints in the Starlette thread pool',
+      framework: 'Starlette 1.10: Route/Mount/WebSocketRoute, request.form() (python-multipart 0.0.34)',
+      validation: 'msgspec 0.23 Structs; query/form/path text by the contract rules, then msgspec.convert',
+      responses: 'msgspec.json',
+      websocket: 'uvicorn websockets-sansio, no deflate; 1009 closed by the app after a whole message',
+      postgres: 'asyncpg 0.32 pool: min 0, max 16, 2 s connect timeout, prepared statements, no reset on release',
+      redis: 'redis.asyncio 8.1 + hiredis: BlockingConnectionPool 64, 1 s timeouts, no retries',
+    },
     families: [...WEB, 'db', 'multipart', 'sse', 'ws', 'stress', 'shortener'],
   },
   {

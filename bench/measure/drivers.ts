@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
 import type { LatencyMs } from '../results/schema.ts';
+import { K6Summary, OhaJson, WrkJson } from './inputs.ts';
 import { K6, OHA, WRK } from './machine.ts';
 import { ROOT } from '../targets.ts';
 
@@ -70,9 +71,6 @@ function runPinned(argv: string[], cores: string, env: Record<string, string>, o
   });
 }
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
 async function k6(o: DriveOptions): Promise<Driven> {
   const env: Record<string, string> = {
     K6_NO_USAGE_REPORT: 'true',
@@ -101,45 +99,47 @@ async function k6(o: DriveOptions): Promise<Driven> {
  * The figures in the `gauntlet` digest our k6 scripts add to their summary (k6/summary.ts):
  * measured-phase counts per scenario; several scenarios (the shortener mix) add up.
  */
-export function fromK6Summary(data: Json, exitCode: number | null): Driven {
-  const digest = data.gauntlet;
-  if (!digest?.ran) {
+export function fromK6Summary(input: unknown, exitCode: number | null): Driven {
+  const digest = K6Summary.parse(input).gauntlet;
+  if (!digest.ran) {
     throw new Error(`k6 stopped before any load (exit ${exitCode}): the target's /health or the settings`);
   }
-  const parts = digest.parts as Json[];
-  const units = parts.reduce((n: number, p: Json) => n + p.count, 0);
-  const main = parts.reduce((a: Json, b: Json) => (b.count > a.count ? b : a));
+  const parts = digest.parts;
+  const units = parts.reduce((n, p) => n + p.count, 0);
+  const main = parts.reduce((a, b) => (b.count > a.count ? b : a));
   const ws = main.custom.ws_echo_rtt !== undefined;
-  const trend = ws ? main.custom.ws_echo_rtt : main.latencyMs ?? {};
+  const trend = (ws ? main.custom.ws_echo_rtt : main.latencyMs) ?? {};
+  const stat = (key: string) => trend[key] ?? NaN;
   const extra: Record<string, number> = {};
   for (const part of parts) {
     if (parts.length > 1) {
       extra[`${part.scenario}_rps`] = part.perSecond;
-      if (part.latencyMs) extra[`${part.scenario}_p99_ms`] = part.latencyMs['p(99)'];
+      const p99 = part.latencyMs?.['p(99)'];
+      if (p99 !== undefined) extra[`${part.scenario}_p99_ms`] = p99;
     }
-    for (const [name, values] of Object.entries(part.custom) as [string, Record<string, number>][]) {
+    for (const [name, values] of Object.entries(part.custom)) {
       if (values.perSecond !== undefined) extra[`${name}_per_s`] = values.perSecond;
       else if (values.avg !== undefined && name !== 'ws_echo_rtt') extra[`${name}_avg_ms`] = values.avg;
     }
   }
   const failedRate = ws
     ? 1 - main.checks.rate
-    : parts.reduce((n: number, p: Json) => n + (p.failedRate ?? 0) * p.count, 0) / Math.max(units, 1);
+    : parts.reduce((n, p) => n + (p.failedRate ?? 0) * p.count, 0) / Math.max(units, 1);
   return {
     units,
     durationS: main.durationMs / 1000,
     errorRate: failedRate,
     latencyMs: {
-      avg: trend.avg,
-      p50: trend['p(50)'] ?? trend.med,
-      p90: trend['p(90)'],
-      p95: trend['p(95)'],
-      p99: trend['p(99)'],
-      max: trend.max,
+      avg: stat('avg'),
+      p50: trend['p(50)'] ?? stat('med'),
+      p90: stat('p(90)'),
+      p95: stat('p(95)'),
+      p99: stat('p(99)'),
+      max: stat('max'),
     },
-    droppedIterations: parts.reduce((n: number, p: Json) => n + (p.dropped ?? 0), 0),
+    droppedIterations: parts.reduce((n, p) => n + (p.dropped ?? 0), 0),
     extra,
-    ...(digest.ok ? {} : { failure: `thresholds crossed: ${(digest.crossed as string[]).join('; ').slice(0, 400)}` }),
+    ...(digest.ok ? {} : { failure: `thresholds crossed: ${(digest.crossed ?? []).join('; ').slice(0, 400)}` }),
   };
 }
 
@@ -173,17 +173,18 @@ async function oha(o: DriveOptions): Promise<Driven> {
 }
 
 /** The figures in oha's JSON output (seconds, except metrics.latency_ms). */
-export function fromOhaJson(data: Json, expectedStatus: number): Driven {
-  const statuses = Object.entries(data.statusCodeDistribution ?? {}) as [string, number][];
+export function fromOhaJson(input: unknown, expectedStatus: number): Driven {
+  const data = OhaJson.parse(input);
+  const statuses = Object.entries(data.statusCodeDistribution);
   const responses = statuses.reduce((n, [, c]) => n + c, 0);
   const wrongStatus = statuses.filter(([s]) => Number(s) !== expectedStatus).reduce((n, [, c]) => n + c, 0);
   // Requests cut off by the end of the run are not errors of the server.
-  const errors = (Object.entries(data.errorDistribution ?? {}) as [string, number][])
+  const errors = Object.entries(data.errorDistribution)
     .filter(([reason]) => !reason.includes('aborted due to deadline'))
     .reduce((n, [, c]) => n + c, 0);
-  const seconds = Number(data.summary.total);
-  const p = data.latencyPercentiles ?? {};
-  const ms = (s: unknown) => Number(s) * 1000;
+  const seconds = data.summary.total;
+  const p = data.latencyPercentiles;
+  const ms = (s: number) => s * 1000;
   return {
     units: responses,
     durationS: seconds,
@@ -234,7 +235,8 @@ async function wrk(o: DriveOptions): Promise<Driven> {
 }
 
 /** The figures bench/measure/wrk.lua writes (microseconds). wrk counts statuses ≥ 400 as errors. */
-export function fromWrkJson(data: Json): Driven {
+export function fromWrkJson(input: unknown): Driven {
+  const data = WrkJson.parse(input);
   const e = data.errors;
   const errors = e.connect + e.read + e.write + e.status + e.timeout;
   const ms = (us: number) => us / 1000;

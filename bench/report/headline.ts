@@ -8,7 +8,7 @@ import type { Cell, RunMeta } from '../results/schema.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
 import { controlPairs, cpuAdded, cpuRatio, indexCells, throughputRatio } from './model.ts';
-import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections.ts';
+import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections/text.ts';
 
 export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
 export const END = '<!-- /gauntlet:headline -->';

@@ -10,7 +10,7 @@ import type { Reference } from '../results/reference.ts';
 import type { Cell, RunMeta } from '../results/schema.ts';
 import { renderSvg, resetChartIds } from './charts.ts';
 import { toHtml, toMarkdown } from './doc.ts';
-import { reportBlocks } from './sections.ts';
+import { reportBlocks } from './sections/index.ts';
 
 export interface Report {
   markdown: string;

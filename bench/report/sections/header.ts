@@ -1,0 +1,76 @@
+/** The report's opening: the run, its machine and settings, and how to read the tables. Pure. */
+import type { Cell, RunMeta } from '../../results/schema.ts';
+import type { Block } from '../doc.ts';
+import { heading, list, para } from '../doc.ts';
+import { duration } from '../format.ts';
+import type { CellIndex } from '../model.ts';
+import { missingCells } from '../model.ts';
+import { DIFFERS, GEN } from './text.ts';
+
+export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Block[] {
+  const s = run.settings;
+  const load = s.mode === 'closed'
+    ? `closed loop, ${s.connections} connections`
+    : `fixed rate, ${s.rate ?? '?'} requests/s (${s.connections} VUs pre-allocated)`;
+  const blocks: Block[] = [
+    heading(1, `Gauntlet run ${run.id}`, 'top'),
+    para(
+      `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}` +
+        `${run.wallTimeS !== undefined ? ` (${duration(run.wallTimeS)})` : ''}; commit \`${run.git.commit}\`` +
+        `${run.git.dirty ? ' with uncommitted changes' : ''}. ${idx.targets.length} targets × ` +
+        `${idx.workloads.length} workloads × ${s.repeats} repeats, interleaved; ${load}, ` +
+        `${s.durationS} s measured after ${s.warmupS} s of warm-up; server on cores ${s.serverCores}, ` +
+        `load generator on cores ${s.generatorCores}. Every figure is the median of the repeats that succeeded.`,
+    ),
+  ];
+  if (s.backend === 'embedded' || cells.some((c) => c.backend === 'embedded')) {
+    blocks.push(para(
+      '**Backend: embedded** — the db and shortener workloads ran on the embedded default (PGlite and an ' +
+        'in-process cache inside the server process), not on Postgres + Redis. Those figures include no ' +
+        'network round trip to a database or cache, and are labelled "embedded" wherever they appear.',
+      'warning',
+    ));
+  } else {
+    blocks.push(para('**Backend: Postgres + Redis** (real services) for the db and shortener workloads.', 'note'));
+  }
+  if (s.quick) {
+    blocks.push(para('**Quick run**: shortened settings for a smoke test, not figures to publish.', 'warning'));
+  }
+  if (run.git.dirty) {
+    blocks.push(
+      para('The working tree had uncommitted changes: the commit alone does not reproduce this run.', 'warning'),
+    );
+  }
+  const missing = missingCells(run, cells);
+  if (missing.length > 0) {
+    blocks.push(
+      para(`run.json lists cells with no result file: ${missing.map((m) => `\`${m}\``).join(', ')}.`, 'warning'),
+    );
+  }
+  blocks.push(para('The charts are in report.html, beside this file.', undefined, 'markdown'));
+  return blocks;
+}
+
+export function howToRead(idx: CellIndex): Block[] {
+  const drivers = [...new Set(idx.cells.map((c) => c.driver))].sort();
+  return [
+    heading(2, 'How to read this', 'how-to-read'),
+    list([
+      '**Medians and spread.** Each figure is the median over the repeats that succeeded; "spread" is ' +
+      '(max − min) ÷ median over those repeats (`Cell.spread`). Failed repeats are listed with their reason.',
+      `**${GEN} generator-bound.** The load generator was near its own CPU limit, so the throughput is a lower ` +
+      `bound (shown as ≥). A ratio with such a figure on one side is a bound (≥ or ≤); with it on both sides ` +
+      `it is undetermined (~).`,
+      `**${DIFFERS}** The two cells of a ratio differ in driver, backend, mode or unit: the ratio is not ` +
+      'like for like.',
+      `**Driver.** Every figure names the load generator that produced it (in this run: ${drivers.join(', ')}); ` +
+      'k6 drives every workload, a faster generator the plain request/response ones for peak throughput.',
+      "**CPU µs per request** is the server process tree's user + system CPU time per completed request " +
+      '(per message for WebSocket). It stays comparable when throughput measures the generator, and is the ' +
+      'figure to read for fixed-rate cells, whose throughput is the offered rate.',
+      '**Published figures** (from `results/reference/`) were measured elsewhere and stand in their own columns ' +
+      'and tables, each tagged with its source [seed] and labelled with its hardware, tool and concurrency; ' +
+      'they are never part of a measured column.',
+    ]),
+  ];
+}

@@ -1,0 +1,39 @@
+/**
+ * The report's content, section by section, as blocks (see ../doc.ts): one module per section.
+ * Pure: the same run, cells and references always give the same blocks.
+ */
+import type { Reference } from '../../results/reference.ts';
+import type { Cell, RunMeta } from '../../results/schema.ts';
+import type { Block } from '../doc.ts';
+import { indexCells } from '../model.ts';
+import { header, howToRead } from './header.ts';
+import { overview } from './overview.ts';
+import { ratios } from './ratios.ts';
+import { honoOverhead } from './overhead.ts';
+import { shortenerMix } from './shortener.ts';
+import { workloads } from './workload.ts';
+import { failures, notMeasured, references, setup } from './notes.ts';
+
+/** The whole report as blocks, and the ids of the charts in it. */
+export function reportBlocks(
+  run: RunMeta,
+  cells: readonly Cell[],
+  refs: readonly Reference[],
+): { blocks: Block[]; chartIds: string[] } {
+  const idx = indexCells(run, cells);
+  const chartIds = new Set<string>();
+  const blocks = [
+    ...header(run, cells, idx),
+    ...howToRead(idx),
+    ...overview(idx),
+    ...ratios(idx, refs, chartIds),
+    ...honoOverhead(idx),
+    ...shortenerMix(idx, refs),
+    ...workloads(idx, refs, chartIds),
+    ...failures(idx),
+    ...notMeasured(run, cells),
+    ...setup(run),
+    ...references(refs),
+  ];
+  return { blocks, chartIds: [...chartIds] };
+}
