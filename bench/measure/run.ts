@@ -18,7 +18,7 @@ import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
-import { CONTROL_WORKLOADS, targetByName } from '../targets.ts';
+import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../targets.ts';
 
 export interface BenchOptions {
   targets: string[];
@@ -92,25 +92,37 @@ export interface Progress {
   (line: string): void;
 }
 
-interface Plan {
+/** One target × workload of the matrix. */
+interface CellPlan {
   target: string;
   workload: string;
 }
 
-export async function runBench(o: BenchOptions, log: Progress, signal: AbortSignal): Promise<RunMeta> {
-  const startedAt = new Date();
-  mkdirSync(join(o.outDir, 'cells'), { recursive: true });
-  const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
-  const plans: Plan[] = [];
+/** The matrix: every target × workload a target serves; what it does not serve is recorded as skipped. */
+function planCells(o: BenchOptions): { plans: CellPlan[]; skipped: RunMeta['skipped'] } {
+  const plans: CellPlan[] = [];
   const skipped: RunMeta['skipped'] = [];
   for (const workload of o.workloads) {
+    const endpoint = byId(workload);
     for (const target of o.targets) {
-      if (targetByName(target).control && !CONTROL_WORKLOADS.includes(workload)) {
+      const t = targetByName(target);
+      if (t.control && !CONTROL_WORKLOADS.includes(workload)) {
         skipped.push({ target, workload, reason: 'control targets serve only /plaintext, /json and POST /json/small' });
+      } else if (!declaredFamilies(t).has(endpoint.family)) {
+        skipped.push({
+          target,
+          workload,
+          reason: `not implemented: ${target} does not declare the ${endpoint.family} family`,
+        });
       } else plans.push({ target, workload });
     }
   }
-  const meta: RunMeta = {
+  return { plans, skipped };
+}
+
+/** run.json as it starts: the commit, the machine, every version and setting, the matrix. */
+function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date): RunMeta {
+  return {
     id: o.runId,
     startedAt: startedAt.toISOString(),
     git: gitState(),
@@ -138,6 +150,142 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
     skipped,
     failedRepeats: 0,
   };
+}
+
+/** What one repeat of a cell gave: its result, or that the target lacks what the workload needs. */
+type Measured =
+  | { kind: 'result'; result: Repeat; backend: Cell['backend']; line: string }
+  | { kind: 'unavailable'; reason: string };
+
+interface RepeatContext {
+  o: BenchOptions;
+  plan: CellPlan;
+  repeat: number;
+  scratch: string;
+  serverCoreCount: number;
+  generatorCoreCount: number;
+}
+
+/**
+ * One window of one cell: start the target pinned, read what it offers, verify the workload's
+ * response, warm up, then measure while sampling the server and the generator; always stop it.
+ */
+async function measureRepeat(c: RepeatContext): Promise<Measured> {
+  const { o, plan, repeat } = c;
+  const endpoint = byId(plan.workload);
+  const driver = pickDriver(endpoint, o.mode, o.driver);
+  const connections = connectionsFor(endpoint, o.connections);
+  let server: Started | undefined;
+  try {
+    if (endpoint.family === 'shortener' && o.serviceEnv.REDIS_URL) await clearShortenerCache(o.serviceEnv.REDIS_URL);
+    server = await start(targetByName(plan.target), {
+      wrap: ['taskset', '-c', o.serverCores],
+      env: {
+        WORKERS: String(c.serverCoreCount),
+        // Without services, only the data workloads get the app's embedded database.
+        ...(o.backend === 'services' ? o.serviceEnv : endpoint.needs.includes('db') ? {} : { GAUNTLET_DATA: 'off' }),
+      },
+    });
+    const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
+    const has = new Set(offers(healthBody));
+    const missing = endpoint.needs.filter((n) => !has.has(n));
+    if (missing.length > 0) {
+      return {
+        kind: 'unavailable',
+        reason: `the target offers no ${missing.join(' or ')} (its /health: ${healthBody})`,
+      };
+    }
+    const backend = backendOf(endpoint, JSON.parse(healthBody) as Partial<Health>);
+    const ctx = { baseUrl: server.baseUrl, has, fetch, network: true, families: new Set([endpoint.family]) };
+    await catalogueCase(endpoint).run(ctx).catch((err) => {
+      throw new Error(`verification failed: ${(err as Error).message.slice(0, 400)}`);
+    });
+    const base = {
+      baseUrl: server.baseUrl,
+      endpoint,
+      mode: o.mode,
+      connections,
+      ...(o.rate ? { rate: o.rate } : {}),
+      generatorCores: o.generatorCores,
+    };
+    if (o.warmupS > 0) {
+      await drive(driver, {
+        ...base,
+        durationS: o.warmupS,
+        summaryPath: join(c.scratch, 'warmup.json'),
+        onStart: () => {},
+      });
+    }
+    let generatorPid: number | undefined;
+    const sampling = sample(server.child.pid!, () => generatorPid);
+    const before = sampling.mark();
+    const driven = await drive(driver, {
+      ...base,
+      durationS: o.durationS,
+      summaryPath: join(c.scratch, `${plan.target}__${plan.workload}-${repeat}.json`),
+      onStart: (pid) => (generatorPid = pid),
+    });
+    const after = sampling.mark();
+    const samples = sampling.stop();
+    const failure = failureOf(driven);
+    // Nothing completed: no figure to compute (CPU per request would divide by zero).
+    if (driven.units === 0) throw new Error(failure!);
+    const f = figures(driven, after.server.ticks - before.server.ticks, samples, c.generatorCoreCount);
+    const result: Repeat = failure
+      ? { state: 'failed', repeat, reason: failure }
+      : { state: 'ok', repeat, figures: f, samples };
+    return { kind: 'result', result, backend, line: progressLine(f, endpoint, driver, failure) };
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0]!.slice(0, 500);
+    return { kind: 'result', result: { state: 'failed', repeat, reason }, backend: 'none', line: `FAILED ${reason}` };
+  } finally {
+    await server?.stop();
+  }
+}
+
+function progressLine(f: Figures, endpoint: Endpoint, driver: Driver, failure: string | undefined): string {
+  const unit = endpoint.expect.kind === 'websocket-echo' ? 'msg' : 'req';
+  return `${Math.round(f.throughput).toLocaleString('en')} ${unit}/s, p99 ${f.latencyMs.p99.toFixed(2)} ms, ` +
+    `${f.serverCpuUsPerUnit.toFixed(1)} µs CPU each, peak RSS ${(f.serverPeakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
+    `${driver} at ${f.generatorCpuPct.toFixed(0)}%` + (f.generatorBound ? ' (generator-bound)' : '') +
+    (failure ? ` FAILED: ${failure}` : '');
+}
+
+/** The cell with one more repeat, summarised again. */
+function withRepeat(
+  o: BenchOptions,
+  plan: CellPlan,
+  previous: Cell | undefined,
+  m: Extract<Measured, { kind: 'result' }>,
+): Cell {
+  const endpoint = byId(plan.workload);
+  const connections = connectionsFor(endpoint, o.connections);
+  const repeats = [...(previous?.repeats ?? []), m.result];
+  return CellSchema.parse({
+    target: plan.target,
+    workload: plan.workload,
+    family: endpoint.family,
+    driver: pickDriver(endpoint, o.mode, o.driver),
+    mode: o.mode,
+    ...(o.mode === 'closed' && connections !== o.connections ? { connections } : {}),
+    unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
+    backend: previous && previous.backend !== 'none' ? previous.backend : m.backend,
+    repeats,
+    ...cellMedians(repeats),
+  });
+}
+
+/**
+ * The whole run: plan the matrix, write run.json, then repeat-major over the matrix, each window
+ * measured by `measureRepeat` and its cell file rewritten after it; run.json is finished even
+ * when the run is interrupted.
+ */
+export async function runBench(o: BenchOptions, log: Progress, signal: AbortSignal): Promise<RunMeta> {
+  const startedAt = new Date();
+  mkdirSync(join(o.outDir, 'cells'), { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
+  const { plans, skipped } = planCells(o);
+  const meta = startMeta(o, skipped, startedAt);
   const writeMeta = () =>
     writeFileSync(join(o.outDir, 'run.json'), JSON.stringify(RunMeta.parse(meta), null, 2) + '\n');
   writeMeta();
@@ -146,129 +294,25 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
   const total = plans.length * o.repeats;
   let done = 0;
   const t0 = performance.now();
-  const serverCoreCount = o.serverCores.split(',').length;
-  const generatorCoreCount = o.generatorCores.split(',').length;
-
+  const cores = {
+    serverCoreCount: o.serverCores.split(',').length,
+    generatorCoreCount: o.generatorCores.split(',').length,
+  };
   try {
     for (let repeat = 1; repeat <= o.repeats; repeat++) {
       for (const plan of plans) {
         if (signal.aborted) throw new Error('interrupted');
-        const endpoint = byId(plan.workload);
-        const driver = pickDriver(endpoint, o.mode, o.driver);
-        const connections = connectionsFor(endpoint, o.connections);
-        const key = `${plan.target}__${plan.workload}`;
-        let result: Repeat;
-        let backend: Cell['backend'] = 'none';
-        let server: Started | undefined;
-        try {
-          if (endpoint.family === 'shortener' && o.serviceEnv.REDIS_URL) {
-            await clearShortenerCache(o.serviceEnv.REDIS_URL);
-          }
-          server = await start(targetByName(plan.target), {
-            wrap: ['taskset', '-c', o.serverCores],
-            env: {
-              WORKERS: String(serverCoreCount),
-              // Without services, only the data workloads get the app's embedded database.
-              ...(o.backend === 'services'
-                ? o.serviceEnv
-                : endpoint.needs.includes('db')
-                ? {}
-                : { GAUNTLET_DATA: 'off' }),
-            },
-          });
-          const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
-          const health = JSON.parse(healthBody) as Partial<Health>;
-          const has = new Set(offers(healthBody));
-          const missing = endpoint.needs.filter((n) => !has.has(n));
-          if (missing.length > 0) {
-            const reason = `the target offers no ${missing.join(' or ')} (its /health: ${JSON.stringify(health)})`;
-            if (repeat === 1) skipped.push({ target: plan.target, workload: plan.workload, reason });
-            done++;
-            log(`[${done}/${total}] skip ${plan.workload} on ${plan.target}: ${reason}`);
-            continue;
-          }
-          backend = backendOf(endpoint, health);
-          const ctx = {
-            baseUrl: server.baseUrl,
-            has: new Set<Need>(endpoint.needs),
-            fetch,
-            network: true,
-            families: new Set([endpoint.family]),
-          };
-          await catalogueCase(endpoint).run(ctx).catch((err) => {
-            throw new Error(`verification failed: ${(err as Error).message.slice(0, 400)}`);
-          });
-          const base = {
-            baseUrl: server.baseUrl,
-            endpoint,
-            mode: o.mode,
-            connections,
-            ...(o.rate ? { rate: o.rate } : {}),
-            generatorCores: o.generatorCores,
-          };
-          if (o.warmupS > 0) {
-            await drive(driver, {
-              ...base,
-              durationS: o.warmupS,
-              summaryPath: join(scratch, 'warmup.json'),
-              onStart: () => {},
-            });
-          }
-          let generatorPid: number | undefined;
-          const sampling = sample(server.child.pid!, () => generatorPid);
-          const before = sampling.mark();
-          const driven = await drive(driver, {
-            ...base,
-            durationS: o.durationS,
-            summaryPath: join(scratch, `${key}-${repeat}.json`),
-            onStart: (pid) => (generatorPid = pid),
-          });
-          const after = sampling.mark();
-          const samples = sampling.stop();
-          const failure = failureOf(driven);
-          // Nothing completed: no figure to compute (CPU per request would divide by zero).
-          if (driven.units === 0) throw new Error(failure!);
-          const f = figures(driven, after.server.ticks - before.server.ticks, samples, generatorCoreCount);
-          result = failure
-            ? { state: 'failed', repeat, reason: failure }
-            : { state: 'ok', repeat, figures: f, samples };
-          const line =
-            `${Math.round(f.throughput).toLocaleString('en')} ${
-              endpoint.expect.kind === 'websocket-echo' ? 'msg' : 'req'
-            }/s, ` +
-            `p99 ${f.latencyMs.p99.toFixed(2)} ms, ${f.serverCpuUsPerUnit.toFixed(1)} µs CPU each, ` +
-            `peak RSS ${(f.serverPeakRssBytes / 2 ** 20).toFixed(0)} MiB, ${driver} at ${
-              f.generatorCpuPct.toFixed(0)
-            }%` +
-            (f.generatorBound ? ' (generator-bound)' : '') + (failure ? ` FAILED: ${failure}` : '');
-          done++;
-          log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${line}${eta(t0, done, total)}`);
-        } catch (err) {
-          result = { state: 'failed', repeat, reason: (err as Error).message.split('\n')[0]!.slice(0, 500) };
-          done++;
-          log(
-            `[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: FAILED ${result.reason}${
-              eta(t0, done, total)
-            }`,
-          );
-        } finally {
-          await server?.stop();
+        const m = await measureRepeat({ o, plan, repeat, scratch, ...cores });
+        done++;
+        if (m.kind === 'unavailable') {
+          if (repeat === 1) skipped.push({ ...plan, reason: m.reason });
+          log(`[${done}/${total}] skip ${plan.workload} on ${plan.target}: ${m.reason}`);
+          continue;
         }
-        if (result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
-        const previous = cells.get(key);
-        const repeats = [...(previous?.repeats ?? []), result];
-        const cell = CellSchema.parse({
-          target: plan.target,
-          workload: plan.workload,
-          family: endpoint.family,
-          driver,
-          mode: o.mode,
-          ...(o.mode === 'closed' && connections !== o.connections ? { connections } : {}),
-          unit: endpoint.expect.kind === 'websocket-echo' ? 'message' : 'request',
-          backend: previous && previous.backend !== 'none' ? previous.backend : backend,
-          repeats,
-          ...cellMedians(repeats),
-        });
+        log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${m.line}${eta(t0, done, total)}`);
+        if (m.result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
+        const key = `${plan.target}__${plan.workload}`;
+        const cell = withRepeat(o, plan, cells.get(key), m);
         cells.set(key, cell);
         writeFileSync(join(o.outDir, 'cells', `${key}.json`), JSON.stringify(cell, null, 2) + '\n');
         if (!meta.cells.includes(`cells/${key}.json`)) meta.cells.push(`cells/${key}.json`);
