@@ -132,13 +132,11 @@ export const targets: Target[] = [
       workers:
         "one process, 4 threads, whatever WORKERS says; gthread, not the seed's sync workers: sync workers close " +
         'every connection after its response, gthread keeps it alive',
-      django:
-        '5.2 LTS, DEBUG=False, no contrib apps; middleware Security + Common + 3 small project ones (HEAD, raw ' +
+      django: '5.2 LTS, DEBUG=False, no contrib apps; middleware Security + Common + 3 small project ones (HEAD, raw ' +
         'path for %2F, JSON errors); no CSRF/sessions/auth middleware: an API, its POSTs CSRF-exempt',
       validation: 'Django forms (query, form, path) with contract-strict fields; JSON bodies by a small schema layer',
       json: 'JsonResponse (stdlib json), compact separators',
-      bodies:
-        '415/413 checked before reading; a body refused with 413 is read and dropped (≤ 16 MiB, ≤ 5 s) so the ' +
+      bodies: '415/413 checked before reading; a body refused with 413 is read and dropped (≤ 16 MiB, ≤ 5 s) so the ' +
         "close cannot RST the answer away (gunicorn's own drain stops at 64 KiB)",
       postgres: 'psycopg 3 (binary) via Django connection.cursor(), raw parameterised SQL; CONN_MAX_AGE=None (one ' +
         "persistent connection per thread, ≤ 5 with /health's), CONN_HEALTH_CHECKS=False, server-side binding, " +

@@ -19,6 +19,7 @@
  *   SUMMARY_JSON  path handleSummary writes the summary JSON to
  */
 import { catalogue, type Endpoint, type Family } from '../contract/catalogue.ts';
+import { parseDuration, parsePositiveInt } from '../contract/units.ts';
 
 export type Env = Record<string, string | undefined>;
 export type Mode = 'closed' | 'rate';
@@ -107,26 +108,11 @@ export interface Plan {
   options: Record<string, any>;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A k6 duration (`10s`, `1m30s`, `500ms`) in milliseconds. */
-export function parseDuration(name: string, raw: string): number {
-  const parts = [...raw.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (raw === '' || parts.map((p) => p[0]).join('') !== raw) {
-    throw new Error(`${name} must be a duration like 10s, 1m30s or 500ms, got ${JSON.stringify(raw)}`);
-  }
-  return Math.round(parts.reduce((ms, [, n, unit]) => ms + Number(n) * UNITS[unit!]!, 0));
-}
-
 const ms = (n: number) => `${n}ms`;
 
 function positiveInt(env: Env, name: string): number | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) {
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
+  return raw === undefined || raw === '' ? undefined : parsePositiveInt(name, raw);
 }
 
 const text = (env: Env, name: string) => (env[name] === '' ? undefined : env[name]);

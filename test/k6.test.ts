@@ -14,18 +14,11 @@ import { after, before, describe, it } from 'node:test';
 import { start, type Started } from '../bench/process.ts';
 import { ROOT, targetByName } from '../bench/targets.ts';
 import { catalogue } from '../contract/catalogue.ts';
-import {
-  checksBody,
-  type FamilyScript,
-  GRACEFUL_STOP_MS,
-  loadSettings,
-  makePlan,
-  parseDuration,
-  scenarioDrift,
-} from '../k6/plan.ts';
+import { checksBody, type FamilyScript, GRACEFUL_STOP_MS, loadSettings, makePlan, scenarioDrift } from '../k6/plan.ts';
 import { MIX } from '../k6/shortener.ts';
 import { CELEBRITIES, MULTIPLIER, OFFSET, seededCode, seededUrl } from '../contract/shortener.ts';
 import { offers } from '../contract/health.ts';
+import { parseDuration } from '../contract/units.ts';
 import { digest, summarize, type SummaryData, textSummary } from '../k6/summary.ts';
 
 const K6 = join(ROOT, '.tools/bin/k6');

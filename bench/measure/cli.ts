@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogue } from '../../contract/catalogue.ts';
+import { parseDuration, parsePositiveInt } from '../../contract/units.ts';
 import { K6, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
@@ -41,13 +42,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** `10s`, `1.5s`, `500ms` or a bare number of seconds. */
-function seconds(text: string, name: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$/.exec(text);
-  if (!m) fail(`--${name} must be a duration like 10s or 500ms, got ${JSON.stringify(text)}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+/** The setting, or the CLI's usage error (exit 2) with the parser's message. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    fail((err as Error).message);
+  }
 }
+
+/** `10s`, `1m30s`, `500ms`, or a bare number of seconds. */
+const seconds = (text: string, name: string): number =>
+  parsed(() => parseDuration(`--${name}`, /^[0-9]+(\.[0-9]+)?$/.test(text) ? `${text}s` : text)) / 1000;
 
 /** k6 refuses scenarios shorter than 1 s, and the warm-up is a scenario of its own. */
 function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): number {
@@ -58,12 +64,7 @@ function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): num
   return s;
 }
 
-function positiveInt(text: string, name: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1) {
-    fail(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
-}
+const positiveInt = (text: string, name: string): number => parsed(() => parsePositiveInt(`--${name}`, text));
 
 /** Workload ids, or family names standing for every workload of the family. */
 function workloads(list: string): string[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { count, duration, mib, num, pct, ratio, signed, spread } from './format.ts';
+import { count, duration, mib, num, pct, ratio, signed, spreadText } from './format.ts';
 
 describe('report number formats', () => {
   it('figures at about three significant digits', () => {
@@ -26,7 +26,7 @@ describe('report number formats', () => {
     assert.deepEqual([20, -2.5, 0].map(signed), ['+20.0', '−2.50', '0']);
     assert.equal(pct(0.0123, 2), '1.23%');
     assert.equal(pct(0), '0%');
-    assert.equal(spread(0.2), '20.0%');
+    assert.equal(spreadText(0.2), '20.0%');
     assert.equal(mib(64 * 2 ** 20), '64.0');
     assert.deepEqual([42, 200, 10_350].map(duration), ['42 s', '3 min 20 s', '2 h 52 min']);
   });

@@ -41,7 +41,7 @@ export function pct(fraction: number | undefined, digits = 1): string {
 }
 
 /** The spread of repeats as Cell.spread gives it, (max − min) ÷ median: 8.4%. */
-export function spread(relative: number | undefined): string {
+export function spreadText(relative: number | undefined): string {
   if (relative === undefined || !Number.isFinite(relative)) return '—';
   return `${(relative * 100).toFixed(1)}%`;
 }

@@ -3,7 +3,7 @@
  * figures it quotes, the ratios it computes and the flags it raises. No formatting here.
  */
 import type { Cell, Repeat, RunMeta, Spread } from '../results/schema.ts';
-import { spread as spreadOfValues } from '../results/stats.ts';
+import { relativeRange } from '../results/stats.ts';
 
 export const BASELINES = ['python', 'rust'] as const;
 export type Baseline = (typeof BASELINES)[number];
@@ -49,13 +49,8 @@ export function generatorBound(c: Cell): { bound: boolean; repeats: number; of: 
   return { bound: c.median?.generatorBound === true || repeats > 0, repeats, of: ok.length };
 }
 
-/** The figure keys of Cell.spread the report reads, with the spellings an orchestrator may use. */
-const SPREAD_KEYS: Record<string, string[]> = {
-  throughput: ['throughput'],
-  serverCpuUsPerUnit: ['serverCpuUsPerUnit'],
-  serverPeakRssBytes: ['serverPeakRssBytes'],
-  p99: ['latencyMs.p99', 'p99', 'latencyMs_p99'],
-};
+/** The figure keys of Cell.spread (bench/results/summary.ts writes them). */
+type SpreadKey = 'throughput' | 'serverCpuUsPerUnit' | 'serverPeakRssBytes' | 'p99';
 
 const figureOf = (r: OkRepeat, key: string): number | undefined => {
   if (key === 'p99') return r.figures.latencyMs.p99;
@@ -64,10 +59,10 @@ const figureOf = (r: OkRepeat, key: string): number | undefined => {
 };
 
 /** Cell.spread for a figure; computed from the ok repeats only if the cell does not carry it. */
-export function spreadOf(c: Cell, key: keyof typeof SPREAD_KEYS): Spread | undefined {
-  for (const k of SPREAD_KEYS[key] ?? [key]) if (c.spread[k]) return c.spread[k];
+export function spreadOf(c: Cell, key: SpreadKey): Spread | undefined {
+  if (c.spread[key]) return c.spread[key];
   const values = okRepeats(c).map((r) => figureOf(r, key)).filter((v): v is number => v !== undefined);
-  return values.length > 0 ? spreadOfValues(values) : undefined;
+  return values.length > 0 ? relativeRange(values) : undefined;
 }
 
 /** The ok repeat whose throughput is nearest the median (the earliest on a tie): "one run" to plot. */

@@ -11,7 +11,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 export const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 /** min, max, and the range relative to the median (0.1 = the repeats span 10% of the median). */
-export function spread(values: readonly number[]): { min: number; max: number; relative: number } {
+export function relativeRange(values: readonly number[]): { min: number; max: number; relative: number } {
   if (values.length === 0) return { min: NaN, max: NaN, relative: NaN };
   const min = Math.min(...values), max = Math.max(...values), m = median(values);
   return { min, max, relative: m === 0 ? 0 : (max - min) / Math.abs(m) };
@@ -27,12 +27,4 @@ export function cpuMicrosPerUnit(ticks: number, clockTicksPerSecond: number, uni
 export function cpuPercent(ticks: number, clockTicksPerSecond: number, seconds: number, cores = 1): number {
   if (seconds <= 0) return NaN;
   return (ticks / clockTicksPerSecond) / seconds / cores * 100;
-}
-
-/** The medians of each numeric field over several records of the same shape. */
-export function medianRecord<K extends string>(records: readonly Record<K, number>[]): Record<K, number> {
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))] as K[];
-  return Object.fromEntries(
-    keys.map((k) => [k, median(records.map((r) => r[k]).filter((v) => typeof v === 'number'))]),
-  ) as Record<K, number>;
 }

@@ -1,6 +1,6 @@
 /** A cell's summary over its repeats: pure, over the result types. */
 import type { Cell, Figures, Repeat } from './schema.ts';
-import { median, spread } from './stats.ts';
+import { median, relativeRange } from './stats.ts';
 
 /** Medians and spreads over the ok repeats of a cell. */
 export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> {
@@ -30,10 +30,10 @@ export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> 
     extra: Object.fromEntries(keys.map((k) => [k, median(ok.flatMap((f) => (k in f.extra ? [f.extra[k]!] : [])))])),
   };
   const spreads = {
-    throughput: spread(ok.map((f) => f.throughput)),
-    p99: spread(ok.map((f) => f.latencyMs.p99)),
-    serverCpuUsPerUnit: spread(ok.map((f) => f.serverCpuUsPerUnit)),
-    serverPeakRssBytes: spread(ok.map((f) => f.serverPeakRssBytes)),
+    throughput: relativeRange(ok.map((f) => f.throughput)),
+    p99: relativeRange(ok.map((f) => f.latencyMs.p99)),
+    serverCpuUsPerUnit: relativeRange(ok.map((f) => f.serverCpuUsPerUnit)),
+    serverPeakRssBytes: relativeRange(ok.map((f) => f.serverPeakRssBytes)),
   };
   return { median: med, spread: spreads };
 }

@@ -5,7 +5,7 @@ import type { BarPanel, LatencyDatum, SeriesDatum } from '../charts.ts';
 import { barPanels, latencyLines, overTime, PERCENTILES } from '../charts.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para, slug, table } from '../doc.ts';
-import { count, mib, num, pct, spread } from '../format.ts';
+import { count, mib, num, pct, spreadText } from '../format.ts';
 import type { CellIndex } from '../model.ts';
 import {
   embeddedTargets,
@@ -78,11 +78,11 @@ export function workloadSection(w: string, idx: CellIndex, refs: readonly Refere
         c.mode,
         BACKEND_LABEL[c.backend],
         rateText(c),
-        spread(spreadOf(c, 'throughput')?.relative),
+        spreadText(spreadOf(c, 'throughput')?.relative),
         num(m?.latencyMs.p50),
         num(m?.latencyMs.p99),
         num(m?.serverCpuUsPerUnit),
-        spread(spreadOf(c, 'serverCpuUsPerUnit')?.relative),
+        spreadText(spreadOf(c, 'serverCpuUsPerUnit')?.relative),
         mib(m?.serverPeakRssBytes),
         m ? pct(m.errorRate, 2) : '—',
         gen,
