@@ -49,7 +49,7 @@ export function catalogueCase(endpoint: Endpoint): Case {
  * and a server that closes after each POST would be measured on TCP handshakes instead (Deno 2.9.5
  * did this for bodies over ~1 KB: denoland/deno#36657, fixed in 2.9.6).
  */
-export const keepAliveCase: Case = {
+const keepAliveCase: Case = {
   name: 'keep-alive: three requests over one connection, for every workload that sends a body',
   wire: true,
   async run(ctx) {

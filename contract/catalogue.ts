@@ -52,6 +52,8 @@ export interface Endpoint {
   needs: Need[];
   /** Measured at a fixed rate by default rather than closed loop (too slow per request to saturate usefully). */
   heavy?: boolean;
+  /** Measured inside seed 000's k6 mix (writers, readers, celebrity readers at once), never alone. */
+  mix?: boolean;
   /** In the README's headline tables: one workload per family, the ones users ask about first. */
   headline?: boolean;
   /** In the quick run (`npm run bench` with no arguments). */
@@ -331,6 +333,7 @@ export const catalogue: Endpoint[] = [
     request: { method: 'POST', path: '/api/shorten', headers: json, bodyFile: 'shortener/shorten.json' },
     expect: { kind: 'json-shape', status: 201, shape: 'shortened' },
     needs: ['db', 'cache'],
+    mix: true,
   },
   {
     id: 'shortener-redirect',
@@ -342,6 +345,7 @@ export const catalogue: Endpoint[] = [
     needs: ['db', 'cache'],
     headline: true,
     quick: true,
+    mix: true,
   },
   {
     id: 'shortener-stats',
@@ -351,6 +355,7 @@ export const catalogue: Endpoint[] = [
     request: { method: 'GET', path: '/api/stats/celeb01' },
     expect: { kind: 'json-shape', status: 200, shape: 'stats' },
     needs: ['db', 'cache'],
+    mix: true,
   },
   // db (DESIGN §3; needs Postgres)
   {

@@ -24,17 +24,17 @@ import { parseDuration, parsePositiveInt } from '../contract/units.ts';
 export type Env = Record<string, string | undefined>;
 export type Mode = 'closed' | 'rate';
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
+const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
 /** Heavy endpoints are measured at a rate every target sustains (Python's stress-cpu ≈ 0.14 s of CPU). */
-export const HEAVY_RATE = 5;
-export const DEFAULT_RATE = 1000;
+const HEAVY_RATE = 5;
+const DEFAULT_RATE = 1000;
 /**
  * Time left for in-flight iterations when a scenario ends; the next scenario starts after it,
  * so scenarios run one after another never overlap.
  */
 export const GRACEFUL_STOP_MS = 2000;
 /** Trend statistics in the summary (milliseconds). */
-export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
+const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
 
 export interface Settings {
   baseUrl: string;

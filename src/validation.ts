@@ -57,7 +57,7 @@ export const many = <T extends z.ZodType>(element: T, max: number): Param<z.ZodA
 });
 
 /** Turns zod's issues into the contract's, under an optional path prefix. */
-export const toIssues = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
+const toIssues = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
   error.issues.map((i) => ({
     path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
     message: i.message,

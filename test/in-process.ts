@@ -22,7 +22,7 @@ export function inProcessApp(data?: Data): Hono {
 }
 
 /** A context whose requests go to `app()` (read per request: the app may be built in a `before` hook). */
-export function inProcessCtx(app: () => Hono, has: Need[] = ['stream']): Ctx {
+function inProcessCtx(app: () => Hono, has: Need[] = ['stream']): Ctx {
   return {
     baseUrl: 'http://localhost',
     has: new Set(has),

@@ -49,7 +49,7 @@ export function pickDriver(
   wanted: 'auto' | Driver,
   installed: (d: Driver) => boolean = (d) => existsSync(d === 'wrk' ? WRK : d === 'oha' ? OHA : K6),
 ): Driver {
-  const plain = !['ws', 'sse', 'shortener'].includes(endpoint.family) && endpoint.expect.kind !== 'websocket-echo';
+  const plain = !endpoint.mix && !endpoint.needs.includes('stream') && !endpoint.needs.includes('websocket');
   if (!plain || mode === 'rate' || wanted === 'k6') return 'k6';
   if (wanted !== 'auto') return wanted;
   return installed('wrk') ? 'wrk' : installed('oha') ? 'oha' : 'k6';

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byId, type Endpoint, type Need } from '../../contract/catalogue.ts';
+import { byId, type Endpoint } from '../../contract/catalogue.ts';
 import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
@@ -66,7 +66,7 @@ export function figures(driven: Driven, serverTicks: number, samples: Sample[], 
 }
 
 /** The k6 scripts' error threshold, applied to every driver: at or above it a repeat has failed. */
-export const MAX_ERROR_RATE = 0.01;
+const MAX_ERROR_RATE = 0.01;
 
 /** Why a driven repeat does not count: the driver's own verdict, nothing completed, or too many errors. */
 export function failureOf(driven: Driven): string | undefined {

@@ -15,7 +15,7 @@ const getconf = (name: string, fallback: number): number => {
   }
 };
 export const CLOCK_TICKS = getconf('CLK_TCK', 100);
-export const PAGE_SIZE = getconf('PAGESIZE', 4096);
+const PAGE_SIZE = getconf('PAGESIZE', 4096);
 
 export interface Usage {
   /** utime + stime, in clock ticks. */
@@ -47,7 +47,7 @@ function stat(pid: number): Stat | undefined {
 }
 
 /** CPU ticks and RSS summed over every live process in a process group. */
-export function groupUsage(pgrp: number): Usage {
+function groupUsage(pgrp: number): Usage {
   let ticks = 0, rssBytes = 0;
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
@@ -61,7 +61,7 @@ export function groupUsage(pgrp: number): Usage {
   return { ticks, rssBytes };
 }
 
-export function processUsage(pid: number): Usage {
+function processUsage(pid: number): Usage {
   const s = stat(pid);
   return s ? { ticks: s.ticks, rssBytes: s.rssBytes } : { ticks: 0, rssBytes: 0 };
 }

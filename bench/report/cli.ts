@@ -59,7 +59,7 @@ export async function writeReport(dir: string, referenceDir: string): Promise<st
 }
 
 /** Rewrite the headline block of `readmePath` from the run in `dir` (inside the repository). */
-export function writeHeadline(dir: string, readmePath: string): void {
+function writeHeadline(dir: string, readmePath: string): void {
   const { run, cells } = loadRun(dir);
   const runPath = relative(ROOT, dir);
   if (runPath.startsWith('..') || isAbsolute(runPath)) throw new Error(`--readme needs a run inside ${ROOT}`);

@@ -85,7 +85,7 @@ export function toMarkdown(blocks: readonly Block[]): string {
 
 // ---------------------------------------------------------------- HTML
 
-export const escapeHtml = (s: string): string =>
+const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Inline markup to HTML: escape, then `code`, **bold**, and links to in-page anchors only. */

@@ -7,7 +7,7 @@ import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, RunMeta } from '../results/schema.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { num, signed } from './format.ts';
-import { controlPairs, cpuAdded, cpuRatio, indexCells, throughputRatio } from './model.ts';
+import { controlPairs, cpuAdded, cpuRatio, indexCells, RUST, throughputRatio } from './model.ts';
 import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections/text.ts';
 
 export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
@@ -46,15 +46,15 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
     para('**Server CPU per request** (µs; lower is cheaper; comparable even where the generator was the limit):'),
     table(head, workloads.map((w) => row(w, (c) => num(c.median!.serverCpuUsPerUnit)))),
   ];
-  if (targets.includes('rust')) {
+  if (targets.includes(RUST)) {
     blocks.push(
       para("**Against rust**: throughput ÷ rust, and rust's CPU per request ÷ the target's (1 = as cheap):"),
       table(
-        ['Workload', ...targets.filter((t) => t !== 'rust').flatMap((t) => [`${t} req/s`, `${t} CPU`])],
-        workloads.filter((w) => idx.get('rust', w)).map((w) => [
+        ['Workload', ...targets.filter((t) => t !== RUST).flatMap((t) => [`${t} req/s`, `${t} CPU`])],
+        workloads.filter((w) => idx.get(RUST, w)).map((w) => [
           w,
-          ...targets.filter((t) => t !== 'rust').flatMap((t) => {
-            const base = idx.get('rust', w)!, c = idx.get(t, w);
+          ...targets.filter((t) => t !== RUST).flatMap((t) => {
+            const base = idx.get(RUST, w)!, c = idx.get(t, w);
             return [comparisonText(throughputRatio(c, base)), comparisonText(cpuRatio(base, c))];
           }),
         ]),

@@ -5,12 +5,13 @@
 import type { Cell, Repeat, RunMeta, Spread } from '../results/schema.ts';
 import { relativeRange } from '../results/stats.ts';
 
-export const BASELINES = ['python', 'rust'] as const;
-export type Baseline = (typeof BASELINES)[number];
+/** The two baselines every ratio table is computed against. */
+export const PYTHON = 'python';
+export const RUST = 'rust';
+export const BASELINES = [PYTHON, RUST] as const;
 
 export type OkRepeat = Extract<Repeat, { state: 'ok' }>;
 export type FailedRepeat = Extract<Repeat, { state: 'failed' }>;
-export type MedianFigures = NonNullable<Cell['median']>;
 
 export const okRepeats = (c: Cell): OkRepeat[] => c.repeats.filter((r): r is OkRepeat => r.state === 'ok');
 export const failedRepeats = (c: Cell): FailedRepeat[] =>

@@ -4,6 +4,7 @@
  */
 import type { Context, Figure, IncludedReference, Metric, Reference } from '../results/reference.ts';
 import { included } from '../results/reference.ts';
+import { PYTHON, RUST } from './model.ts';
 
 type ValueFigure = Extract<Figure, { kind: 'value' }>;
 
@@ -33,8 +34,8 @@ export function publishedRatios(refs: readonly Reference[], workload: string, ro
   const matches = (f: Figure) => f.metric === 'rps' && (role ? f.role === role : !f.role && f.workload === workload);
   for (const ref of included(refs)) {
     const transcribed = ref.figures.filter((f): f is Extract<Figure, { kind: 'ratio' }> =>
-      f.kind === 'ratio' && matches(f) && stands(ref, f.numerator) === 'rust' &&
-      stands(ref, f.denominator) === 'python'
+      f.kind === 'ratio' && matches(f) && stands(ref, f.numerator) === RUST &&
+      stands(ref, f.denominator) === PYTHON
     );
     if (transcribed.length > 0) {
       for (const f of transcribed) {
@@ -52,8 +53,8 @@ export function publishedRatios(refs: readonly Reference[], workload: string, ro
     const rates = ref.figures.filter((f): f is ValueFigure => f.kind === 'value' && matches(f));
     for (const context of Object.keys(ref.contexts)) {
       const inContext = rates.filter((f) => f.context === context);
-      const rust = inContext.find((f) => stands(ref, f.system) === 'rust');
-      const python = inContext.find((f) => stands(ref, f.system) === 'python');
+      const rust = inContext.find((f) => stands(ref, f.system) === RUST);
+      const python = inContext.find((f) => stands(ref, f.system) === PYTHON);
       if (rust && python && python.value > 0) {
         out.push({
           value: rust.value / python.value,

@@ -50,7 +50,7 @@ export const Metric = z.enum([
 export type Metric = z.infer<typeof Metric>;
 
 /** Units as the source writes them; the report converts for display (s → ms). */
-export const Unit = z.enum(['req/s', 'requests', 's', 'ms', '%', 'MB']);
+const Unit = z.enum(['req/s', 'requests', 's', 'ms', '%', 'MB']);
 export type Unit = z.infer<typeof Unit>;
 
 const figureBase = {
@@ -110,7 +110,7 @@ export const IncludedReference = z.object({
 });
 export type IncludedReference = z.infer<typeof IncludedReference>;
 
-export const ExcludedReference = z.object({
+const ExcludedReference = z.object({
   status: z.literal('excluded'),
   seed: z.string().regex(/^\d{3}$/),
   source: seedFile,

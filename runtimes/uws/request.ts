@@ -16,7 +16,7 @@ const decoder = new TextDecoder();
 const bodyUnusable = () => Promise.reject(new TypeError('Body is unusable: body has already been read'));
 
 /** Request headers over uWS's raw `[name, value, name, value…]` (names already lowercase). */
-export class LightHeaders {
+class LightHeaders {
   readonly #raw: string[];
   #real: Headers | undefined;
 

@@ -37,7 +37,7 @@ export interface Cache {
 }
 
 /** The field of a taken batch that holds its id: not a base62 code, so it never collides with one. */
-export const BATCH_FIELD = '#batch';
+const BATCH_FIELD = '#batch';
 
 const TAKE_BATCH = `
 if redis.call('EXISTS', KEYS[2]) == 0 then

@@ -25,7 +25,7 @@ export interface Db {
 }
 
 /** Connections per process: the same bound for every target (docs/contract.md). */
-export const POOL_MAX = 16;
+const POOL_MAX = 16;
 const CONNECT_TIMEOUT_S = 2;
 
 /**

@@ -9,8 +9,8 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const SCHEMA_SQL = new URL('./schema.sql', import.meta.url);
-export const SEED_SQL = new URL('./seed.sql', import.meta.url);
+const SCHEMA_SQL = new URL('./schema.sql', import.meta.url);
+const SEED_SQL = new URL('./seed.sql', import.meta.url);
 /** Snapshots of an older schema or seed are deleted when a new one is written. */
 const PREFIX = 'gauntlet-pglite-';
 

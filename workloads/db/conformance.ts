@@ -4,21 +4,21 @@ import { assertError, assertJson, type Case, fixtureText, get, postJson, request
 const needs: Case['needs'] = ['db'];
 
 /** Rows of src/data/seed.sql, exactly as every target must return them. */
-export const ITEM_1 = {
+const ITEM_1 = {
   id: 1,
   name: 'Compact mug 1',
   description: 'Seed item 1, batch 2: c4ca4238a0b923820dcc509a6f75849b',
   price: 80.19,
   stock: 729,
 };
-export const ITEM_10000 = {
+const ITEM_10000 = {
   id: 10000,
   name: 'Classic chair 10000',
   description: 'Seed item 10000, batch 10: b7a782741f667201b54880c925faec4b',
   price: 693,
   stock: 0,
 };
-export const RECIPE_1 = {
+const RECIPE_1 = {
   id: 1,
   name: 'Quick lentil soup 1',
   servings: 2,
@@ -35,9 +35,9 @@ export const RECIPE_1 = {
   ],
 };
 /** The seed's World rows: randomNumber = 1 + (7919 id + 4973) mod 10,000. */
-export const worldNumber = (id: number): number => 1 + (id * 7919 + 4973) % 10000;
+const worldNumber = (id: number): number => 1 + (id * 7919 + 4973) % 10000;
 /** The seed's ingredient count of recipe r: 5 + (7r + 4) mod 8. */
-export const ingredientCount = (r: number): number => 5 + (r * 7 + 4) % 8;
+const ingredientCount = (r: number): number => 5 + (r * 7 + 4) % 8;
 
 type World = { id: number; randomNumber: number };
 

@@ -21,17 +21,17 @@ import {
   validJson,
 } from '../../src/validation.ts';
 
-export const MAX_OFFSET = 100_000;
-export const WORLD_ROWS = 10_000;
-export const MAX_QUERIES = 500;
+const MAX_OFFSET = 100_000;
+const WORLD_ROWS = 10_000;
+const MAX_QUERIES = 500;
 
-export const ITEM_COLUMNS = 'id, name, description, price::float8 AS price, stock';
-export const SELECT_ITEMS_SQL = `SELECT ${ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2`;
-export const SELECT_ITEM_SQL = `SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`;
-export const INSERT_ITEM_SQL =
+const ITEM_COLUMNS = 'id, name, description, price::float8 AS price, stock';
+const SELECT_ITEMS_SQL = `SELECT ${ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2`;
+const SELECT_ITEM_SQL = `SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`;
+const INSERT_ITEM_SQL =
   `INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING ${ITEM_COLUMNS}`;
-export const SELECT_WORLD_SQL = 'SELECT id, randomnumber FROM world WHERE id = $1';
-export const SELECT_RECIPES_SQL = 'SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount ' +
+const SELECT_WORLD_SQL = 'SELECT id, randomnumber FROM world WHERE id = $1';
+const SELECT_RECIPES_SQL = 'SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount ' +
   'FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r ' +
   'JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position';
 

@@ -7,13 +7,13 @@
  */
 import type { Data } from '../../src/data/index.ts';
 import { PENDING_KEY, PROCESSING_KEY } from '../../contract/shortener.ts';
-export const FLUSH_INTERVAL_MS = 250;
+const FLUSH_INTERVAL_MS = 250;
 
-export const COUNT_ONE_SQL = 'UPDATE urls SET clicks = clicks + 1 WHERE code = $1';
-export const RECORD_BATCH_SQL = 'INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id';
-export const ADD_BATCH_SQL = 'UPDATE urls AS u SET clicks = u.clicks + v.value::bigint ' +
+const COUNT_ONE_SQL = 'UPDATE urls SET clicks = clicks + 1 WHERE code = $1';
+const RECORD_BATCH_SQL = 'INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id';
+const ADD_BATCH_SQL = 'UPDATE urls AS u SET clicks = u.clicks + v.value::bigint ' +
   'FROM jsonb_each_text($1::text::jsonb) AS v WHERE u.code = v.key';
-export const PRUNE_BATCHES_SQL = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'";
+const PRUNE_BATCHES_SQL = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'";
 
 export interface Clicks {
   /** Counts one redirect of `code`; throws `unavailable` only if neither the cache nor Postgres takes it. */

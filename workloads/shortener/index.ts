@@ -19,17 +19,16 @@ import { createResolver } from './redirects.ts';
  * http(s) only, printable ASCII (it goes back out in a Location header as is), a non-empty host
  * part, at most 2,048 characters.
  */
-export const URL_PATTERN = /^https?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$/;
-export const MAX_URL_LENGTH = 2048;
+const URL_PATTERN = /^https?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$/;
+const MAX_URL_LENGTH = 2048;
 const shorten = z.object({
   url: z.string()
     .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
     .regex(URL_PATTERN, 'expected an http:// or https:// URL of printable ASCII'),
 });
 
-export const INSERT_URL_SQL =
-  'INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code';
-export const SELECT_STATS_SQL = 'SELECT code, url, clicks FROM urls WHERE code = $1';
+const INSERT_URL_SQL = 'INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code';
+const SELECT_STATS_SQL = 'SELECT code, url, clicks FROM urls WHERE code = $1';
 /** A collision in 62⁷ codes is rare; five in a row means something else is wrong. */
 const MAX_ATTEMPTS = 5;
 

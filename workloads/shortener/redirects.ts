@@ -8,13 +8,13 @@
 import type { Data } from '../../src/data/index.ts';
 import { LOCK_KEY, URL_KEY } from '../../contract/shortener.ts';
 /** Cached value of a code that does not exist (no URL is empty). */
-export const MISSING = '';
+const MISSING = '';
 
-export const URL_TTL_MS = 60_000;
-export const MISSING_TTL_MS = 5_000;
-export const LOCK_TTL_MS = 2_000;
+const URL_TTL_MS = 60_000;
+const MISSING_TTL_MS = 5_000;
+const LOCK_TTL_MS = 2_000;
 /** Pauses between polls while another process fills the cache, then a read of our own. */
-export const WAIT_STEPS_MS = [5, 10, 20, 40, ...Array<number>(19).fill(50)];
+const WAIT_STEPS_MS = [5, 10, 20, 40, ...Array<number>(19).fill(50)];
 
 export const SELECT_URL = 'SELECT url FROM urls WHERE code = $1';
 

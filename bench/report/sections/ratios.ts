@@ -7,16 +7,16 @@ import type { Block } from '../doc.ts';
 import { heading, para, slug, table } from '../doc.ts';
 import { num } from '../format.ts';
 import type { CellIndex, Comparison } from '../model.ts';
-import { BASELINES, cpuRatio, throughputRatio } from '../model.ts';
+import { BASELINES, cpuRatio, PYTHON, RUST, throughputRatio } from '../model.ts';
 import type { PublishedRatio } from '../published.ts';
 import { publishedRatios } from '../published.ts';
 import { comparisonText, publishedLegend, publishedText, rateText } from './text.ts';
 
 /** A ratio in a grid cell: 2.5× · 16× · ≥5.0×. */
-export const compactRatio = (c: Extract<Comparison, { ok: true }>): string =>
+const compactRatio = (c: Extract<Comparison, { ok: true }>): string =>
   `${c.bound}${c.value >= 10 ? c.value.toFixed(0) : c.value >= 0.1 ? c.value.toFixed(1) : c.value.toPrecision(1)}×`;
 
-export function ratioGrid(idx: CellIndex, b: string, chartIds: Set<string>): Block[] {
+function ratioGrid(idx: CellIndex, b: string, chartIds: Set<string>): Block[] {
   const others = idx.targets.filter((t) => t !== b);
   const workloads = idx.workloads.filter((w) => idx.get(b, w));
   const grid = (compare: (base: Cell, c: Cell | undefined) => Comparison): HeatDatum[] =>
@@ -59,7 +59,7 @@ export function ratios(idx: CellIndex, refs: readonly Reference[], chartIds: Set
     const rows: string[][] = [];
     const used: PublishedRatio[] = [];
     for (const w of idx.workloads) {
-      const r = idx.get('rust', w), p = idx.get('python', w);
+      const r = idx.get(RUST, w), p = idx.get(PYTHON, w);
       if (!r || !p) continue;
       const published = publishedRatios(refs, w);
       used.push(...published);

@@ -5,7 +5,7 @@ import type { Block } from '../doc.ts';
 import { heading, para, slug, table } from '../doc.ts';
 import { num, ratio } from '../format.ts';
 import type { CellIndex } from '../model.ts';
-import { canonicalRole, extraKeys, roleOf } from '../model.ts';
+import { canonicalRole, extraKeys, PYTHON, roleOf, RUST } from '../model.ts';
 import type { PublishedRatio } from '../published.ts';
 import { publishedRatios } from '../published.ts';
 import { backendsText, publishedLegend, publishedText } from './text.ts';
@@ -18,12 +18,12 @@ export function shortenerMix(idx: CellIndex, refs: readonly Reference[]): Block[
     const roleKeys = extraKeys(cells).filter((k) => roleOf(k) !== undefined);
     if (roleKeys.length === 0) continue;
     const targets = idx.targets.filter((t) => idx.get(t, w));
-    const both = targets.includes('rust') && targets.includes('python');
+    const both = targets.includes(RUST) && targets.includes(PYTHON);
     const used: PublishedRatio[] = [];
     const row = (label: string, role: string, value: (c: Cell) => number | undefined) => {
       const published = publishedRatios(refs, w, role);
       used.push(...published);
-      const r = idx.get('rust', w), p = idx.get('python', w);
+      const r = idx.get(RUST, w), p = idx.get(PYTHON, w);
       const rv = r?.median ? value(r) : undefined, pv = p?.median ? value(p) : undefined;
       return [
         label,

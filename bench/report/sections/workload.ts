@@ -19,7 +19,7 @@ import {
 import { describeContext, publishedRows, tag } from '../published.ts';
 import { BACKEND_LABEL, driverText, endpoint, GEN, rateText, unitOf, workloadAnchor } from './text.ts';
 
-export function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], chartIds: Set<string>): Block[] {
+function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], chartIds: Set<string>): Block[] {
   const e = endpoint(w);
   const targets = idx.targets.filter((t) => idx.get(t, w));
   const cells = targets.map((t) => idx.get(t, w)!);
