@@ -294,3 +294,70 @@ export function overOneConnection(
     socket.on('close', () => replies.length < times && fail('the server closed the connection'));
   });
 }
+
+/**
+ * Sends one binary WebSocket message of `bytes` bytes the way a browser on a slow link does —
+ * the frame in 64 KiB pieces with pauses — while reading what the server sends, and resolves to
+ * the close code of the server's close frame. A server that drops the connection before that
+ * frame arrives (the client would see 1006) rejects.
+ */
+export function closeCodeOfSlowMessage(ctx: Ctx, bytes: number, path = '/ws'): Promise<number> {
+  const url = new URL(ctx.baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let raw = Buffer.alloc(0);
+    let upgraded = false;
+    let settled = false;
+    const settle = (err: Error | undefined, code?: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(code!);
+    };
+    const timer = setTimeout(() => settle(new Error('no close frame within 15 s')), 15_000);
+    socket.on('data', (d) => {
+      raw = Buffer.concat([raw, d]);
+      if (!upgraded) {
+        const head = parseHead(raw);
+        if (!head) return;
+        if (head.status !== 101) return settle(new Error(`upgrade answered ${head.status}`));
+        upgraded = true;
+        raw = raw.subarray(head.bodyStart);
+      }
+      // Server frames are unmasked: [FIN|opcode][len] (+2 or +8 length bytes) payload.
+      while (raw.length >= 2) {
+        const short = raw[1]! & 0x7f;
+        const offset = short === 126 ? 4 : short === 127 ? 10 : 2;
+        const length = short === 126 ? raw.readUInt16BE(2) : short === 127 ? Number(raw.readBigUInt64BE(2)) : short;
+        if (raw.length < offset + length) return;
+        if ((raw[0]! & 0x0f) === 0x8) return settle(undefined, length >= 2 ? raw.readUInt16BE(offset) : 1005);
+        raw = raw.subarray(offset + length);
+      }
+    });
+    socket.on('error', () => {}); // a reset while writing: the close frame (or its absence) decides
+    socket.on('close', () => settle(new Error('the connection ended without a close frame (a browser sees 1006)')));
+    socket.on('connect', async () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')}\r\n` +
+          'Sec-WebSocket-Version: 13\r\n\r\n',
+      );
+      while (!upgraded && !settled) await new Promise((r) => setTimeout(r, 5));
+      // FIN + binary, masked, 64-bit length, a zero mask (so the payload goes as is).
+      const header = Buffer.alloc(14);
+      header[0] = 0x82;
+      header[1] = 0x80 | 127;
+      header.writeBigUInt64BE(BigInt(bytes), 2);
+      socket.write(header);
+      const piece = Buffer.alloc(65536, 0x2a);
+      for (let sent = 0; sent < bytes && !settled && !socket.destroyed; sent += piece.length) {
+        if (!socket.write(piece.subarray(0, Math.min(piece.length, bytes - sent)))) {
+          await new Promise((r) => socket.once('drain', r).once('close', r));
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    });
+  });
+}

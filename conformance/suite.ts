@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { catalogue, type Endpoint } from '../contract/catalogue.ts';
 import { mismatches } from '../contract/expect.ts';
-import { type Case, fixture, fixtureText, nextEvent, openSocket, overOneConnection, request } from './harness.ts';
+import { type Case, type Ctx, fixture, fixtureText, nextEvent, openSocket, overOneConnection, request } from './harness.ts';
 
 /** The catalogue's own request for an endpoint, checked against its `expect` (also the orchestrator's verification). */
 export function catalogueCase(endpoint: Endpoint): Case {
@@ -44,6 +44,9 @@ export function catalogueCase(endpoint: Endpoint): Case {
   };
 }
 
+/** Whether the target serves an endpoint: its family declared, what it needs offered. */
+const served = (ctx: Ctx, e: Endpoint): boolean => ctx.families.has(e.family) && e.needs.every((n) => ctx.has.has(n));
+
 /**
  * Every workload that sends a body keeps its connection: the load generators reuse connections,
  * and a server that closes after each POST would be measured on TCP handshakes instead (Deno 2.9.5
@@ -54,8 +57,7 @@ const keepAliveCase: Case = {
   wire: true,
   async run(ctx) {
     const problems: string[] = [];
-    const served = (e: Endpoint) => ctx.families.has(e.family) && e.needs.every((n) => ctx.has.has(n));
-    for (const e of catalogue.filter((e) => e.request.bodyFile && served(e))) {
+    for (const e of catalogue.filter((e) => e.request.bodyFile && served(ctx, e))) {
       const replies = await overOneConnection(ctx, {
         method: e.request.method,
         path: e.request.path,
@@ -70,7 +72,30 @@ const keepAliveCase: Case = {
   },
 };
 
-export const catalogueCases = (): Case[] => [...catalogue.map(catalogueCase), keepAliveCase];
+/**
+ * RFC 9110 §9.1/§9.3.2: a general-purpose server answers HEAD wherever it answers GET, with the
+ * status and Content-Type the GET would have, and no body. WebSocket upgrades are GET-only.
+ */
+const headCase: Case = {
+  name: 'HEAD on every GET endpoint: the status and Content-Type of the GET, no body (RFC 9110 §9.3.2)',
+  async run(ctx) {
+    const problems: string[] = [];
+    const gets = catalogue.filter((e) => e.request.method === 'GET' && e.expect.kind !== 'websocket-echo');
+    for (const e of gets.filter((e) => served(ctx, e))) {
+      const { expect } = e;
+      const status = 'status' in expect ? expect.status : 200;
+      const type = expect.kind === 'text' ? expect.contentType : status === 302 ? undefined : 'application/json';
+      const reply = await request(ctx, 'HEAD', e.request.path);
+      const got = reply.headers.get('content-type') ?? '';
+      if (reply.status !== status || (type && !got.toLowerCase().startsWith(type)) || reply.text !== '') {
+        problems.push(`HEAD ${e.request.path}: ${reply.status} ${got} ${JSON.stringify(reply.text.slice(0, 80))}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  },
+};
+
+export const catalogueCases = (): Case[] => [...catalogue.map(catalogueCase), keepAliveCase, headCase];
 
 export async function loadSuite(): Promise<Case[]> {
   const cases = catalogueCases();

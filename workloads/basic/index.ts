@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { jsonBody, readJson } from '../../src/validation.ts';
+import { SERVER } from '../../src/techempower.ts';
 
 const NONE = { backend: 'none', up: false };
 
@@ -9,12 +10,12 @@ export default function basic(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.get('/plaintext', (c) => {
-    c.header('Server', 'Hono');
+    c.header('Server', SERVER);
     return c.text('Hello, World!');
   });
 
   app.get('/json', (c) => {
-    c.header('Server', 'Hono');
+    c.header('Server', SERVER);
     return c.json({ message: 'Hello, World!' });
   });
 

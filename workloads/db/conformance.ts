@@ -52,6 +52,22 @@ const ids = (body: unknown) => (body as { items: { id: number }[] }).items.map((
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export const cases: Case[] = [
+  ...['/db/random', '/db/queries?n=5'].map((path): Case => ({
+    name: `GET ${path} carries Server, Date, Content-Type and a length (TechEmpower's header checks)`,
+    needs,
+    wire: true,
+    async run(ctx) {
+      const reply = await get(ctx, path);
+      assert.equal(reply.status, 200, reply.text.slice(0, 200));
+      for (const header of ['server', 'date', 'content-type']) {
+        assert.ok(reply.headers.get(header), `${header} header present`);
+      }
+      assert.match(reply.headers.get('content-type')!, /^application\/json/i);
+      const length = reply.headers.get('content-length');
+      if (length !== null) assert.equal(Number(length), new TextEncoder().encode(reply.text).length);
+      else assert.match(reply.headers.get('transfer-encoding') ?? '', /chunked/i, 'Content-Length or chunked');
+    },
+  })),
   {
     name: 'db: GET /db/items defaults to the first 20 items by id',
     needs,

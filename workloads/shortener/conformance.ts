@@ -76,11 +76,22 @@ export const cases: Case[] = [
       }
     },
   },
+  {
+    name: 'shortener: the scheme matches in any case and is stored lower-cased (RFC 3986 §3.1, §6.2.2.1)',
+    needs,
+    async run(ctx) {
+      const path = `://Example.COM/Path/${crypto.randomUUID()}?Q=1`;
+      for (const [sent, stored] of [['HTTPS', 'https'], ['Http', 'http']]) {
+        const code = await create(ctx, sent + path);
+        await assertRedirect(ctx, code, stored + path);
+        assert.equal((((await get(ctx, `/api/stats/${code}`)).json()) as { url: string }).url, stored + path);
+      }
+    },
+  },
   ...([
     ['an ftp URL', 'ftp://example.com/file'],
     ['a javascript: URL', 'javascript:alert(1)'],
     ['no scheme', 'example.com/path'],
-    ['an upper-case scheme', 'HTTPS://example.com/'],
     ['an empty host', 'https://'],
     ['a path for a host', 'https:///path'],
     ['a space', 'https://example.com/a b'],

@@ -16,15 +16,18 @@ import { CODE } from '../../contract/shortener.ts';
 import { createResolver } from './redirects.ts';
 
 /**
- * http(s) only, printable ASCII (it goes back out in a Location header as is), a non-empty host
- * part, at most 2,048 characters.
+ * http(s) only — the scheme in any case (RFC 3986 §3.1), stored lower-cased — printable ASCII (it
+ * goes back out in a Location header as is), a non-empty host part, at most 2,048 characters.
  */
-const URL_PATTERN = /^https?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$/;
+const URL_PATTERN = /^[hH][tT][tT][pP][sS]?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$/;
+/** The scheme in its normal form (RFC 3986 §6.2.2.1); everything after `://` as sent. */
+const lowerScheme = (url: string): string => url.replace(/^[a-zA-Z]+/, (scheme) => scheme.toLowerCase());
 const MAX_URL_LENGTH = 2048;
 const shorten = z.object({
   url: z.string()
     .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
-    .regex(URL_PATTERN, 'expected an http:// or https:// URL of printable ASCII'),
+    .regex(URL_PATTERN, 'expected an http:// or https:// URL of printable ASCII')
+    .transform(lowerScheme),
 });
 
 const INSERT_URL_SQL = 'INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code';

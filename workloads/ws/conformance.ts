@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Case, nextEvent, openSocket } from '../../conformance/harness.ts';
+import { type Case, closeCodeOfSlowMessage, nextEvent, openSocket } from '../../conformance/harness.ts';
 
 const MiB = 1024 * 1024;
 
@@ -46,6 +46,14 @@ export const cases: Case[] = [
     needs: ['websocket'],
     async run(ctx) {
       await expectClose(await openSocket(ctx), new Uint8Array(MiB + 1), 1009);
+    },
+  },
+  {
+    name: 'ws: a 2 MiB message sent slowly, as from a browser, gets the 1009 close frame before the socket ends',
+    needs: ['websocket'],
+    wire: true,
+    async run(ctx) {
+      assert.equal(await closeCodeOfSlowMessage(ctx, 2 * MiB), 1009);
     },
   },
   {
