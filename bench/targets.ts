@@ -38,28 +38,39 @@ const WEB: Family[] = ['basic', 'json', 'path', 'query', 'form', 'mixed'];
 
 const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys'];
 
+/** What every target of the Hono app shares (src/): one worker, its validation and its data clients. */
+const HONO_APP = {
+  workers: '1 (one process, one event loop)',
+  validation: 'zod',
+  database: 'postgres.js: ≤ 16 pooled connections, server-side prepared statements, queries pipelined per connection',
+  cache: 'ioredis: one connection, auto-pipelining on, no offline queue',
+};
+
 export const targets: Target[] = [
   {
     name: 'node',
     quick: true,
     description: 'Node 24 LTS + @hono/node-server',
     command: [NODE, 'runtimes/main.ts'],
-    settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+    settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
     name: 'node22',
     description: 'Node 22 LTS + @hono/node-server',
     command: [NODE22, 'runtimes/main.ts'],
-    settings: { server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+    settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
     name: 'uws',
     description: 'Node 22 LTS + uWebSockets.js (uws-pack) bridge',
     command: [NODE22, 'runtimes/main.ts', '--adapter', 'uws'],
     settings: {
+      ...HONO_APP,
       server: 'uWebSockets.js 20 (uws-pack 20.0.8) via runtimes/uws/, lazy Request/Response',
       websocket: 'uWS native (App.ws), 1009 above 1 MiB closed by the bridge',
       flags: 'none',
+      headers:
+        'uWS adds `uWebSockets: 20` to every response: the vendor keeps that mark on unless given a code it issues',
     },
   },
   {
@@ -67,7 +78,12 @@ export const targets: Target[] = [
     quick: true,
     description: 'Bun.serve + hono/bun',
     command: [BUN, 'runtimes/main.ts'],
-    settings: { server: 'Bun.serve', websocket: 'Bun.serve websocket (hono/bun)', flags: 'idleTimeout 60 s' },
+    settings: {
+      ...HONO_APP,
+      server: 'Bun.serve',
+      websocket: 'Bun.serve websocket (hono/bun)',
+      flags: 'idleTimeout 60 s',
+    },
   },
   {
     name: 'deno',
@@ -75,6 +91,7 @@ export const targets: Target[] = [
     description: 'Deno.serve + hono/deno',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
     settings: {
+      ...HONO_APP,
       server: 'Deno.serve',
       websocket: 'Deno.upgradeWebSocket (hono/deno)',
       flags: DENO_PERMISSIONS.join(' '),
