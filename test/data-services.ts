@@ -16,9 +16,10 @@ import { Redis } from 'ioredis';
 import { start, type Started } from '../bench/process.ts';
 import { targetByName } from '../bench/targets.ts';
 import { type Data, type Db, openData } from '../src/data/index.ts';
-import { createResolver, SELECT_URL } from '../workloads/shortener/redirects.ts';
+import { createResolver } from '../workloads/shortener/redirects.ts';
 import { URL_KEY } from '../contract/shortener.ts';
 import { services, ServicesStatus } from '../bench/measure/services.ts';
+import { SQL } from '../contract/sql.ts';
 
 const SETTLE_MS = 1200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,7 +105,7 @@ describe('data services', { timeout: 600_000 }, () => {
         const db: Db = {
           ...data.db,
           query: (text, params) => {
-            if (text === SELECT_URL) reads++;
+            if (text === SQL.selectUrl) reads++;
             return data.db.query(text, params);
           },
         };

@@ -110,6 +110,7 @@ if (services) {
   conformance(targets, 'Postgres + Redis', { ...embedded, ...services });
   process.env.TEST_TARGETS = targets;
   await nodeTests('data services (Postgres + Redis: stampede, degrade, recover)', { files: ['test/data-services.ts'] });
+  await nodeTests('statements per request (pg_stat_statements)', { files: ['test/statements.ts'] });
 } else {
   tally.skipped++;
   stages.push('- Postgres + Redis stages skipped: services not up (bash scripts/services.sh up)');

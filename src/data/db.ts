@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { ApiError } from '../errors.ts';
 import { loadSeededPglite } from './pglite.ts';
 import { withTimeout } from './timeout.ts';
+import { SQL } from '../../contract/sql.ts';
 
 export type Query = <T extends object = Record<string, unknown>>(
   text: string,
@@ -44,7 +45,7 @@ function unavailable(err: unknown): unknown {
 
 const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
   try {
-    await withTimeout(query('SELECT 1'), timeoutMs);
+    await withTimeout(query(SQL.ping), timeoutMs);
     return true;
   } catch {
     return false;

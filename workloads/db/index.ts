@@ -21,20 +21,11 @@ import {
   text,
   validJson,
 } from '../../src/validation.ts';
+import { SQL } from '../../contract/sql.ts';
 
 const MAX_OFFSET = 100_000;
 const WORLD_ROWS = 10_000;
 const MAX_QUERIES = 500;
-
-const ITEM_COLUMNS = 'id, name, description, price::float8 AS price, stock';
-const SELECT_ITEMS_SQL = `SELECT ${ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2`;
-const SELECT_ITEM_SQL = `SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`;
-const INSERT_ITEM_SQL =
-  `INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING ${ITEM_COLUMNS}`;
-const SELECT_WORLD_SQL = 'SELECT id, randomnumber FROM world WHERE id = $1';
-const SELECT_RECIPES_SQL = 'SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount ' +
-  'FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r ' +
-  'JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position';
 
 const listQuery = params({
   limit: one(intText(1, 100).default(20)),
@@ -103,7 +94,7 @@ export default function db(deps: AppDeps): Hono {
     const issues: Issue[] = [];
     const q = listQuery(fromQueries(c.req.queries()), issues);
     assertValid(issues);
-    const items = await database().query(SELECT_ITEMS_SQL, [q!.limit, q!.offset]);
+    const items = await database().query(SQL.selectItems, [q!.limit, q!.offset]);
     return c.json({ items, limit: q!.limit, offset: q!.offset });
   });
 
@@ -111,19 +102,19 @@ export default function db(deps: AppDeps): Hono {
     const issues: Issue[] = [];
     const id = check(itemId, c.req.param('id'), issues, ['id']);
     assertValid(issues);
-    const item = (await database().query(SELECT_ITEM_SQL, [id]))[0];
+    const item = (await database().query(SQL.selectItem, [id]))[0];
     if (!item) throw new ApiError('not_found', `no item ${id}`);
     return c.json(item);
   });
 
   app.post('/db/items', jsonBody(), async (c) => {
     const item = await validJson(c, newItem);
-    const [row] = await database().query(INSERT_ITEM_SQL, [item.name, item.description, item.price, item.stock]);
+    const [row] = await database().query(SQL.insertItem, [item.name, item.description, item.price, item.stock]);
     return c.json(row, 201);
   });
 
   const world = async (d: Db) => {
-    const row = (await d.query<{ id: number; randomnumber: number }>(SELECT_WORLD_SQL, [randomWorldId()]))[0]!;
+    const row = (await d.query<{ id: number; randomnumber: number }>(SQL.selectWorld, [randomWorldId()]))[0]!;
     return { id: row.id, randomNumber: row.randomnumber };
   };
 
@@ -143,7 +134,7 @@ export default function db(deps: AppDeps): Hono {
     const issues: Issue[] = [];
     const q = recipesQuery(fromQueries(c.req.queries()), issues);
     assertValid(issues);
-    const rows = await database().query<RecipeRow>(SELECT_RECIPES_SQL, [q!.limit]);
+    const rows = await database().query<RecipeRow>(SQL.selectRecipes, [q!.limit]);
     return c.json({ recipes: groupRecipes(rows) });
   });
 

@@ -7,13 +7,8 @@
  */
 import type { Data } from '../../src/data/index.ts';
 import { PENDING_KEY, PROCESSING_KEY } from '../../contract/shortener.ts';
+import { SQL } from '../../contract/sql.ts';
 const FLUSH_INTERVAL_MS = 250;
-
-const COUNT_ONE_SQL = 'UPDATE urls SET clicks = clicks + 1 WHERE code = $1';
-const RECORD_BATCH_SQL = 'INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id';
-const ADD_BATCH_SQL = 'UPDATE urls AS u SET clicks = u.clicks + v.value::bigint ' +
-  'FROM jsonb_each_text($1::text::jsonb) AS v WHERE u.code = v.key';
-const PRUNE_BATCHES_SQL = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'";
 
 export interface Clicks {
   /** Counts one redirect of `code`; throws `unavailable` only if neither the cache nor Postgres takes it. */
@@ -35,8 +30,8 @@ export function createClicks({ db, cache }: Data, intervalMs = FLUSH_INTERVAL_MS
     const batch = await cache.takeBatch(PENDING_KEY, PROCESSING_KEY);
     if (!batch) return false;
     await db.transaction(async (query) => {
-      const fresh = await query(RECORD_BATCH_SQL, [batch.id]);
-      if (fresh.length > 0) await query(ADD_BATCH_SQL, [JSON.stringify(batch.counts)]);
+      const fresh = await query(SQL.recordBatch, [batch.id]);
+      if (fresh.length > 0) await query(SQL.addBatch, [JSON.stringify(batch.counts)]);
     });
     await cache.finishBatch(PROCESSING_KEY, batch.id);
     return true;
@@ -65,14 +60,14 @@ export function createClicks({ db, cache }: Data, intervalMs = FLUSH_INTERVAL_MS
     if (!stopped) timer = setTimeout(() => void flush().then(schedule), intervalMs);
   };
   schedule();
-  db.query(PRUNE_BATCHES_SQL).catch(() => {});
+  db.query(SQL.pruneBatches).catch(() => {});
 
   return {
     async count(code) {
       try {
         await cache.increment(PENDING_KEY, code);
       } catch {
-        await db.query(COUNT_ONE_SQL, [code]);
+        await db.query(SQL.countOneClick, [code]);
       }
     },
     flush,

@@ -14,6 +14,7 @@ import { createClicks } from './clicks.ts';
 import { newCode } from './codes.ts';
 import { CODE } from '../../contract/shortener.ts';
 import { createResolver } from './redirects.ts';
+import { SQL } from '../../contract/sql.ts';
 
 /**
  * http(s) only — the scheme in any case (RFC 3986 §3.1), stored lower-cased — printable ASCII (it
@@ -30,8 +31,6 @@ const shorten = z.object({
     .transform(lowerScheme),
 });
 
-const INSERT_URL_SQL = 'INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code';
-const SELECT_STATS_SQL = 'SELECT code, url, clicks FROM urls WHERE code = $1';
 /** A collision in 62⁷ codes is rare; five in a row means something else is wrong. */
 const MAX_ATTEMPTS = 5;
 
@@ -62,7 +61,7 @@ export default function shortener(deps: AppDeps): Hono {
     const { url } = await validJson(c, shorten);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const code = newCode();
-      const inserted = await db.query(INSERT_URL_SQL, [code, url]);
+      const inserted = await db.query(SQL.insertUrl, [code, url]);
       if (inserted.length > 0) return c.json({ code, short_url: `${new URL(c.req.url).origin}/${code}` }, 201);
     }
     throw new ApiError('internal', `no free code in ${MAX_ATTEMPTS} attempts`);
@@ -71,7 +70,7 @@ export default function shortener(deps: AppDeps): Hono {
   app.get('/api/stats/:code', async (c) => {
     const code = c.req.param('code');
     if (!CODE.test(code)) throw noSuchCode(code);
-    const row = (await db.query<{ code: string; url: string; clicks: number | string }>(SELECT_STATS_SQL, [code]))[0];
+    const row = (await db.query<{ code: string; url: string; clicks: number | string }>(SQL.selectStats, [code]))[0];
     if (!row) throw noSuchCode(code);
     return c.json({ code: row.code, url: row.url, clicks: Number(row.clicks) });
   });

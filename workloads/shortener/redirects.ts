@@ -7,6 +7,7 @@
  */
 import type { Data } from '../../src/data/index.ts';
 import { LOCK_KEY, URL_KEY } from '../../contract/shortener.ts';
+import { SQL } from '../../contract/sql.ts';
 /** Cached value of a code that does not exist (no URL is empty). */
 const MISSING = '';
 
@@ -15,8 +16,6 @@ const MISSING_TTL_MS = 5_000;
 const LOCK_TTL_MS = 2_000;
 /** Pauses between polls while another process fills the cache, then a read of our own. */
 const WAIT_STEPS_MS = [5, 10, 20, 40, ...Array<number>(19).fill(50)];
-
-export const SELECT_URL = 'SELECT url FROM urls WHERE code = $1';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,7 +28,7 @@ export function createResolver({ db, cache }: Data): Resolver {
   const flights = new Map<string, Promise<string | null>>();
 
   const readDb = async (code: string): Promise<string | null> =>
-    (await db.query<{ url: string }>(SELECT_URL, [code]))[0]?.url ?? null;
+    (await db.query<{ url: string }>(SQL.selectUrl, [code]))[0]?.url ?? null;
 
   const fromCache = (value: string | null): string | null | undefined =>
     value === null ? undefined : value === MISSING ? null : value;

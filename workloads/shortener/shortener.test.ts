@@ -11,8 +11,9 @@ import { createClicks } from './clicks.ts';
 import { newCode } from './codes.ts';
 import { ALPHABET, CODE, SEEDED_CODES, seededCode } from '../../contract/shortener.ts';
 import { UNKNOWN_CODE } from './conformance.ts';
-import { createResolver, SELECT_URL } from './redirects.ts';
+import { createResolver } from './redirects.ts';
 import { URL_KEY } from '../../contract/shortener.ts';
+import { SQL } from '../../contract/sql.ts';
 
 let data: Data;
 before(async () => {
@@ -26,7 +27,7 @@ function counting(inner: Data): { data: Data; reads: () => number } {
   const db: Db = {
     ...inner.db,
     query: (text, params) => {
-      if (text === SELECT_URL) reads++;
+      if (text === SQL.selectUrl) reads++;
       return inner.db.query(text, params);
     },
   };
