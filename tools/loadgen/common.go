@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"syscall"
@@ -32,8 +33,8 @@ const (
 // clock: every timestamp in a run is nanoseconds since base, read from the monotonic clock.
 type clock struct{ base time.Time }
 
-func newClock() clock           { return clock{base: time.Now()} }
-func (c clock) now() int64      { return int64(time.Since(c.base)) }
+func newClock() clock                { return clock{base: time.Now()} }
+func (c clock) now() int64           { return int64(time.Since(c.base)) }
 func (c clock) unixNs(t int64) int64 { return c.base.UnixNano() + t }
 func (c clock) at(t int64) time.Time { return c.base.Add(time.Duration(t)) }
 
@@ -224,7 +225,7 @@ func cpuBetween(a, b cpuSample, completed int64) CPU {
 
 // measureCPU sleeps until the measured phase starts, samples, sleeps until it ends (or until every
 // worker is done, whichever is first), samples again.
-func measureCPU(clk clock, ph phases, done <-chan struct{}) (a, b cpuSample) {
+func measureCPU(clk clock, ph phases, done <-chan struct{}, profile string) (a, b cpuSample) {
 	sleepUntil := func(t int64) {
 		d := time.Duration(t - clk.now())
 		if d <= 0 {
@@ -238,6 +239,13 @@ func measureCPU(clk clock, ph phases, done <-chan struct{}) (a, b cpuSample) {
 		}
 	}
 	sleepUntil(ph.measStart)
+	if profile != "" {
+		if f, err := os.Create(profile); err == nil {
+			if err := pprof.StartCPUProfile(f); err == nil {
+				defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+			}
+		}
+	}
 	a = sampleCPU(clk)
 	sleepUntil(ph.end)
 	b = sampleCPU(clk)
@@ -392,6 +400,7 @@ type commonFlags struct {
 	LateBound   time.Duration
 	DropAfter   time.Duration
 	Out         string
+	CPUProfile  string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -404,6 +413,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.LateBound, "late-bound", time.Millisecond, "rate model: a send issued more than this after its intended time counts as late")
 	fs.DurationVar(&c.DropAfter, "drop-after", time.Second, "rate model: a send still not issued this long after its intended time is dropped")
 	fs.StringVar(&c.Out, "out", "", "write the JSON report here (default: stdout)")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a Go CPU profile of the measured phase here (for work on loadgen itself)")
 }
 
 func (c *commonFlags) validate() error {

@@ -142,7 +142,8 @@ type wsConn struct {
 	br   *bufio.Reader
 	op   ws.OpCode
 	base []byte
-	rng  *rand.PCG
+	rng  *rand.PCG // masks of the sender's frames
+	crng *rand.PCG // masks of control frames (written by the reader in rate mode)
 
 	wmu  sync.Mutex // sender and control writes (pong, close)
 	wbuf []byte     // sender's batch
@@ -155,7 +156,7 @@ type wsConn struct {
 	// reader-owned counters (merged after the run)
 	completed, warmCompleted int64
 	// sender-owned counters
-	dropped, late, scheduled int64
+	dropped, late int64
 }
 
 func dialWS(ctx context.Context, o *wsOptions, id int) (*wsConn, error) {
@@ -179,6 +180,7 @@ func dialWS(ctx context.Context, o *wsOptions, id int) (*wsConn, error) {
 		op:   op,
 		base: basePayload(o.Size, o.Binary),
 		rng:  rand.NewPCG(uint64(time.Now().UnixNano()), uint64(id)),
+		crng: rand.NewPCG(uint64(time.Now().UnixNano())^0x9e3779b97f4a7c15, uint64(id)),
 		rbuf: make([]byte, 0, o.Size),
 	}, nil
 }
@@ -211,7 +213,7 @@ func (w *wsConn) writeControl(op ws.OpCode, payload []byte) error {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
 	var mask [4]byte
-	binary.LittleEndian.PutUint32(mask[:], uint32(w.rng.Uint64()))
+	binary.LittleEndian.PutUint32(mask[:], uint32(w.crng.Uint64()))
 	b := append(w.cbuf[:0], 0x80|byte(op), 0x80|byte(len(payload)))
 	b = append(b, mask[:]...)
 	p := len(b)
@@ -285,7 +287,7 @@ func (w *wsConn) readMessage() (ws.OpCode, []byte, error) {
 	var op ws.OpCode
 	started := false
 	for {
-		fin, fop, masked, mask, n, err := w.readHeader()
+		fin, fop, masked, _, n, err := w.readHeader()
 		if err != nil {
 			return 0, nil, err
 		}
@@ -332,7 +334,6 @@ func (w *wsConn) readMessage() (ws.OpCode, []byte, error) {
 		if _, err := io.ReadFull(w.br, msg[end-int(n):]); err != nil {
 			return 0, nil, err
 		}
-		_ = mask
 		if fin {
 			w.rbuf = msg[:0]
 			return op, msg, nil
@@ -354,14 +355,13 @@ func (w *wsConn) verify(op ws.OpCode, got []byte, seq uint64) error {
 	if bytes.Equal(got[:k], st[:k]) && bytes.Equal(got[k:], w.base[k:]) {
 		return nil
 	}
-	copy(w.base[:k], st[:k]) // expected bytes, for the message (restored below)
+	want := append([]byte{}, w.base...) // the error path only: w.base is shared with the sender
+	copy(want, st[:k])
 	i := 0
-	for i < len(got) && got[i] == w.base[i] {
+	for i < len(got) && got[i] == want[i] {
 		i++
 	}
-	err := &mismatchError{fmt.Sprintf("message %d: first difference at byte %d (got 0x%02x, sent 0x%02x)", seq, i, got[i], w.base[i])}
-	copy(w.base[:k], basePayload(k, w.op == ws.OpBinary))
-	return err
+	return &mismatchError{fmt.Sprintf("message %d: first difference at byte %d (got 0x%02x, sent 0x%02x)", seq, i, got[i], want[i])}
 }
 
 // closeGracefully sends a 1000 close frame and waits (bounded) for the server's close frame.
@@ -501,9 +501,6 @@ func (r *wsRun) rateConn(w *wsConn) {
 				now = r.clk.now()
 			}
 			measured := intended >= r.ph.measStart
-			if measured {
-				w.scheduled += int64(n)
-			}
 			behind := now - intended
 			if behind > int64(o.DropAfter) {
 				if measured {
@@ -525,8 +522,12 @@ func (r *wsRun) rateConn(w *wsConn) {
 				seq++
 			}
 			if err := w.writeBatch(); err != nil {
-				r.fail(intended, err)
-				kill()
+				select {
+				case <-dead: // the reader failed first and closed the connection: already counted
+				default:
+					r.fail(intended, err)
+					kill()
+				}
 				return
 			}
 		}
@@ -627,7 +628,7 @@ func wsLoad(o wsOptions) *Report {
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
-	cpuA, cpuB := measureCPU(clk, r.ph, done)
+	cpuA, cpuB := measureCPU(clk, r.ph, done, o.CPUProfile)
 	<-done
 
 	settings := wsSettings{
@@ -637,7 +638,6 @@ func wsLoad(o wsOptions) *Report {
 	}
 	rep := newReport("ws-"+o.Mode, "message", settings, clk, r.ph)
 	rep.LateBoundUs, rep.DropAfterUs = settings.LateBoundUs, settings.DropAfterUs
-	var scheduled int64
 	for _, w := range conns {
 		if w == nil {
 			continue
@@ -646,7 +646,6 @@ func wsLoad(o wsOptions) *Report {
 		rep.Warmup.Completed += w.warmCompleted
 		rep.Dropped += w.dropped
 		rep.Late += w.late
-		scheduled += w.scheduled
 	}
 	rep.Connections = Connections{Requested: o.Connections, Opened: int64(o.Connections) - failed.Load(), Failed: failed.Load()}
 	if o.Mode == "rate" {
