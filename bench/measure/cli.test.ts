@@ -19,6 +19,7 @@ describe('npm run bench arguments', () => {
       [['--duration', '500ms'], /--duration must be at least 1s, got 500ms/],
       [['--duration', 'ten'], /--duration must be a duration like 10s/],
       [['--repeats', '0'], /--repeats must be a positive integer/],
+      [['--generator-cores', '3-1'], /not a CPU list/],
       [['--targets', 'nodejs'], /unknown target/],
       [['--workloads', 'json-huge'], /unknown workload or family "json-huge"/],
       [['--mode', 'rate'], /--mode rate needs --rate/],

@@ -16,6 +16,7 @@ import { parseDuration, parsePositiveInt } from '../../contract/units.ts';
 import { K6, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
+import { parseCpuList } from './cpus.ts';
 import { ROOT, targetByName, targets as targetTable } from '../targets.ts';
 
 const { values } = parseArgs({
@@ -66,6 +67,13 @@ function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): num
 
 const positiveInt = (text: string, name: string): number => parsed(() => parsePositiveInt(`--${name}`, text));
 
+/** A CPU list as Linux writes it (`0`, `1-7,12`), checked here and passed on as written. */
+const cpuList = (text: string, name: string): string =>
+  parsed(() => {
+    parseCpuList(text);
+    return text;
+  });
+
 /** Workload ids, or family names standing for every workload of the family. */
 function workloads(list: string): string[] {
   return list.split(',').filter(Boolean).flatMap((name) => {
@@ -104,8 +112,11 @@ const options: BenchOptions = {
   durationS: atLeastOneSecond(values.duration ?? (quick ? '3s' : '10s'), 'duration', false),
   warmupS: atLeastOneSecond(values.warmup ?? (quick ? '1s' : '3s'), 'warmup', true),
   repeats: positiveInt(values.repeats ?? (quick ? '1' : '3'), 'repeats'),
-  serverCores: values['server-cores'] ?? '0',
-  generatorCores: values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
+  serverCores: cpuList(values['server-cores'] ?? '0', 'server-cores'),
+  generatorCores: cpuList(
+    values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
+    'generator-cores',
+  ),
   driver: values.driver as BenchOptions['driver'],
   backend: values.services ? 'services' : 'embedded',
   serviceEnv: {},

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
 import type { LatencyMs } from '../results/schema.ts';
 import { K6Summary, OhaJson, WrkJson } from './inputs.ts';
+import { cpuCount } from './cpus.ts';
 import { K6, OHA, WRK } from './machine.ts';
 import { ROOT } from '../targets.ts';
 
@@ -145,7 +146,7 @@ export function fromK6Summary(input: unknown, exitCode: number | null): Driven {
 
 async function oha(o: DriveOptions): Promise<Driven> {
   const { request } = o.endpoint;
-  const cores = o.generatorCores.split(',').length;
+  const cores = cpuCount(o.generatorCores);
   const argv = [
     OHA,
     '-z',
@@ -210,7 +211,7 @@ async function wrk(o: DriveOptions): Promise<Driven> {
     WRK_HEADERS: Object.entries(request.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n'),
     WRK_JSON: o.summaryPath,
   };
-  const threads = String(Math.min(o.generatorCores.split(',').length, o.connections));
+  const threads = String(Math.min(cpuCount(o.generatorCores), o.connections));
   // wrk gives up on a request after 2 s by default; k6 after 60 s. The same 60 s here, so that a
   // slow target (CPU stress on one Python worker) is measured slow rather than as failed.
   const argv = [

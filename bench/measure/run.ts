@@ -18,6 +18,7 @@ import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
+import { cpuCount } from './cpus.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../targets.ts';
 
 export interface BenchOptions {
@@ -295,8 +296,8 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
   let done = 0;
   const t0 = performance.now();
   const cores = {
-    serverCoreCount: o.serverCores.split(',').length,
-    generatorCoreCount: o.generatorCores.split(',').length,
+    serverCoreCount: cpuCount(o.serverCores),
+    generatorCoreCount: cpuCount(o.generatorCores),
   };
   try {
     for (let repeat = 1; repeat <= o.repeats; repeat++) {
