@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
- *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk]
+ *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk|loadgen]
  *                   [--services] [--server-cores 0] [--generator-cores 1] [--quick]`
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogue } from '../../contract/catalogue.ts';
 import { parseDuration, parsePositiveInt } from '../../contract/units.ts';
-import { K6, OHA, onPath, WRK } from './machine.ts';
+import { K6, LOADGEN, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
 import { parseCpuList } from './cpus.ts';
@@ -96,7 +96,7 @@ for (const t of targets) {
 }
 const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'closed' : fail('--mode is closed or rate');
 if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
-if (!['auto', 'k6', 'oha', 'wrk'].includes(values.driver)) fail('--driver is auto, k6, oha or wrk');
+if (!['auto', 'k6', 'oha', 'wrk', 'loadgen'].includes(values.driver)) fail('--driver is auto, k6, oha, wrk or loadgen');
 const cores = cpus().length;
 
 const now = new Date();
@@ -125,19 +125,32 @@ const options: BenchOptions = {
   runId,
 };
 
-/** Builds a pinned tool with its project script if it is missing (cached outside the checkout). */
-function ensureTool(path: string, script: string): void {
-  if (existsSync(path)) return;
-  console.log(`bench: building ${script.replace('scripts/', '')} (once; cached in ~/.cache/gauntlet)`);
-  if (spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit' }).status !== 0) fail(`${script} failed`);
+/** Builds or installs a tool with its project script if it is missing (cached outside the checkout). */
+function tryTool(path: string, script: string): boolean {
+  if (existsSync(path)) return true;
+  console.log(`bench: getting ${script.replace('scripts/', '')} (once; cached in ~/.cache/gauntlet)`);
+  return spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit' }).status === 0 && existsSync(path);
 }
+const ensureTool = (path: string, script: string): void => {
+  if (!tryTool(path, script)) fail(`${script} failed`);
+};
 
 ensureTool(K6, 'scripts/k6.sh');
 if (options.driver === 'oha') ensureTool(OHA, 'scripts/oha.sh');
-// The peak driver: wrk, from Debian's packages. Full runs install it; quick runs link it when the
-// system has it (scripts/wrk.sh is instant then), and otherwise use what is there (oha, else k6).
-if (options.driver === 'wrk' || (options.driver === 'auto' && (!quick || onPath('wrk')))) {
-  ensureTool(WRK, 'scripts/wrk.sh');
+if (options.driver === 'wrk') ensureTool(WRK, 'scripts/wrk.sh');
+if (options.driver === 'loadgen') ensureTool(LOADGEN, 'scripts/loadgen.sh');
+if (options.driver === 'auto') {
+  // WebSocket echoes and fixed-rate cells: loadgen, built from the repo with Go.
+  if (!onPath('go') || !tryTool(LOADGEN, 'scripts/loadgen.sh')) {
+    console.warn('bench: WARNING: loadgen could not be built (it needs Go): WebSocket and fixed-rate cells run on k6');
+  }
+  // The peak driver for request/response cells: wrk (Debian's package; installed when root), else
+  // an oha already built. Never a silent k6: without either, the run says so in run.json and the report.
+  if (!tryTool(WRK, 'scripts/wrk.sh') && !existsSync(OHA)) {
+    options.peakDriverMissing = 'no wrk (scripts/wrk.sh installs it from Debian as root) and no oha ' +
+      '(scripts/oha.sh builds it with cargo): request/response cells ran on k6, and k6 was their limit';
+    console.warn(`bench: WARNING: ${options.peakDriverMissing}`);
+  }
 }
 
 if (options.backend === 'services') {

@@ -8,12 +8,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
 import type { LatencyMs } from '../results/schema.ts';
-import { K6Summary, OhaJson, WrkJson } from './inputs.ts';
+import { K6Summary, LoadgenJson, OhaJson, WrkJson } from './inputs.ts';
 import { cpuCount } from './cpus.ts';
-import { K6, OHA, WRK } from './machine.ts';
+import { K6, LOADGEN, OHA, WRK } from './machine.ts';
 import { ROOT } from '../targets.ts';
 
-export type Driver = 'k6' | 'oha' | 'wrk';
+export type Driver = 'k6' | 'oha' | 'wrk' | 'loadgen';
 
 export interface DriveOptions {
   baseUrl: string;
@@ -40,20 +40,30 @@ export interface Driven {
   failure?: string;
 }
 
+const TOOL: Record<Driver, string> = { k6: K6, oha: OHA, wrk: WRK, loadgen: LOADGEN };
+
 /**
- * wrk (else oha) for plain request/response workloads in closed loop, when installed; k6 for
- * streams, sockets, the shortener mix, fixed-rate runs, and whenever asked.
+ * The cheapest driver that can run a workload, of those installed: request/response workloads
+ * (finite SSE streams included) on wrk (else oha) in closed loop; WebSocket echoes and every
+ * fixed-rate run on loadgen; the shortener's seed-000 mix, and whatever nothing else can run, on k6.
+ * Asking for a driver (not `auto`) uses it wherever it can run the workload.
  */
 export function pickDriver(
   endpoint: Endpoint,
   mode: 'closed' | 'rate',
   wanted: 'auto' | Driver,
-  installed: (d: Driver) => boolean = (d) => existsSync(d === 'wrk' ? WRK : d === 'oha' ? OHA : K6),
+  installed: (d: Driver) => boolean = (d) => existsSync(TOOL[d]),
 ): Driver {
-  const plain = !endpoint.mix && !endpoint.needs.includes('stream') && !endpoint.needs.includes('websocket');
-  if (!plain || mode === 'rate' || wanted === 'k6') return 'k6';
-  if (wanted !== 'auto') return wanted;
-  return installed('wrk') ? 'wrk' : installed('oha') ? 'oha' : 'k6';
+  const socket = endpoint.needs.includes('websocket');
+  const can = (d: Driver): boolean => {
+    if (d === 'k6') return true;
+    if (endpoint.mix) return false;
+    if (d === 'loadgen') return socket || mode === 'rate';
+    return !socket && mode === 'closed';
+  };
+  if (wanted !== 'auto') return can(wanted) ? wanted : 'k6';
+  const order: Driver[] = mode === 'rate' || socket ? ['loadgen'] : ['wrk', 'oha'];
+  return order.find((d) => can(d) && installed(d)) ?? 'k6';
 }
 
 function runPinned(argv: string[], cores: string, env: Record<string, string>, onStart: (pid: number) => void) {
@@ -258,6 +268,87 @@ export function fromWrkJson(input: unknown): Driven {
   };
 }
 
-export function drive(driver: Driver, options: DriveOptions): Promise<Driven> {
-  return driver === 'k6' ? k6(options) : driver === 'wrk' ? wrk(options) : oha(options);
+/** A share of dropped sends above which a fixed-rate window does not count (the target did not keep the rate). */
+export const MAX_DROPPED_SHARE = 0.001;
+
+async function loadgen(o: DriveOptions): Promise<Driven> {
+  const { request, expect } = o.endpoint;
+  const common = ['--connections', String(o.connections), '--duration', `${o.durationS}s`, '--warmup', '0s'];
+  const argv = expect.kind === 'websocket-echo'
+    ? (() => {
+      // The catalogue's first message: text, or binary of its size.
+      const [first] = expect.messages;
+      const binary = first?.binaryBytes !== undefined;
+      const size = binary ? first!.binaryBytes! : new TextEncoder().encode(first?.text ?? '').length;
+      return [
+        LOADGEN,
+        'ws',
+        '--url',
+        o.baseUrl.replace(/^http/, 'ws') + request.path,
+        ...common,
+        '--size',
+        String(size),
+        ...(binary ? ['--binary'] : []),
+        ...(o.mode === 'rate' ? ['--mode', 'rate', '--rate', String(o.rate)] : []),
+      ];
+    })()
+    : [
+      LOADGEN,
+      'http',
+      '--url',
+      o.baseUrl + request.path,
+      ...common,
+      '--rate',
+      String(o.rate),
+      '--method',
+      request.method,
+      '--expect-status',
+      String('status' in expect ? expect.status : 200),
+      ...(request.bodyFile ? ['--body-file', `${ROOT}workloads/${request.bodyFile}`] : []),
+      ...Object.entries(request.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
+    ];
+  argv.push('--out', o.summaryPath);
+  const result = await runPinned(argv, o.generatorCores, {}, o.onStart);
+  if (!existsSync(o.summaryPath)) {
+    throw new Error(`loadgen exited ${result.code} without a report: ${result.stderr.slice(-600)}`);
+  }
+  return fromLoadgenJson(JSON.parse(readFileSync(o.summaryPath, 'utf8')));
+}
+
+/** loadgen's report (microseconds); its own CPU per unit goes into `extra` as the driver's cost. */
+export function fromLoadgenJson(input: unknown): Driven {
+  const data = LoadgenJson.parse(input);
+  const ms = (us: number) => us / 1000;
+  const l = data.latency_us;
+  const attempted = data.completed + data.errors;
+  const droppedShare = data.scheduled ? data.dropped / data.scheduled : 0;
+  const failure = !data.ok && data.errors > 0
+    ? `loadgen errors: ${JSON.stringify(data.errors_by_kind)}`
+    : droppedShare > MAX_DROPPED_SHARE
+    ? `${data.dropped} of ${data.scheduled} sends dropped (${(droppedShare * 100).toFixed(2)}%; the limit is ${
+      MAX_DROPPED_SHARE * 100
+    }%)`
+    : undefined;
+  return {
+    units: data.completed,
+    durationS: data.duration_s,
+    errorRate: attempted === 0 ? 1 : data.errors / attempted,
+    latencyMs: { avg: ms(l.mean), p50: ms(l.p50), p90: ms(l.p90), p95: ms(l.p95), p99: ms(l.p99), max: ms(l.max) },
+    droppedIterations: data.dropped,
+    extra: {
+      late: data.late,
+      ...(data.cpu.us_per_unit === null ? {} : { driver_cpu_us_per_unit: data.cpu.us_per_unit }),
+    },
+    ...(failure ? { failure } : {}),
+  };
+}
+
+/** Runs the driver; a finite event stream's events per second follow from its streams per second. */
+export async function drive(driver: Driver, options: DriveOptions): Promise<Driven> {
+  const driven = await { k6, wrk, oha, loadgen }[driver](options);
+  const events = Number(new URL(options.endpoint.request.path, 'http://x').searchParams.get('events'));
+  if (driver !== 'k6' && options.endpoint.needs.includes('stream') && events > 0) {
+    driven.extra.sse_events_per_s = (driven.units / driven.durationS) * events;
+  }
+  return driven;
 }

@@ -61,3 +61,29 @@ export const OhaJson = z.object({
   errorDistribution: z.record(z.string(), z.number()).default({}),
 });
 export type OhaJson = z.infer<typeof OhaJson>;
+
+const Percentiles = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+
+/** tools/loadgen's report (schema_version 1; tools/loadgen/README.md), the parts we read. */
+export const LoadgenJson = z.object({
+  schema_version: z.literal(1),
+  mode: z.enum(['ws-closed', 'ws-rate', 'http-rate']),
+  duration_s: z.number(),
+  scheduled: z.number().nullable(),
+  completed: z.number(),
+  errors: z.number(),
+  errors_by_kind: z.record(z.string(), z.number()),
+  dropped: z.number(),
+  late: z.number(),
+  latency_us: Percentiles,
+  cpu: z.object({ us_per_unit: z.number().nullable(), cores: z.number() }),
+  ok: z.boolean(),
+});
+export type LoadgenJson = z.infer<typeof LoadgenJson>;

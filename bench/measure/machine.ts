@@ -23,6 +23,7 @@ export const onPath = (tool: string): boolean =>
 export const K6 = `${ROOT}.tools/bin/k6`;
 export const OHA = `${ROOT}.tools/bin/oha`;
 export const WRK = `${ROOT}.tools/bin/wrk`;
+export const LOADGEN = `${ROOT}.tools/bin/loadgen`;
 
 export function machine(): RunMeta['machine'] {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';

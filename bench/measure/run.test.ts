@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromK6Summary, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
+import { fromK6Summary, fromLoadgenJson, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
 import { connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS } from './run.ts';
 import { cellMedians } from '../results/summary.ts';
 import { Cell, type Figures, type Repeat } from '../results/schema.ts';
@@ -96,18 +96,62 @@ describe('fromK6Summary', () => {
 
 describe('pickDriver', () => {
   const all = () => true;
-  it('leaves streams, sockets and the shortener mix to k6, and fixed rate to k6', () => {
-    for (const id of ['ws-echo', 'sse-stream', 'shortener-redirect']) {
+  it('leaves sockets and the shortener mix to what can run them, and fixed rate to loadgen or k6', () => {
+    for (const id of ['ws-echo', 'shortener-redirect']) {
       assert.equal(pickDriver(byId(id), 'closed', 'oha', all), 'k6');
     }
+    assert.equal(pickDriver(byId('sse-stream'), 'closed', 'oha', all), 'oha');
     assert.equal(pickDriver(byId('json-small'), 'closed', 'oha', all), 'oha');
     assert.equal(pickDriver(byId('json-small'), 'rate', 'wrk', all), 'k6');
     assert.equal(pickDriver(byId('json-small'), 'closed', 'k6', all), 'k6');
+  });
+  it('runs WebSocket echoes and fixed-rate cells on loadgen when it is built, else k6', () => {
+    assert.equal(pickDriver(byId('ws-echo'), 'closed', 'auto', all), 'loadgen');
+    assert.equal(pickDriver(byId('ws-echo'), 'rate', 'auto', all), 'loadgen');
+    assert.equal(pickDriver(byId('json-small'), 'rate', 'auto', all), 'loadgen');
+    assert.equal(pickDriver(byId('json-small'), 'rate', 'auto', (d) => d !== 'loadgen'), 'k6');
+    assert.equal(pickDriver(byId('shortener-redirect'), 'rate', 'auto', all), 'k6');
+    assert.equal(pickDriver(byId('sse-stream'), 'closed', 'auto', all), 'wrk');
   });
   it('prefers wrk, then oha, then k6 for peak runs, by what is installed', () => {
     assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', all), 'wrk');
     assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', (d) => d !== 'wrk'), 'oha');
     assert.equal(pickDriver(byId('json-small'), 'closed', 'auto', (d) => d === 'k6'), 'k6');
+  });
+});
+
+describe('fromLoadgenJson', () => {
+  const report = {
+    schema_version: 1,
+    mode: 'http-rate',
+    duration_s: 5,
+    scheduled: 10_000,
+    completed: 10_000,
+    errors: 0,
+    errors_by_kind: {},
+    dropped: 0,
+    late: 12,
+    latency_us: { count: 10_000, min: 30, mean: 150, p50: 80, p90: 120, p95: 200, p99: 2400, p999: 5000, max: 7000 },
+    cpu: { us_per_unit: 68.7, cores: 0.14 },
+    ok: true,
+  };
+  it('reads microseconds and keeps its own CPU per request as the driver cost', () => {
+    const d = fromLoadgenJson(report);
+    assert.equal(d.units, 10_000);
+    assert.deepEqual(d.latencyMs, { avg: 0.15, p50: 0.08, p90: 0.12, p95: 0.2, p99: 2.4, max: 7 });
+    assert.deepEqual(d.extra, { late: 12, driver_cpu_us_per_unit: 68.7 });
+    assert.equal(d.failure, undefined);
+  });
+  it('fails a window with errors, or with more than 0.1 % of the schedule dropped', () => {
+    assert.match(
+      fromLoadgenJson({ ...report, ok: false, errors: 3, errors_by_kind: { mismatch: 3 } }).failure!,
+      /mismatch/,
+    );
+    assert.equal(fromLoadgenJson({ ...report, dropped: 10, completed: 9_990 }).failure, undefined);
+    assert.match(fromLoadgenJson({ ...report, dropped: 11, completed: 9_989 }).failure!, /11 of 10000 sends dropped/);
+  });
+  it('refuses a report that is not loadgen schema 1', () => {
+    assert.throws(() => fromLoadgenJson({ ...report, schema_version: 2 }));
   });
 });
 

@@ -37,6 +37,8 @@ export interface BenchOptions {
   /** DATABASE_URL and REDIS_URL for the targets when backend is services. */
   serviceEnv: Record<string, string>;
   quick: boolean;
+  /** Why no fast driver could be had for request/response cells (then k6 ran them, and limited them). */
+  peakDriverMissing?: string;
   outDir: string;
   runId: string;
 }
@@ -141,6 +143,7 @@ function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date
       driver: o.driver,
       backend: o.backend,
       quick: o.quick,
+      ...(o.peakDriverMissing ? { peakDriverMissing: o.peakDriverMissing } : {}),
     },
     targets: o.targets.map((name) => {
       const t = targetByName(name);

@@ -63,7 +63,7 @@ export const Cell = z.object({
   target: z.string(),
   workload: z.string(),
   family: z.string(),
-  driver: z.enum(['k6', 'oha', 'wrk']),
+  driver: z.enum(['k6', 'oha', 'wrk', 'loadgen']),
   mode: z.enum(['closed', 'rate']),
   /** Closed-loop connections (k6 VUs) when they differ from the run's setting: the heavy workloads. */
   connections: z.number().optional(),
@@ -104,7 +104,9 @@ export const RunMeta = z.object({
     repeats: z.number(),
     serverCores: z.string(),
     generatorCores: z.string(),
-    driver: z.enum(['auto', 'k6', 'oha', 'wrk']),
+    driver: z.enum(['auto', 'k6', 'oha', 'wrk', 'loadgen']),
+    /** Set when no fast driver could be had: every plain request/response figure is then k6's ceiling. */
+    peakDriverMissing: z.string().optional(),
     backend: z.enum(['embedded', 'services']),
     quick: z.boolean(),
   }),

@@ -36,6 +36,11 @@ export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Bl
   if (s.quick) {
     blocks.push(para('**Quick run**: shortened settings for a smoke test, not figures to publish.', 'warning'));
   }
+  if (s.peakDriverMissing) {
+    blocks.push(
+      para(`**No fast load generator**: ${s.peakDriverMissing}. Those figures measure k6, not the servers.`, 'warning'),
+    );
+  }
   if (run.git.dirty) {
     blocks.push(
       para('The working tree had uncommitted changes: the commit alone does not reproduce this run.', 'warning'),
