@@ -17,6 +17,7 @@ data endpoint answers 503 `unavailable`; without Redis the shortener reads and c
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+
 from config import database_url, redis_url
 from errors import ApiError
 
@@ -70,12 +72,6 @@ async def keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
-async def _no_reset(conn: asyncpg.Connection) -> None:
-    """Releasing a connection sends nothing (asyncpg's default runs `RESET ALL`, `UNLISTEN *`, ...:
-    statements outside the contract). No session state is ever changed here; an open transaction
-    is still rolled back by asyncpg itself."""
-
-
 class Db:
     """The asyncpg pool, with connection failures turned into 503 `unavailable`."""
 
@@ -99,7 +95,7 @@ class Db:
         if self.pool is not None:
             try:
                 await asyncio.wait_for(self.pool.close(), 2)
-            except (Exception, asyncio.CancelledError):
+            except (Exception, asyncio.CancelledError):  # noqa: BLE001 — whatever failed, drop the connections
                 self.pool.terminate()
 
     @asynccontextmanager
@@ -143,7 +139,7 @@ class Db:
             async with asyncio.timeout(HEALTH_TIMEOUT_S):
                 await self.pool.fetchval("SELECT 1")  # type: ignore[union-attr]
             return True
-        except Exception:
+        except Exception:  # noqa: BLE001 — any failure of `SELECT 1` means "down"
             return False
 
 
@@ -168,16 +164,14 @@ class Cache:
         self.redis = Redis.from_pool(pool)
 
     async def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # closing a dead connection may fail
             await asyncio.wait_for(self.redis.aclose(), 1)
-        except (Exception, asyncio.CancelledError):
-            pass
 
     async def ping(self) -> bool:
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT_S):
                 return bool(await self.redis.ping())
-        except (RedisError, OSError, TimeoutError, asyncio.TimeoutError):
+        except (RedisError, OSError, TimeoutError):
             return False
 
 

@@ -177,11 +177,16 @@ def decode_json(body: bytes, model: type[T]) -> T:
     """The body as `model`: 400 when it is not JSON, 422 when it does not fit."""
     try:
         return msgspec.json.decode(body, type=model)
+    except msgspec.ValidationError as exc:  # a subclass of DecodeError: caught first
+        first = exc
     except msgspec.DecodeError as exc:
         raise ApiError(400, f"malformed JSON: {exc}") from None
-    except msgspec.ValidationError:
-        pass
-    value = decode_any(body)
+    try:
+        value = msgspec.json.decode(body)
+    except msgspec.ValidationError:  # well-formed, but a number out of binary64's range
+        raise invalid([issue_of(first)]) from None
+    except msgspec.DecodeError as exc:
+        raise ApiError(400, f"malformed JSON: {exc}") from None
     try:
         return msgspec.convert(_integral(value), model)
     except msgspec.ValidationError as exc:
@@ -189,7 +194,10 @@ def decode_json(body: bytes, model: type[T]) -> T:
 
 
 def decode_any(body: bytes) -> Any:
+    """Any JSON value: 400 when the body is not JSON."""
     try:
         return msgspec.json.decode(body)
+    except msgspec.ValidationError as exc:  # well-formed, but a number out of binary64's range
+        raise invalid([{"path": [], "message": str(exc).partition(_AT)[0]}]) from None
     except msgspec.DecodeError as exc:
         raise ApiError(400, f"malformed JSON: {exc}") from None

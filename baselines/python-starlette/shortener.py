@@ -12,7 +12,7 @@ import secrets
 import uuid
 from typing import Any
 
-import orjson
+import msgspec
 from redis.exceptions import RedisError
 
 from data import Cache, Data, Db
@@ -218,12 +218,12 @@ class ClickFlusher:
     async def _run(self) -> None:
         try:
             await self.db.execute(PRUNE_BATCHES_SQL)  # once per start
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 — logged; the flush goes on without it
             log.warning("shortener: could not prune click_batches: %s: %s", type(exc).__name__, exc)
         while not self.stopping.is_set():
             try:
                 await asyncio.wait_for(self.stopping.wait(), FLUSH_INTERVAL_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if not self.stopping.is_set():
                 await self.flush()
@@ -246,7 +246,7 @@ class ClickFlusher:
         # re-applied after a lost reply is a no-op).
         async with self.db.connection() as conn, conn.transaction():
             if await conn.fetchval(RECORD_BATCH_SQL, batch_id) is not None:
-                await conn.execute(ADD_BATCH_SQL, orjson.dumps(counts).decode())
+                await conn.execute(ADD_BATCH_SQL, msgspec.json.encode(counts).decode())
         await self.finish(keys=[PROCESSING_KEY], args=[batch_id])
         return True
 
@@ -260,7 +260,7 @@ class ClickFlusher:
                 if self.failing:
                     log.warning("shortener: click flush recovered")
                 self.failing = False
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 — any failure: log once, retry on the next flush
                 if not self.failing:
                     log.warning("shortener: click flush failed, will retry: %s: %s", type(exc).__name__, exc)
                 self.failing = True
