@@ -6,6 +6,8 @@
  * Pure data and pure functions only: no runtime APIs, so every runtime and the exporter can load it.
  */
 
+import { seededCode } from './shortener.ts';
+
 export type Family =
   | 'basic'
   | 'json'
@@ -52,8 +54,12 @@ export interface Endpoint {
   needs: Need[];
   /** Measured at a fixed rate by default rather than closed loop (too slow per request to saturate usefully). */
   heavy?: boolean;
-  /** Measured inside seed 000's k6 mix (writers, readers, celebrity readers at once), never alone. */
-  mix?: boolean;
+  /**
+   * How load generators vary the request from one to the next (the catalogue's request is one
+   * instance of it): `seeded-code` asks for `/{code}` of a random one of the seeded codes;
+   * `unique-url` shortens a URL never sent before.
+   */
+  vary?: 'seeded-code' | 'unique-url';
   /** In the README's headline tables: one workload per family, the ones users ask about first. */
   headline?: boolean;
   /** In the quick run (`npm run bench` with no arguments). */
@@ -333,7 +339,7 @@ export const catalogue: Endpoint[] = [
     request: { method: 'POST', path: '/api/shorten', headers: json, bodyFile: 'shortener/shorten.json' },
     expect: { kind: 'json-shape', status: 201, shape: 'shortened' },
     needs: ['db', 'cache'],
-    mix: true,
+    vary: 'unique-url',
   },
   {
     id: 'shortener-redirect',
@@ -345,7 +351,16 @@ export const catalogue: Endpoint[] = [
     needs: ['db', 'cache'],
     headline: true,
     quick: true,
-    mix: true,
+  },
+  {
+    id: 'shortener-redirect-broad',
+    family: 'shortener',
+    route: '/{code}',
+    description: 'redirect a random one of the 100,000 seeded codes (mostly cache misses and fills)',
+    request: { method: 'GET', path: `/${seededCode(1)}` },
+    expect: { kind: 'json-shape', status: 302, shape: 'redirect' },
+    needs: ['db', 'cache'],
+    vary: 'seeded-code',
   },
   {
     id: 'shortener-stats',
@@ -355,7 +370,6 @@ export const catalogue: Endpoint[] = [
     request: { method: 'GET', path: '/api/stats/celeb01' },
     expect: { kind: 'json-shape', status: 200, shape: 'stats' },
     needs: ['db', 'cache'],
-    mix: true,
   },
   // db (DESIGN §3; needs Postgres)
   {

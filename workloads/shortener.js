@@ -19,7 +19,11 @@ import { CELEBRITIES, SEEDED_CODES, seededCode, seededUrl } from '../contract/sh
 import { summarize } from '../k6/summary.ts';
 import { checkTarget } from '../k6/target.js';
 
-const plan = makePlan({ family: 'shortener', exec: { 'shortener-shorten': 'write' }, mix: MIX }, __ENV);
+const plan = makePlan({
+  family: 'shortener',
+  exec: { 'shortener-shorten': 'write', 'shortener-redirect-broad': 'readBroad' },
+  mix: MIX,
+}, __ENV);
 const fixtures = loadFixtures(plan.endpoints);
 
 export const options = plan.options;

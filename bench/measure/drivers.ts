@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
+import { MULTIPLIER, OFFSET, SEEDED_CODES } from '../../contract/shortener.ts';
 import type { LatencyMs } from '../results/schema.ts';
 import { K6Summary, LoadgenJson, OhaJson, WrkJson } from './inputs.ts';
 import { cpuCount } from './cpus.ts';
@@ -45,7 +46,7 @@ const TOOL: Record<Driver, string> = { k6: K6, oha: OHA, wrk: WRK, loadgen: LOAD
 /**
  * The cheapest driver that can run a workload, of those installed: request/response workloads
  * (finite SSE streams included) on wrk (else oha) in closed loop; WebSocket echoes and every
- * fixed-rate run on loadgen; the shortener's seed-000 mix, and whatever nothing else can run, on k6.
+ * fixed-rate run on loadgen; what nothing else can run (a varying request at a fixed rate) on k6.
  * Asking for a driver (not `auto`) uses it wherever it can run the workload.
  */
 export function pickDriver(
@@ -55,15 +56,17 @@ export function pickDriver(
   installed: (d: Driver) => boolean = (d) => existsSync(TOOL[d]),
 ): Driver {
   const socket = endpoint.needs.includes('websocket');
-  const can = (d: Driver): boolean => {
-    if (d === 'k6') return true;
-    if (endpoint.mix) return false;
-    if (d === 'loadgen') return socket || mode === 'rate';
-    return !socket && mode === 'closed';
+  const closedHttp = !socket && mode === 'closed';
+  const can: Record<Driver, boolean> = {
+    k6: true,
+    wrk: closedHttp,
+    // Only wrk's script and k6 vary the request (a random seeded code, a fresh URL).
+    oha: closedHttp && !endpoint.vary,
+    loadgen: (socket || mode === 'rate') && !endpoint.vary,
   };
-  if (wanted !== 'auto') return can(wanted) ? wanted : 'k6';
+  if (wanted !== 'auto') return can[wanted] ? wanted : 'k6';
   const order: Driver[] = mode === 'rate' || socket ? ['loadgen'] : ['wrk', 'oha'];
-  return order.find((d) => can(d) && installed(d)) ?? 'k6';
+  return order.find((d) => can[d] && installed(d)) ?? 'k6';
 }
 
 function runPinned(argv: string[], cores: string, env: Record<string, string>, onStart: (pid: number) => void) {
@@ -213,9 +216,21 @@ export function fromOhaJson(input: unknown, expectedStatus: number): Driven {
   };
 }
 
+/** What bench/measure/wrk.lua needs to vary the request as the catalogue says. */
+export function varyEnv(endpoint: Endpoint): Record<string, string> {
+  if (endpoint.vary === 'seeded-code') {
+    return { WRK_VARY: endpoint.vary, WRK_SEEDED: [SEEDED_CODES, MULTIPLIER, OFFSET].join(',') };
+  }
+  if (endpoint.vary === 'unique-url') {
+    return { WRK_VARY: endpoint.vary, WRK_URL_PREFIX: `https://example.com/gauntlet/wrk/${Date.now().toString(36)}/` };
+  }
+  return {};
+}
+
 async function wrk(o: DriveOptions): Promise<Driven> {
   const { request } = o.endpoint;
   const env = {
+    ...varyEnv(o.endpoint),
     WRK_METHOD: request.method,
     WRK_BODY: request.bodyFile ? `${ROOT}workloads/${request.bodyFile}` : '',
     WRK_HEADERS: Object.entries(request.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n'),
