@@ -25,7 +25,7 @@ import shortener
 from data import Data, Db
 from errors import OrjsonResponse
 from params import Bool, Date, Digits, Uuid, bind, digits, integer, text
-from route import HeadAsGet, MiB, RawPathRouting, StrictRoute, body_route
+from route import ContractRouting, MiB, StrictRoute, body_route
 from schemas import (
     ComplexForm,
     FewQuery,
@@ -42,6 +42,7 @@ from schemas import (
     Upload,
     UploadedFile,
 )
+from stopping import Stopping
 
 
 @asynccontextmanager
@@ -50,11 +51,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # A malformed DATABASE_URL / REDIS_URL fails the start here, naming the variable.
     data = await Data.open()
     redirects, flusher = shortener.start(data)
-    app.state.data, app.state.redirects = data, redirects
+    stopping = Stopping()
+    stopping.install()  # SIGTERM/SIGINT end the SSE streams and close the WebSockets at once
+    app.state.data, app.state.redirects, app.state.stopping = data, redirects, stopping
     try:
         yield
     finally:
-        # uvicorn has stopped accepting and finished its requests: count the last clicks.
+        # The server has stopped accepting and finished its requests: count the last clicks.
         if flusher is not None:
             await flusher.stop()
         await data.close()
@@ -69,8 +72,7 @@ app = FastAPI(
     redoc_url=None,
 )
 app.router.route_class = StrictRoute
-app.add_middleware(RawPathRouting)
-app.add_middleware(HeadAsGet)
+app.add_middleware(ContractRouting)
 errors.install(app)
 
 json_body = APIRouter(route_class=body_route("application/json", MiB))
@@ -247,27 +249,33 @@ async def create_post(
 SSE_CHECKPOINT_EVERY = 64  # events; a checkpoint per event would double the cost
 
 
-async def event_stream(total: int, interval_ms: int) -> AsyncIterator[bytes]:
+async def event_stream(total: int, interval_ms: int, stopping: Stopping) -> AsyncIterator[bytes]:
     # Starlette cancels this generator when the client disconnects (it listens for
     # `http.disconnect` while streaming); the cancellation lands at the next await that
     # suspends. After a disconnect uvicorn's `send` returns without suspending, so with
     # no interval a periodic checkpoint bounds the work done for a departed client.
+    # A server stop ends the stream at the next pause or checkpoint.
     for seq in range(1, total + 1):
         if interval_ms and seq > 1:
-            await asyncio.sleep(interval_ms / 1000)
+            await stopping.pause(interval_ms / 1000)
+            if stopping.is_set():
+                return
         elif seq % SSE_CHECKPOINT_EVERY == 0:
             await asyncio.sleep(0)
+            if stopping.is_set():
+                return
         yield b'id: %d\ndata: {"seq":%d,"total":%d}\n\n' % (seq, seq, total)
 
 
 @app.get("/sse")
 async def sse(
+    request: Request,
     events: Annotated[integer(1, 100_000), Query()] = 10,
     interval_ms: Annotated[integer(0, 10_000), Query()] = 0,
 ) -> StreamingResponse:
     # The content type is given as a header so that Starlette does not append a charset.
     headers = {"content-type": "text/event-stream", "cache-control": "no-cache"}
-    return StreamingResponse(event_stream(events, interval_ms), headers=headers)
+    return StreamingResponse(event_stream(events, interval_ms, request.app.state.stopping), headers=headers)
 
 
 # --- ws ---------------------------------------------------------------------
@@ -295,12 +303,15 @@ async def ws_echo(websocket: WebSocket) -> None:
     finished sending it and receives the close frame: a server refusing the message from its
     frame header while the client is still sending closes into a reset (the client sees 1006).
     After the close frame, both servers keep reading until the client's close reply.
+    A server stop closes the socket with 1001 (stopping.py).
     """
+    stopping: Stopping = websocket.app.state.stopping
     await websocket.accept()
+    stopping.sockets.add(websocket)
     try:
         while True:
             message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
+            if message["type"] == "websocket.disconnect" or stopping.is_set():
                 return
             text, data = message.get("text"), message.get("bytes")
             if ws_too_long(text, data):
@@ -312,6 +323,8 @@ async def ws_echo(websocket: WebSocket) -> None:
                 await websocket.send_bytes(data or b"")
     except (WebSocketDisconnect, OSError):
         pass
+    finally:
+        stopping.sockets.discard(websocket)
 
 
 # --- stress -----------------------------------------------------------------

@@ -172,7 +172,7 @@ class Cache:
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT_S):
                 return bool(await self.redis.ping())
-        except (RedisError, OSError, TimeoutError, asyncio.TimeoutError):
+        except (RedisError, OSError, TimeoutError):
             return False
 
 

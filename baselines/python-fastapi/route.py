@@ -1,17 +1,19 @@
 """Where FastAPI's request handling differs from the contract, and the overrides.
 
 - Path segments: Starlette routes on the already-decoded path, so `%2F` would split a
-  segment. `RawPathRouting` routes on the path as sent instead, and the `str` convertor
+  segment. `ContractRouting` routes on the path as sent instead, and the `str` convertor
   percent-decodes each matched segment.
 - Query strings: a scalar given twice must be an error, not "the last one wins"
   (`StrictRequest`, see params.StrictQueryParams).
-- HEAD: FastAPI routes only declared methods; `HeadAsGet` answers HEAD wherever GET is served.
+- HEAD: FastAPI routes only declared methods; `ContractRouting` answers HEAD wherever GET is served.
 - Bodies: FastAPI parses JSON only under a JSON media type and otherwise validates the
   raw bytes (a 422, never a 415); its own `max_body_size` answers a plain-text 413 that
   would also replace a 415. `body_route` checks, in the contract's order, the media type
-  (415), then the size, by `Content-Length` and while streaming (413), before any parsing.
+  (415), then the size, by `Content-Length` and while streaming (413), before any parsing;
+  the rest of a refused body is read and dropped (`discard_body`).
 """
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import unquote
@@ -30,37 +32,31 @@ MiB = 1 << 20
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class RawPathRouting:
-    """Pure ASGI middleware: route on `raw_path` (still percent-encoded)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw_path = scope.get("raw_path")
-        if raw_path and scope["type"] != "lifespan":
-            scope["path"] = raw_path.decode("utf-8", "replace")
-        await self.app(scope, receive, send)
-
-
 class _HeadDone(Exception):
     """Stops a streaming response to HEAD once its headers are out."""
 
 
-class HeadAsGet:
-    """Pure ASGI middleware: HEAD is GET without the body (RFC 9110 §9.3.2).
+class ContractRouting:
+    """Pure ASGI middleware (one layer for both, so a GET pays one check for HEAD):
 
-    FastAPI routes a method only where a route declares it, so HEAD would be a 404 on every
-    GET route. Here a HEAD request is routed as GET and the body is replaced by an empty one,
-    the headers (`Content-Length` included) kept; the server knows the request was HEAD and
-    sends no body either. A streaming response (SSE) is stopped after its headers rather than
-    left to run its course unseen.
+    - Routes on `raw_path` (still percent-encoded), so that `%2F` stays inside its segment.
+    - HEAD is GET without the body (RFC 9110 §9.3.2). FastAPI routes a method only where a
+      route declares it, so HEAD would be a 404 on every GET route. A HEAD request is routed as
+      GET and its body replaced by an empty one, the headers (`Content-Length` included) kept;
+      the server knows the request was HEAD and sends no body either. A streaming response
+      (SSE) is stopped after its headers rather than left to run its course unseen.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        raw_path = scope.get("raw_path")
+        if raw_path:
+            scope["path"] = raw_path.decode("utf-8", "replace")
         if scope["type"] != "http" or scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
@@ -136,9 +132,9 @@ class LimitedBody:
         message = await self._receive()
         if message["type"] == "http.request":
             self.received += len(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
             if self.received > self.max_bytes:
                 raise HTTPException(413, f"body over {self.max_bytes} bytes")
-            self.complete = not message.get("more_body", False)
         else:
             self.complete = True  # disconnected
         return message
@@ -147,6 +143,30 @@ class LimitedBody:
         """Reads (and drops) the rest of the body: 413 if it is over the limit."""
         while not self.complete:
             await self.receive()
+
+
+DISCARD_AT_MOST = 64 * MiB
+DISCARD_FOR_S = 5.0
+
+
+async def discard_body(request: Request) -> None:
+    """Reads and drops the body of a request refused unread (415, or 413 by `Content-Length`),
+    at most 64 MiB or 5 s, so that a client still sending it receives the response instead of
+    a reset (under Granian such a client saw its connection reset before the response).
+    Not for a client waiting for `100 Continue`: it sends nothing unless asked.
+    """
+    if request.headers.get("expect", "").lower() == "100-continue":
+        return
+    received = 0
+    try:
+        async with asyncio.timeout(DISCARD_FOR_S):
+            while received <= DISCARD_AT_MOST:
+                message = await request.receive()
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+                received += len(message.get("body", b""))
+    except TimeoutError:
+        pass
 
 
 def body_route(media_type: str, max_bytes: int) -> type[APIRoute]:
@@ -159,21 +179,28 @@ def body_route(media_type: str, max_bytes: int) -> type[APIRoute]:
 
             async def body_handler(request: Request) -> Response:
                 if media_type_of(request) != media_type:
+                    await discard_body(request)
                     raise HTTPException(415, f"expected {media_type}")
                 length = request.headers.get("content-length")
                 if length is not None and int(length) > max_bytes:
+                    await discard_body(request)
                     raise HTTPException(413, f"body over {max_bytes} bytes")
                 body = LimitedBody(request.receive, max_bytes)
-                request = StrictRequest(request.scope, body.receive)
+                limited = StrictRequest(request.scope, body.receive)
                 try:
-                    if media_type == "application/json" and not await request.body():
-                        raise HTTPException(400, "empty body")
-                    return await handler(request)
+                    try:
+                        if media_type == "application/json" and not await limited.body():
+                            raise HTTPException(400, "empty body")
+                        return await handler(limited)
+                    except StarletteHTTPException as exc:
+                        # A multipart parser fails at the first bad byte; size is checked before
+                        # syntax, so a malformed body that is also too large is a 413.
+                        if exc.status_code == 400:
+                            await body.drain()
+                        raise
                 except StarletteHTTPException as exc:
-                    # A multipart parser fails at the first bad byte; size is checked before
-                    # syntax, so a malformed body that is also too large is a 413.
-                    if exc.status_code == 400:
-                        await body.drain()
+                    if exc.status_code == 413 and not body.complete:
+                        await discard_body(request)  # the rest of a body refused while streaming
                     raise
 
             return body_handler

@@ -20,4 +20,5 @@ exec .venv/bin/granian app:app \
   --host "$HOST" --port "$PORT" \
   --workers 1 --runtime-threads 1 \
   --http 1 --ws \
-  --no-access-log --log-level warning
+  --no-access-log --log-level warning \
+  --workers-kill-timeout 3

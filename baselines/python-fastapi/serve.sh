@@ -20,7 +20,13 @@ echo "python-fastapi listening on http://$HOST:$PORT (fastapi $fastapi, uvicorn 
 #   server has read it whole; --ws-max-size 16 MiB is only the server's ceiling (beyond it
 #   uvicorn refuses the frame from its header: 1009 too, but the client may see a reset).
 # --ws-per-message-deflate false: no compression, like the other targets' WebSocket servers.
-# --timeout-graceful-shutdown 2: open SSE streams and sockets cannot hold up a stop.
+# --timeout-graceful-shutdown 2: nothing can hold up a stop for longer (the app itself ends
+#   its SSE streams and closes its WebSockets when the signal arrives: stopping.py).
+# uvicorn re-raises the signal it stopped on once it has shut down, so that the process dies
+# of it (exit status 143 for SIGTERM); a clean stop is exit code 0. Ignoring INT and TERM here
+# (inherited across exec) leaves uvicorn's own handlers in charge while it runs and makes that
+# final re-raise a no-op: a stop by either signal is graceful and exits 0.
+trap '' INT TERM
 exec .venv/bin/uvicorn app:app \
   --host "$HOST" --port "$PORT" --workers 1 \
   --loop uvloop --http httptools \

@@ -216,7 +216,7 @@ class ClickFlusher:
         while not self.stopping.is_set():
             try:
                 await asyncio.wait_for(self.stopping.wait(), FLUSH_INTERVAL_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if not self.stopping.is_set():
                 await self.flush()

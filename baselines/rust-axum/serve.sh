@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Rust baseline. Env: PORT (default 3000), HOST (default 127.0.0.1), WORKERS
-# (default: the CPUs this process may use). Builds first if the binary is missing.
+# Runs the Rust baseline. Env: PORT (default 3000), HOST (default 127.0.0.1), DATABASE_URL and
+# REDIS_URL (optional); WORKERS is ignored (one worker thread). Builds first if the binary is missing.
 # CARGO_TARGET_DIR, when set (CI caches builds outside the checkout), is where the binary is.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,6 +1,6 @@
 //! Settings, read once from the environment; a bad value fails naming its variable.
 
-use std::{env, fmt, num::NonZeroUsize, str::FromStr, thread};
+use std::{env, fmt, str::FromStr};
 
 use redis::IntoConnectionInfo;
 
@@ -9,8 +9,6 @@ pub struct Config {
     pub host: String,
     /// `PORT`, default 3000.
     pub port: u16,
-    /// `WORKERS`: tokio worker threads, default the CPUs this process may run on.
-    pub workers: usize,
     /// `DATABASE_URL` (`postgres://…`): the shortener's and db's Postgres; unset → none.
     pub database: Option<tokio_postgres::Config>,
     /// `REDIS_URL` (`redis://…`): the redirect cache and click counters; unset → none.
@@ -38,16 +36,12 @@ impl std::error::Error for ConfigError {}
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
-        // available_parallelism respects the CPU affinity set by `taskset`.
-        let cpus = thread::available_parallelism().map_or(1, NonZeroUsize::get);
         Ok(Config {
             host: env::var("HOST")
                 .ok()
                 .filter(|host| !host.is_empty())
                 .unwrap_or_else(|| "127.0.0.1".to_owned()),
             port: parse("PORT", "a port number")?.unwrap_or(3000),
-            workers: parse("WORKERS", "a positive number of threads")?
-                .map_or(cpus, NonZeroUsize::get),
             database: database_url()?,
             redis: redis_url()?,
         })

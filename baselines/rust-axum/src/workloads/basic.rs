@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::{common::body::JsonBody, data::Backend, state::AppState};
 
-const SERVER_NAME: &str = "axum";
+/// The `Server` header of TechEmpower's endpoints (/plaintext, /json, /db/random, /db/queries).
+pub const SERVER_NAME: &str = "axum";
 
 /// `GET /plaintext`: TechEmpower plaintext (hyper adds `Date` and `Content-Length`).
 pub async fn plaintext() -> impl IntoResponse {

@@ -14,12 +14,16 @@ use tungstenite::error::{CapacityError, Error as WsError};
 
 use crate::common::{error::error_response, shutdown::Shutdown};
 
-/// 1,048,576 bytes; tungstenite measures text in UTF-8 bytes too.
+/// The contract's limit: 1,048,576 bytes, text measured in UTF-8 bytes. Checked here on each
+/// whole message, not by tungstenite: tungstenite refuses a message the moment it passes its
+/// limit (a fragmented one mid-way) and its stream then ends, so the rest of what the client
+/// is still sending could not be read and closing would reset the connection (the client sees
+/// 1006, not 1009). A message read whole leaves the stream readable for the closing handshake.
 const MAX_MESSAGE: usize = 1 << 20;
-/// tungstenite's default. A frame over `MAX_FRAME` is refused from its header, with its
-/// payload left unread, and the client may then see a reset before the 1009; frames up to
-/// this size are read whole, so the 1009 always arrives for them.
-const MAX_FRAME: usize = 16 << 20;
+/// tungstenite's limits, a ceiling only: a message up to 16 MiB is read whole (so its 1009
+/// always arrives); a frame or message beyond is refused by tungstenite as it arrives (1009
+/// too, but the client may see a reset).
+const MAX_BUFFERED: usize = 16 << 20;
 /// How long a client gets to answer our close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
@@ -30,8 +34,8 @@ pub async fn ws(
 ) -> Response {
     match upgrade {
         Ok(upgrade) => upgrade
-            .max_message_size(MAX_MESSAGE)
-            .max_frame_size(MAX_FRAME)
+            .max_message_size(MAX_BUFFERED)
+            .max_frame_size(MAX_BUFFERED)
             .on_upgrade(|socket| echo(socket, shutdown)),
         Err(rejection) => error_response(
             rejection.status(),
@@ -52,6 +56,9 @@ async fn echo(mut socket: WebSocket, shutdown: Shutdown) {
             () = &mut stopping => return close(socket, close_code::AWAY, "server shutting down").await,
         };
         match received {
+            Some(Ok(message)) if too_long(&message) => {
+                return close(socket, close_code::SIZE, "message over 1 MiB").await;
+            }
             Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
                 if socket.send(message).await.is_err() {
                     return;
@@ -89,7 +96,16 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
     let _ = tokio::time::timeout(CLOSE_WAIT, reply).await;
 }
 
-/// tungstenite refuses an over-long message, but leaves closing to us.
+/// A text or binary message over `MAX_MESSAGE` bytes.
+fn too_long(message: &Message) -> bool {
+    match message {
+        Message::Text(text) => text.len() > MAX_MESSAGE,
+        Message::Binary(bytes) => bytes.len() > MAX_MESSAGE,
+        _ => false,
+    }
+}
+
+/// tungstenite refuses a message over its ceiling, but leaves closing to us.
 fn is_too_long(err: &axum::Error) -> bool {
     matches!(
         err.source()

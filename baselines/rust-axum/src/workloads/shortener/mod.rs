@@ -68,7 +68,8 @@ pub async fn shorten(
 }
 
 /// `url`: a string of at most 2,048 characters matching
-/// `^https?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$`.
+/// `^[hH][tT][tT][pP][sS]?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*$`, as it is
+/// stored: the scheme lower-cased, the rest as sent.
 fn valid_url(body: Value) -> Result<String, ApiError> {
     let Value::Object(mut body) = body else {
         return Err(ApiError::Validation(vec![Issue {
@@ -85,27 +86,24 @@ fn valid_url(body: Value) -> Result<String, ApiError> {
     if url.chars().count() > MAX_URL_LENGTH {
         return Err(fail("at most 2048 characters"));
     }
-    if !is_http_url(&url) {
-        return Err(fail(
-            "expected an http:// or https:// URL of printable ASCII",
-        ));
-    }
-    Ok(url)
+    normalized_http_url(&url)
+        .ok_or_else(|| fail("expected an http:// or https:// URL of printable ASCII"))
 }
 
-fn is_http_url(url: &str) -> bool {
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
-        return false;
-    };
+/// An http(s) URL as stored: the scheme, which matches in any case (RFC 3986 §3.1), lower-cased
+/// (its normal form, §6.2.2.1), everything after `://` byte for byte; `None` for anything else.
+fn normalized_http_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return None;
+    }
     let mut bytes = rest.bytes();
     // Not `#`, `/` or `?` right after `//`: there is a host part.
     let first_ok = bytes
         .next()
         .is_some_and(|byte| (0x21..=0x7e).contains(&byte) && !matches!(byte, b'#' | b'/' | b'?'));
-    first_ok && bytes.all(|byte| (0x21..=0x7e).contains(&byte))
+    let printable = first_ok && bytes.all(|byte| (0x21..=0x7e).contains(&byte));
+    printable.then(|| format!("{}://{rest}", scheme.to_ascii_lowercase()))
 }
 
 #[derive(Serialize)]
@@ -156,7 +154,7 @@ pub async fn redirect_or_not_found(
 
 #[cfg(test)]
 mod tests {
-    use super::is_http_url;
+    use super::normalized_http_url;
 
     #[test]
     fn urls() {
@@ -166,13 +164,23 @@ mod tests {
             "https://localhost:8080/",
             "https://\"quoted\"",
         ] {
-            assert!(is_http_url(good), "{good}");
+            assert_eq!(normalized_http_url(good).as_deref(), Some(good));
+        }
+        for (sent, stored) in [
+            (
+                "HTTPS://Example.COM/Path?Q=1",
+                "https://Example.COM/Path?Q=1",
+            ),
+            ("Http://a/B", "http://a/B"),
+            ("hTtPs://x://Y", "https://x://Y"),
+        ] {
+            assert_eq!(normalized_http_url(sent).as_deref(), Some(stored), "{sent}");
         }
         for bad in [
             "ftp://example.com/file",
             "javascript:alert(1)",
             "example.com/path",
-            "HTTPS://example.com/",
+            "HTTPX://example.com/",
             "https://",
             "https:///path",
             "https://?q",
@@ -181,7 +189,7 @@ mod tests {
             "https://example.com/café",
             "http:/example.com",
         ] {
-            assert!(!is_http_url(bad), "{bad}");
+            assert_eq!(normalized_http_url(bad), None, "{bad}");
         }
     }
 }
