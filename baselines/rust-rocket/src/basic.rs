@@ -1,11 +1,12 @@
 //! basic: TechEmpower's plaintext and json tests, health, echo.
 
-use rocket::serde::json::{self, Json};
+use rocket::serde::json::Json;
 use rocket::{get, post};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{ApiError, json_body};
+use crate::body::JsonBody;
+use crate::error::ApiError;
 
 /// `GET /plaintext`: TechEmpower plaintext. Rocket adds `Server` (its ident), hyper `Date`.
 #[get("/plaintext")]
@@ -20,7 +21,7 @@ pub struct Message {
 
 /// `GET /json`: TechEmpower json, the object built and serialised per request.
 #[get("/json")]
-pub fn json() -> Json<Message> {
+pub fn hello_json() -> Json<Message> {
     Json(Message {
         message: "Hello, World!",
     })
@@ -55,8 +56,8 @@ pub fn health() -> Json<Health> {
 
 /// `POST /echo`: any JSON value (≤ 1 MiB), parsed and re-serialised, key order kept.
 #[post("/echo", format = "json", data = "<body>")]
-pub fn echo(body: Result<Json<Value>, json::Error<'_>>) -> Result<Json<Value>, ApiError> {
-    json_body(body).map(Json)
+pub fn echo(body: Result<JsonBody<Value>, ApiError>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(body?.0))
 }
 
 /// `POST /echo` with any other `Content-Type` (or none): the route above did not match.

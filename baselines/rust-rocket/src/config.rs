@@ -45,13 +45,6 @@ impl Settings {
         })
     }
 
-    pub fn display_address(&self) -> String {
-        match self.address {
-            IpAddr::V4(ip) => format!("{ip}:{}", self.port),
-            IpAddr::V6(ip) => format!("[{ip}]:{}", self.port),
-        }
-    }
-
     /// Rocket's production settings, from code.
     pub fn rocket_config(&self) -> Config {
         Config {
@@ -65,9 +58,7 @@ impl Settings {
             limits: Limits::default()
                 .limit("json", 1.mebibytes())
                 .limit("form", 1.mebibytes())
-                .limit("data-form", 5.mebibytes())
-                .limit("file", 5.mebibytes())
-                .limit("string", 1.mebibytes()),
+                .limit("data-form", 5.mebibytes()),
             // Keep-alive on (Rocket's default idle timeout, seconds).
             keep_alive: 5,
             log_level: LogLevel::Off,
@@ -101,5 +92,13 @@ fn parse<T: std::str::FromStr>(
             })
         }
         _ => Ok(None),
+    }
+}
+
+/// `host:port`, with an IPv6 host in brackets.
+pub fn display_address(address: IpAddr, port: u16) -> String {
+    match address {
+        IpAddr::V4(ip) => format!("{ip}:{port}"),
+        IpAddr::V6(ip) => format!("[{ip}]:{port}"),
     }
 }

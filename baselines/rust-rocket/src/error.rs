@@ -4,7 +4,7 @@
 use rocket::form::{self, error::ErrorKind as FormErrorKind};
 use rocket::http::Status;
 use rocket::response::{self, Responder};
-use rocket::serde::json::{self, Json};
+use rocket::serde::json::Json;
 use rocket::{Catcher, Request, catch, catchers};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -49,6 +49,11 @@ impl Issue {
             message: message.into(),
         }
     }
+
+    /// Whether this issue is about the named input (or something inside it).
+    pub fn is_at(&self, name: &str) -> bool {
+        matches!(self.path.first(), Some(Segment::Key(key)) if key == name)
+    }
 }
 
 #[derive(Serialize)]
@@ -67,12 +72,9 @@ struct Body<'a> {
 impl<'r> Responder<'r, 'static> for ApiError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         let (status, code, message, issues) = match &self {
-            ApiError::InvalidBody(message) => (
-                Status::BadRequest,
-                "invalid_body",
-                message.clone(),
-                None,
-            ),
+            ApiError::InvalidBody(message) => {
+                (Status::BadRequest, "invalid_body", message.clone(), None)
+            }
             ApiError::NotFound => (Status::NotFound, "not_found", "not found".into(), None),
             ApiError::TooLarge => (
                 Status::PayloadTooLarge,
@@ -111,15 +113,6 @@ impl<'r> Responder<'r, 'static> for ApiError {
             },
         });
         (status, body).respond_to(request)
-    }
-}
-
-/// The contract's 422 with every issue, or `Ok` when there is none.
-pub fn check(issues: Vec<Issue>) -> Result<(), ApiError> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(issues))
     }
 }
 
@@ -175,25 +168,16 @@ pub fn form_issues(errors: &form::Errors<'_>) -> Vec<Issue> {
         .collect()
 }
 
-/// A JSON body through Rocket's `Json<T>` guard, its failures mapped onto the contract: 413 over
-/// the `json` limit, 400 when the text is not JSON, and 422 naming the first field that does not
-/// fit (`["items", 0, "sku"]`), found by decoding the raw text again with serde_path_to_error.
-pub fn json_body<T: DeserializeOwned>(
-    body: Result<Json<T>, json::Error<'_>>,
-) -> Result<T, ApiError> {
-    match body {
-        Ok(Json(value)) => Ok(value),
-        Err(json::Error::Io(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Err(ApiError::TooLarge)
-        }
-        Err(json::Error::Io(err)) => Err(ApiError::InvalidBody(err.to_string())),
-        // serde stops at the first error, so a type error early in a document that is
-        // malformed further on must still be reported as the 400 it is.
-        Err(json::Error::Parse(text, err)) => match serde_json::from_str::<IgnoredAny>(text) {
-            Err(syntax) => Err(ApiError::InvalidBody(syntax.to_string())),
-            Ok(_) if !err.is_data() => Err(ApiError::InvalidBody(err.to_string())),
-            Ok(_) => Err(ApiError::Validation(vec![schema_issue::<T>(text)])),
-        },
+/// A JSON body that serde refused as `T`: 400 when the text is not JSON, else 422 naming the
+/// first field that does not fit (`["items", 0, "sku"]`), found by decoding the text again with
+/// serde_path_to_error (only on this error path).
+pub fn decode_json<T: DeserializeOwned>(text: &str, err: &serde_json::Error) -> ApiError {
+    // serde stops at the first error, so a type error early in a document that is
+    // malformed further on must still be reported as the 400 it is.
+    match serde_json::from_str::<IgnoredAny>(text) {
+        Err(syntax) => ApiError::InvalidBody(syntax.to_string()),
+        Ok(_) if !err.is_data() => ApiError::InvalidBody(err.to_string()),
+        Ok(_) => ApiError::Validation(vec![schema_issue::<T>(text)]),
     }
 }
 

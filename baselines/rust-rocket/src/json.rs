@@ -4,33 +4,32 @@
 use std::fmt;
 
 use rocket::post;
-use rocket::serde::json::{self, Json};
+use rocket::serde::json::Json;
 use serde::{
     Deserialize, Deserializer, Serialize,
     de::{self, Unexpected, Visitor},
 };
 
-use crate::error::{ApiError, json_body};
-use crate::values::{Rule, keywords};
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::values::keywords;
 
 /// `POST /json/small` (~90 B).
 #[post("/json/small", format = "json", data = "<body>")]
-pub fn small(body: Result<Json<Small>, json::Error<'_>>) -> Result<Json<Small>, ApiError> {
-    json_body(body).map(Json)
+pub fn small(body: Result<JsonBody<Small>, ApiError>) -> Result<Json<Small>, ApiError> {
+    Ok(Json(body?.0))
 }
 
 /// `POST /json/medium` (~1.4 KB).
 #[post("/json/medium", format = "json", data = "<body>")]
-pub fn medium(body: Result<Json<Order>, json::Error<'_>>) -> Result<Json<Order>, ApiError> {
-    json_body(body).map(Json)
+pub fn medium(body: Result<JsonBody<Order>, ApiError>) -> Result<Json<Order>, ApiError> {
+    Ok(Json(body?.0))
 }
 
 /// `POST /json/large` (~15 KB).
 #[post("/json/large", format = "json", data = "<body>")]
-pub fn large(
-    body: Result<Json<ProductPage>, json::Error<'_>>,
-) -> Result<Json<ProductPage>, ApiError> {
-    json_body(body).map(Json)
+pub fn large(body: Result<JsonBody<ProductPage>, ApiError>) -> Result<Json<ProductPage>, ApiError> {
+    Ok(Json(body?.0))
 }
 
 keywords!(

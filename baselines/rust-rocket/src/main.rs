@@ -4,6 +4,7 @@
 //! catchers that give every refusal the contract's JSON error shape.
 
 mod basic;
+mod body;
 mod config;
 mod error;
 mod form;
@@ -20,7 +21,8 @@ mod ws;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use rocket::{Build, Rocket, catchers, routes};
+use rocket::fairing::AdHoc;
+use rocket::{Build, Rocket, routes};
 
 use config::Settings;
 
@@ -31,7 +33,7 @@ fn app(settings: &Settings) -> Rocket<Build> {
             "/",
             routes![
                 basic::plaintext,
-                basic::json,
+                basic::hello_json,
                 basic::health,
                 basic::echo,
                 basic::echo_wrong_type,
@@ -62,6 +64,17 @@ fn app(settings: &Settings) -> Rocket<Build> {
             ],
         )
         .register("/", error::catchers())
+        .attach(AdHoc::on_liftoff("start-up line", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                println!(
+                    "rust-rocket listening on http://{} (Rocket {}, {} worker; no db, no cache)",
+                    config::display_address(config.address, config.port),
+                    env!("ROCKET_VERSION"),
+                    config.workers,
+                );
+            })
+        }))
 }
 
 fn main() -> ExitCode {
@@ -81,16 +94,7 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let result = runtime.block_on(async {
-        let rocket = app(&settings).ignite().await?;
-        println!(
-            "rust-rocket listening on http://{} (Rocket {}, {} worker; no db, no cache)",
-            settings.display_address(),
-            env!("ROCKET_VERSION"),
-            config::WORKERS,
-        );
-        rocket.launch().await
-    });
+    let result = runtime.block_on(app(&settings).launch());
     // A CPU-bound handler still running must not hold the exit.
     runtime.shutdown_timeout(Duration::from_millis(500));
     match result {

@@ -4,7 +4,6 @@
 //! `+5`, enums match case-insensitively, a repeated scalar keeps its first value), hence these.
 
 use rocket::form::{self, DataField, FromForm, FromFormField, Options, ValueField};
-use rocket::request::FromParam;
 use serde::Serialize;
 
 /// Turns accepted text into a typed value, or says why the text is refused.
@@ -15,18 +14,20 @@ pub trait Rule: Sized {
 /// `FromFormField` (and `FromParam`, refusing with the message) for `Rule` types.
 macro_rules! guard {
     ($ty:ident $(<$(const $c:ident: $t:ty),+>)?) => {
-        impl<'v $($(, const $c: $t)+)?> FromFormField<'v> for $ty $(<$($c),+>)? {
-            fn from_value(field: ValueField<'v>) -> form::Result<'v, Self> {
-                <Self as Rule>::parse(field.value)
-                    .map_err(|message| form::Error::validation(message).into())
+        impl<'v $($(, const $c: $t)+)?> ::rocket::form::FromFormField<'v> for $ty $(<$($c),+>)? {
+            fn from_value(
+                field: ::rocket::form::ValueField<'v>,
+            ) -> ::rocket::form::Result<'v, Self> {
+                <Self as $crate::values::Rule>::parse(field.value)
+                    .map_err(|message| ::rocket::form::Error::validation(message).into())
             }
         }
 
-        impl<'a $($(, const $c: $t)+)?> FromParam<'a> for $ty $(<$($c),+>)? {
+        impl<'a $($(, const $c: $t)+)?> ::rocket::request::FromParam<'a> for $ty $(<$($c),+>)? {
             type Error = String;
 
             fn from_param(param: &'a str) -> Result<Self, String> {
-                <Self as Rule>::parse(param)
+                <Self as $crate::values::Rule>::parse(param)
             }
         }
     };
@@ -176,6 +177,7 @@ impl Rule for Uuid {
     }
 }
 guard!(Uuid);
+pub(crate) use guard;
 
 /// A string type with a pattern: `$test` decides, `$what` describes it.
 macro_rules! pattern {
@@ -257,12 +259,12 @@ pattern!(
 macro_rules! keywords {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Serialize)]
+        #[derive(Clone, Copy, ::serde::Serialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
 
-        impl Rule for $name {
+        impl $crate::values::Rule for $name {
             fn parse(text: &str) -> Result<Self, String> {
                 match text {
                     $($text => Ok($name::$variant),)+
@@ -270,7 +272,7 @@ macro_rules! keywords {
                 }
             }
         }
-        guard!($name);
+        $crate::values::guard!($name);
     };
 }
 pub(crate) use keywords;
