@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadRun } from '../bench/report/cli.ts';
-import { ROOT } from '../bench/targets.ts';
+import { ROOT } from '../targets/table.ts';
 
 const out = join(mkdtempSync(join(tmpdir(), 'gauntlet-smoke-')), 'run');
 after(() => rmSync(join(out, '..'), { recursive: true, force: true }));

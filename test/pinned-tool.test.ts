@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT } from '../bench/targets.ts';
+import { ROOT } from '../targets/table.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gauntlet-tools-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { start } from '../bench/process.ts';
-import { ROOT } from '../bench/targets.ts';
+import { start } from '../targets/process.ts';
+import { ROOT } from '../targets/table.ts';
 
 /** The backticked commands of the README's "Run the app" table that need no argument filled in. */
 export function runCommands(readme: string): string[] {

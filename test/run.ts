@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { onPath } from '../bench/measure/machine.ts';
-import { DENO, NODE, NODE22, ROOT } from '../bench/targets.ts';
+import { DENO, NODE, NODE22, ROOT } from '../targets/table.ts';
 import { runningServices } from '../bench/measure/services.ts';
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
@@ -81,12 +81,31 @@ command('lint', [DENO, 'lint']);
 command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
 command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
+command('dependency direction (dependency-cruiser, .dependency-cruiser.cjs)', [
+  NODE,
+  'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs',
+  ...['contract', 'src', 'workloads', 'runtimes', 'targets', 'conformance', 'k6', 'bench', 'test'],
+  '--config',
+  '.dependency-cruiser.cjs',
+]);
+if (onPath('cargo') && onPath('python3')) {
+  command('baselines: ruff, rustfmt, clippy (baselines/lint.sh)', ['bash', 'baselines/lint.sh']);
+} else {
+  tally.skipped++;
+  stages.push('- baselines lint skipped: it needs cargo and python3');
+}
+if (onPath('go')) command('loadgen (go test)', ['bash', '-c', 'cd tools/loadgen && go test ./...']);
+else {
+  tally.skipped++;
+  stages.push('- loadgen tests skipped: no go');
+}
 await nodeTests('unit tests (in-process)', {
   globPatterns: [
     'contract/**/*.test.ts',
     'src/**/*.test.ts',
     'workloads/**/*.test.ts',
     'test/**/*.test.ts',
+    'targets/**/*.test.ts',
     'bench/**/*.test.ts',
   ],
 });

@@ -13,8 +13,8 @@ import { catalogue } from '../contract/catalogue.ts';
 import { offers } from '../contract/health.ts';
 import { normaliseSql, SQL } from '../contract/sql.ts';
 import { services, ServicesStatus } from '../bench/measure/services.ts';
-import { start } from '../bench/process.ts';
-import { declaredFamilies, ROOT, targetByName } from '../bench/targets.ts';
+import { start } from '../targets/process.ts';
+import { declaredFamilies, ROOT, targetByName } from '../targets/table.ts';
 
 const K = 30;
 const ALLOWED = new Set(Object.values(SQL).map(normaliseSql));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 /** Argument errors stop the orchestrator before it builds a tool or starts a process. */
 function bench(...args: string[]) {

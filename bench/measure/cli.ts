@@ -17,7 +17,7 @@ import { K6, LOADGEN, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
 import { parseCpuList } from './cpus.ts';
-import { ROOT, targetByName, targets as targetTable } from '../targets.ts';
+import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +70,11 @@ const positiveInt = (text: string, name: string): number => parsed(() => parsePo
 /** A CPU list as Linux writes it (`0`, `1-7,12`), checked here and passed on as written. */
 const cpuList = (text: string, name: string): string =>
   parsed(() => {
-    parseCpuList(text);
+    try {
+      parseCpuList(text);
+    } catch (err) {
+      throw new Error(`--${name}: ${(err as Error).message}`);
+    }
     return text;
   });
 

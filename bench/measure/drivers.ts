@@ -12,7 +12,7 @@ import type { LatencyMs } from '../results/schema.ts';
 import { K6Summary, LoadgenJson, OhaJson, WrkJson } from './inputs.ts';
 import { cpuCount } from './cpus.ts';
 import { K6, LOADGEN, OHA, WRK } from './machine.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 export type Driver = 'k6' | 'oha' | 'wrk' | 'loadgen';
 

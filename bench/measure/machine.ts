@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { BUN, DENO, NODE, NODE22, ROOT } from '../targets.ts';
+import { BUN, DENO, NODE, NODE22, ROOT } from '../../targets/table.ts';
 import type { RunMeta } from '../results/schema.ts';
 
 /** What a command prints on stdout, whatever its exit status (`wrk -v` exits 1); 'unavailable' if nothing. */

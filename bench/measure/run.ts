@@ -12,14 +12,14 @@ import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, versions } from './machine.ts';
-import { start, type Started } from '../process.ts';
+import { start, type Started } from '../../targets/process.ts';
 import { clearShortenerCache } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
 import { cpuCount } from './cpus.ts';
-import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../targets.ts';
+import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
   targets: string[];

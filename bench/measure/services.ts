@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CACHE_KEY_PATTERNS } from '../../contract/shortener.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 export interface ServiceUrls {
   DATABASE_URL: string;

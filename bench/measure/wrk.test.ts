@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { byId } from '../../contract/catalogue.ts';
 import { SEEDED_CODES, seededCode } from '../../contract/shortener.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 import { varyEnv } from './drivers.ts';
 import { WRK } from './machine.ts';
 
@@ -78,6 +78,7 @@ describe('wrk.lua', { skip: existsSync(WRK) ? false : 'wrk is not installed (bas
     for (const body of bodies.slice(0, 20)) {
       assert.match(JSON.parse(body).url, /^https:\/\/example\.com\/gauntlet\/wrk\//);
     }
+    assert.deepEqual([...new Set(paths)], ['/api/shorten']);
   });
   it('sends the fixed request as is when the catalogue does not vary it', async () => {
     const { paths } = await underWrk('shortener-redirect');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadRun, runDir, writeReport } from './cli.ts';
 import { cells, run } from './fixture.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 const results = mkdtempSync(join(tmpdir(), 'gauntlet-report-'));
 after(() => rmSync(results, { recursive: true, force: true }));

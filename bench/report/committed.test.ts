@@ -12,7 +12,7 @@ import { loadRun } from './cli.ts';
 import { renderMarkdown } from './render.ts';
 import { BEGIN, END, headlineMarkdown, headlineRun } from './headline.ts';
 import { catalogue } from '../../contract/catalogue.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const runPath = headlineRun(readme);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadReferences } from '../results/reference.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 import { describeRatio, publishedRatios, publishedRows, tag } from './published.ts';
 
 const refs = loadReferences(join(ROOT, 'results', 'reference'));

@@ -10,7 +10,7 @@ import type { Reference } from '../results/reference.ts';
 import { renderMarkdown, renderReport } from './render.ts';
 import type { Report } from './render.ts';
 import { cells, run } from './fixture.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 const refs: Reference[] = loadReferences(join(ROOT, 'results', 'reference'));
 

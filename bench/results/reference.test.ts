@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { catalogue } from '../../contract/catalogue.ts';
 import type { Figure, IncludedReference } from './reference.ts';
 import { included, loadReferences, quoteShowsValue, Reference } from './reference.ts';
-import { ROOT } from '../targets.ts';
+import { ROOT } from '../../targets/table.ts';
 
 const DIR = join(ROOT, 'results', 'reference');
 const SEEDS = process.env.GAUNTLET_SEEDS ?? join(ROOT, '..', 'shared', 'seeds');

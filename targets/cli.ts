@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { build } from './process.ts';
-import { ROOT, targetByName, targets } from './targets.ts';
+import { ROOT, targetByName, targets } from './table.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

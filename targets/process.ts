@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { ROOT, type Target } from './targets.ts';
+import { ROOT, type Target } from './table.ts';
 
 export interface Started {
   target: Target;
