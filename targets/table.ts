@@ -18,6 +18,8 @@ export interface Target {
   description: string;
   /** Run once before the first start; must be idempotent and quick when already done. */
   build?: string[];
+  /** The toolchain its build needs beyond Node (npm test runs the target only where it is on PATH). */
+  toolchain?: 'cargo' | 'python3';
   /** The server command; PORT, HOST and WORKERS come from the environment. */
   command: string[];
   /** The production settings that matter for a fair comparison, for run.json and the report. */
@@ -127,6 +129,7 @@ export const targets: Target[] = [
     name: 'rust',
     description: 'axum 0.8 + tokio, release build',
     build: ['bash', 'baselines/rust-axum/build.sh'],
+    toolchain: 'cargo',
     command: ['bash', 'baselines/rust-axum/serve.sh'],
     settings: {
       server: 'axum 0.8.9 on hyper 1: HTTP/1.1, keep-alive, TCP_NODELAY; Server: axum on the TechEmpower endpoints',
@@ -147,6 +150,7 @@ export const targets: Target[] = [
     name: 'python',
     description: 'FastAPI on uvicorn (uvloop, httptools)',
     build: ['bash', 'baselines/python-fastapi/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-fastapi/serve.sh'],
     settings: {
       server: 'uvicorn 0.54 --loop uvloop --http httptools --no-access-log --log-level warning ' +
@@ -168,6 +172,7 @@ export const targets: Target[] = [
     name: 'granian',
     description: 'the FastAPI app served by Granian (ASGI, uvloop)',
     build: ['bash', 'baselines/python-fastapi/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-fastapi/serve-granian.sh'],
     settings: {
       server: 'granian 2.8.7 --interface asgi --loop uvloop --http 1 --ws --no-access-log --log-level warning ' +
@@ -187,6 +192,7 @@ export const targets: Target[] = [
     name: 'starlette',
     description: 'Starlette + asyncpg on uvicorn',
     build: ['bash', 'baselines/python-starlette/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-starlette/serve.sh'],
     settings: {
       server: 'uvicorn 0.54 --workers 1 --loop uvloop --http httptools --no-access-log --timeout-graceful-shutdown 2',
@@ -204,6 +210,7 @@ export const targets: Target[] = [
     name: 'django',
     description: 'Django + psycopg on gunicorn',
     build: ['bash', 'baselines/python-django/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-django/serve.sh'],
     settings: {
       server: 'gunicorn 27 --worker-class gthread --workers 1 --threads 4 --keep-alive 5 (no access log)',
@@ -228,6 +235,7 @@ export const targets: Target[] = [
     name: 'robyn',
     description: 'Robyn',
     build: ['bash', 'baselines/python-robyn/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-robyn/serve.sh'],
     settings: {
       server: 'Robyn 0.88.0 (actix-web in Rust, handlers in CPython 3.11), python app.py: no argv, stdin /dev/null',
@@ -244,6 +252,7 @@ export const targets: Target[] = [
     name: 'spikard',
     description: 'Spikard with Python handlers (Rust HTTP core, PyO3)',
     build: ['bash', 'baselines/python-spikard/build.sh'],
+    toolchain: 'python3',
     command: ['bash', 'baselines/python-spikard/serve.sh'],
     settings: {
       server: 'Spikard 0.13.0 (axum/hyper core), app.run(ServerConfig(workers=1)): one current-thread Tokio runtime',
@@ -259,6 +268,7 @@ export const targets: Target[] = [
     name: 'rocket',
     description: 'Rocket 0.5, release build',
     build: ['bash', 'baselines/rust-rocket/build.sh'],
+    toolchain: 'cargo',
     command: ['bash', 'baselines/rust-rocket/serve.sh'],
     settings: {
       server: 'Rocket 0.5.2 on hyper 1/tokio (HTTP/1.1, keep-alive 5 s), default Shield headers on',

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { onPath } from '../bench/measure/machine.ts';
-import { DENO, NODE, NODE22, ROOT } from '../targets/table.ts';
+import { DENO, NODE, NODE22, ROOT, targets as targetTable } from '../targets/table.ts';
 import { runningServices } from '../bench/measure/services.ts';
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
@@ -111,14 +111,10 @@ await nodeTests('unit tests (in-process)', {
 });
 // uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.
 command('uWebSockets.js bridge tests (Node 22)', [NODE22, '--test', 'runtimes/uws/bridge.test.ts']);
-const defaultTargets = [
-  'node',
-  'uws',
-  'bun',
-  'deno',
-  ...(onPath('cargo') ? ['rust'] : []),
-  ...(onPath('python3') ? ['python'] : []),
-];
+/** Every target but the controls, where its toolchain is installed (.ci/run installs them all). */
+const defaultTargets = targetTable.filter((t) => !t.control && (!t.toolchain || onPath(t.toolchain))).map((t) =>
+  t.name
+);
 const targets = process.env.TEST_TARGETS ?? defaultTargets.join(',');
 
 const { DATABASE_URL: _db, REDIS_URL: _cache, ...embedded } = process.env;
