@@ -6,8 +6,6 @@
  * Pure data and pure functions only: no runtime APIs, so every runtime and the exporter can load it.
  */
 
-import { seededCode } from './shortener.ts';
-
 export type Family =
   | 'basic'
   | 'json'
@@ -56,10 +54,9 @@ export interface Endpoint {
   heavy?: boolean;
   /**
    * How load generators vary the request from one to the next (the catalogue's request is one
-   * instance of it): `seeded-code` asks for `/{code}` of a random one of the seeded codes;
-   * `unique-url` shortens a URL never sent before.
+   * instance of it): `unique-url` shortens a URL never sent before.
    */
-  vary?: 'seeded-code' | 'unique-url';
+  vary?: 'unique-url';
   /** In the README's headline tables: one workload per family, the ones users ask about first. */
   headline?: boolean;
   /** In the quick run (`npm run bench` with no arguments). */
@@ -351,16 +348,6 @@ export const catalogue: Endpoint[] = [
     needs: ['db', 'cache'],
     headline: true,
     quick: true,
-  },
-  {
-    id: 'shortener-redirect-broad',
-    family: 'shortener',
-    route: '/{code}',
-    description: 'redirect a random one of the 100,000 seeded codes (mostly cache misses and fills)',
-    request: { method: 'GET', path: `/${seededCode(1)}` },
-    expect: { kind: 'json-shape', status: 302, shape: 'redirect' },
-    needs: ['db', 'cache'],
-    vary: 'seeded-code',
   },
   {
     id: 'shortener-stats',

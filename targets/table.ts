@@ -15,6 +15,8 @@ export const DENO = bin('node_modules/deno/deno');
 
 export interface Target {
   name: string;
+  /** What the report groups targets by. */
+  language: 'TypeScript' | 'Rust' | 'Python';
   description: string;
   /** Run once before the first start; must be idempotent and quick when already done. */
   build?: string[];
@@ -51,6 +53,7 @@ const HONO_APP = {
 export const targets: Target[] = [
   {
     name: 'node',
+    language: 'TypeScript',
     quick: true,
     description: 'Node 24 LTS + @hono/node-server',
     command: [NODE, 'runtimes/main.ts'],
@@ -58,12 +61,14 @@ export const targets: Target[] = [
   },
   {
     name: 'node22',
+    language: 'TypeScript',
     description: 'Node 22 LTS + @hono/node-server',
     command: [NODE22, 'runtimes/main.ts'],
     settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
     name: 'uws',
+    language: 'TypeScript',
     description: 'Node 22 LTS + uWebSockets.js (uws-pack) bridge',
     command: [NODE22, 'runtimes/main.ts', '--adapter', 'uws'],
     settings: {
@@ -77,6 +82,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bun',
+    language: 'TypeScript',
     quick: true,
     description: 'Bun.serve + hono/bun',
     command: [BUN, 'runtimes/main.ts'],
@@ -89,6 +95,7 @@ export const targets: Target[] = [
   },
   {
     name: 'deno',
+    language: 'TypeScript',
     quick: true,
     description: 'Deno.serve + hono/deno',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
@@ -101,6 +108,7 @@ export const targets: Target[] = [
   },
   {
     name: 'workerd',
+    language: 'TypeScript',
     description: "workerd (Cloudflare Workers' runtime) + the Hono app bundled by esbuild",
     build: [NODE, 'runtimes/workerd/build.ts'],
     command: ['bash', 'runtimes/workerd/serve.sh'],
@@ -127,6 +135,7 @@ export const targets: Target[] = [
   },
   {
     name: 'rust',
+    language: 'Rust',
     description: 'axum 0.8 + tokio, release build',
     build: ['bash', 'baselines/rust-axum/build.sh'],
     toolchain: 'cargo',
@@ -147,7 +156,27 @@ export const targets: Target[] = [
     },
   },
   {
+    name: 'rocket',
+    language: 'Rust',
+    description: 'Rocket 0.5, release build',
+    build: ['bash', 'baselines/rust-rocket/build.sh'],
+    toolchain: 'cargo',
+    command: ['bash', 'baselines/rust-rocket/serve.sh'],
+    settings: {
+      server: 'Rocket 0.5.2 on hyper 1/tokio (HTTP/1.1, keep-alive 5 s), default Shield headers on',
+      workers: '1 (Rocket workers and tokio worker threads; WORKERS ignored)',
+      profile: 'release, lto fat, codegen-units 1, panic abort',
+      logging: 'log_level off',
+      json: 'serde_json (preserve_order); serde_path_to_error on the error path only',
+      bodies: 'JSON/urlencoded via data guards that drain refused bodies (Rocket parsers), multipart via multer',
+      websocket: 'rocket_ws 0.1.1 (tungstenite 0.21), max message 1 MiB',
+      shutdown: 'grace 1 s, mercy 1 s',
+    },
+    families: [...WEB, 'multipart', 'sse', 'ws', 'stress'],
+  },
+  {
     name: 'python',
+    language: 'Python',
     description: 'FastAPI on uvicorn (uvloop, httptools)',
     build: ['bash', 'baselines/python-fastapi/build.sh'],
     toolchain: 'python3',
@@ -170,6 +199,7 @@ export const targets: Target[] = [
   },
   {
     name: 'granian',
+    language: 'Python',
     description: 'the FastAPI app served by Granian (ASGI, uvloop)',
     build: ['bash', 'baselines/python-fastapi/build.sh'],
     toolchain: 'python3',
@@ -190,6 +220,7 @@ export const targets: Target[] = [
   },
   {
     name: 'starlette',
+    language: 'Python',
     description: 'Starlette + asyncpg on uvicorn',
     build: ['bash', 'baselines/python-starlette/build.sh'],
     toolchain: 'python3',
@@ -208,6 +239,7 @@ export const targets: Target[] = [
   },
   {
     name: 'django',
+    language: 'Python',
     description: 'Django + psycopg on gunicorn',
     build: ['bash', 'baselines/python-django/build.sh'],
     toolchain: 'python3',
@@ -233,6 +265,7 @@ export const targets: Target[] = [
   },
   {
     name: 'robyn',
+    language: 'Python',
     description: 'Robyn',
     build: ['bash', 'baselines/python-robyn/build.sh'],
     toolchain: 'python3',
@@ -250,6 +283,7 @@ export const targets: Target[] = [
   },
   {
     name: 'spikard',
+    language: 'Python',
     description: 'Spikard with Python handlers (Rust HTTP core, PyO3)',
     build: ['bash', 'baselines/python-spikard/build.sh'],
     toolchain: 'python3',
@@ -265,25 +299,8 @@ export const targets: Target[] = [
     families: [...WEB, 'multipart', 'stress'],
   },
   {
-    name: 'rocket',
-    description: 'Rocket 0.5, release build',
-    build: ['bash', 'baselines/rust-rocket/build.sh'],
-    toolchain: 'cargo',
-    command: ['bash', 'baselines/rust-rocket/serve.sh'],
-    settings: {
-      server: 'Rocket 0.5.2 on hyper 1/tokio (HTTP/1.1, keep-alive 5 s), default Shield headers on',
-      workers: '1 (Rocket workers and tokio worker threads; WORKERS ignored)',
-      profile: 'release, lto fat, codegen-units 1, panic abort',
-      logging: 'log_level off',
-      json: 'serde_json (preserve_order); serde_path_to_error on the error path only',
-      bodies: 'JSON/urlencoded via data guards that drain refused bodies (Rocket parsers), multipart via multer',
-      websocket: 'rocket_ws 0.1.1 (tungstenite 0.21), max message 1 MiB',
-      shutdown: 'grace 1 s, mercy 1 s',
-    },
-    families: [...WEB, 'multipart', 'sse', 'ws', 'stress'],
-  },
-  {
     name: 'bare-node',
+    language: 'TypeScript',
     quick: true,
     description: 'control: node:http, no framework (Node 24)',
     command: [NODE, 'runtimes/bare/node.ts'],
@@ -292,6 +309,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bare-bun',
+    language: 'TypeScript',
     quick: true,
     description: 'control: Bun.serve, no framework',
     command: [BUN, 'runtimes/bare/bun.ts'],
@@ -300,6 +318,7 @@ export const targets: Target[] = [
   },
   {
     name: 'bare-deno',
+    language: 'TypeScript',
     quick: true,
     description: 'control: Deno.serve, no framework',
     command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/bare/deno.ts'],

@@ -24,7 +24,13 @@ describe('the README commands', () => {
   for (const command of commands) {
     it(`\`${command}\` serves the app and stops on SIGTERM`, async () => {
       const server = await start(
-        { name: command, description: 'a README command', command: ['sh', '-c', command], settings: {} },
+        {
+          name: command,
+          language: 'TypeScript',
+          description: 'a README command',
+          command: ['sh', '-c', command],
+          settings: {},
+        },
         { env: { GAUNTLET_DATA: 'off' }, timeoutMs: 60_000 },
       );
       try {

@@ -21,7 +21,7 @@ import { checkTarget } from '../k6/target.js';
 
 const plan = makePlan({
   family: 'shortener',
-  exec: { 'shortener-shorten': 'write', 'shortener-redirect-broad': 'readBroad' },
+  exec: { 'shortener-shorten': 'write' },
   mix: MIX,
 }, __ENV);
 const fixtures = loadFixtures(plan.endpoints);

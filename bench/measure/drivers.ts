@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
-import { MULTIPLIER, OFFSET, SEEDED_CODES } from '../../contract/shortener.ts';
 import type { LatencyMs } from '../results/schema.ts';
 import { K6Summary, LoadgenJson, OhaJson, WrkJson } from './inputs.ts';
 import { cpuCount } from './cpus.ts';
@@ -60,7 +59,7 @@ export function pickDriver(
   const can: Record<Driver, boolean> = {
     k6: true,
     wrk: closedHttp,
-    // Only wrk's script and k6 vary the request (a random seeded code, a fresh URL).
+    // Only wrk's script and k6 vary the request (a fresh URL each time).
     oha: closedHttp && !endpoint.vary,
     loadgen: (socket || mode === 'rate') && !endpoint.vary,
   };
@@ -218,9 +217,6 @@ export function fromOhaJson(input: unknown, expectedStatus: number): Driven {
 
 /** What bench/measure/wrk.lua needs to vary the request as the catalogue says. */
 export function varyEnv(endpoint: Endpoint): Record<string, string> {
-  if (endpoint.vary === 'seeded-code') {
-    return { WRK_VARY: endpoint.vary, WRK_SEEDED: [SEEDED_CODES, MULTIPLIER, OFFSET].join(',') };
-  }
   if (endpoint.vary === 'unique-url') {
     return { WRK_VARY: endpoint.vary, WRK_URL_PREFIX: `https://example.com/gauntlet/wrk/${Date.now().toString(36)}/` };
   }

@@ -97,10 +97,10 @@ describe('fromK6Summary', () => {
 describe('pickDriver', () => {
   const all = () => true;
   it('leaves sockets and varying requests to what can run them, and fixed rate to loadgen or k6', () => {
-    for (const id of ['ws-echo', 'shortener-redirect-broad', 'shortener-shorten']) {
+    for (const id of ['ws-echo', 'shortener-shorten']) {
       assert.equal(pickDriver(byId(id), 'closed', 'oha', all), 'k6');
     }
-    assert.equal(pickDriver(byId('shortener-redirect-broad'), 'closed', 'auto', all), 'wrk');
+    assert.equal(pickDriver(byId('shortener-shorten'), 'closed', 'auto', all), 'wrk');
     assert.equal(pickDriver(byId('sse-stream'), 'closed', 'oha', all), 'oha');
     assert.equal(pickDriver(byId('json-small'), 'closed', 'oha', all), 'oha');
     assert.equal(pickDriver(byId('json-small'), 'rate', 'wrk', all), 'k6');
@@ -111,7 +111,7 @@ describe('pickDriver', () => {
     assert.equal(pickDriver(byId('ws-echo'), 'rate', 'auto', all), 'loadgen');
     assert.equal(pickDriver(byId('json-small'), 'rate', 'auto', all), 'loadgen');
     assert.equal(pickDriver(byId('json-small'), 'rate', 'auto', (d) => d !== 'loadgen'), 'k6');
-    assert.equal(pickDriver(byId('shortener-redirect-broad'), 'rate', 'auto', all), 'k6');
+    assert.equal(pickDriver(byId('shortener-shorten'), 'rate', 'auto', all), 'k6');
     assert.equal(pickDriver(byId('shortener-redirect'), 'rate', 'auto', all), 'loadgen');
     assert.equal(pickDriver(byId('sse-stream'), 'closed', 'auto', all), 'wrk');
   });

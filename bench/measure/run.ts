@@ -147,7 +147,7 @@ function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date
     },
     targets: o.targets.map((name) => {
       const t = targetByName(name);
-      return { name, description: t.description, settings: t.settings };
+      return { name, language: t.language, description: t.description, settings: t.settings };
     }),
     workloads: o.workloads,
     cells: [],

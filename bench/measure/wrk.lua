@@ -2,8 +2,6 @@
 -- figures as JSON to $WRK_JSON (the orchestrator reads that file, never wrk's text output).
 --   WRK_METHOD, WRK_BODY (a fixture file's path), WRK_HEADERS ("name: value" lines), WRK_JSON
 --   WRK_VARY (the catalogue's `vary`, when the request changes from one to the next):
---     seeded-code  GET /<code> of a random seeded code; WRK_SEEDED="count,multiplier,offset"
---                  (contract/shortener.ts), code i = (i·multiplier + offset) mod 62⁷ in base 62
 --     unique-url   the body {"url":"<WRK_URL_PREFIX><thread>-<n>"}, a URL never sent before
 -- Responses are never handed to Lua (no response() function): wrk counts them, and its own
 -- figures are all it reports.
@@ -20,29 +18,7 @@ for line in (os.getenv("WRK_HEADERS") or ""):gmatch("[^\n]+") do
 end
 
 local vary = os.getenv("WRK_VARY") or ""
-if vary == "seeded-code" then
-  local ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-  local count, multiplier, offset = (os.getenv("WRK_SEEDED") or ""):match("^(%d+),(%d+),(%d+)$")
-  count, multiplier, offset = tonumber(count), tonumber(multiplier), tonumber(offset)
-  local space = 62 ^ 7
-  -- Exact in doubles: i · multiplier + offset < 2^53, and fmod is exact.
-  local function seeded(i)
-    local n = math.fmod(i * multiplier + offset, space)
-    local code = {}
-    for d = 7, 1, -1 do
-      local r = math.fmod(n, 62)
-      code[d] = ALPHABET:sub(r + 1, r + 1)
-      n = (n - r) / 62
-    end
-    return table.concat(code)
-  end
-  function init(args)
-    math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
-  end
-  function request()
-    return wrk.format(nil, "/" .. seeded(math.random(1, count)))
-  end
-elseif vary == "unique-url" then
+if vary == "unique-url" then
   local prefix = os.getenv("WRK_URL_PREFIX") or "https://example.com/gauntlet/wrk/"
   local threads = 0
   function setup(thread)

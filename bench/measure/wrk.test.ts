@@ -1,6 +1,5 @@
 /**
- * bench/measure/wrk.lua varies requests as the catalogue says: random seeded codes (the same
- * function as contract/shortener.ts, in Lua) and a URL never sent before. Runs wrk for a second
+ * bench/measure/wrk.lua varies requests as the catalogue says (a URL never sent before). Runs wrk for a second
  * against a local server that records what it receives (skipped where wrk is not installed;
  * .ci/run installs it).
  */
@@ -13,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { byId } from '../../contract/catalogue.ts';
-import { SEEDED_CODES, seededCode } from '../../contract/shortener.ts';
 import { ROOT } from '../../targets/table.ts';
 import { varyEnv } from './drivers.ts';
 import { WRK } from './machine.ts';
@@ -64,13 +62,6 @@ async function underWrk(workload: string): Promise<{ paths: string[]; bodies: st
 }
 
 describe('wrk.lua', { skip: existsSync(WRK) ? false : 'wrk is not installed (bash scripts/wrk.sh)' }, () => {
-  it('asks for random seeded codes, each one of the 100,000 that seed.sql inserts', async () => {
-    const { paths } = await underWrk('shortener-redirect-broad');
-    assert.ok(paths.length > 100, `${paths.length} requests`);
-    const seeded = new Set(Array.from({ length: SEEDED_CODES }, (_, i) => `/${seededCode(i + 1)}`));
-    assert.deepEqual(paths.filter((p) => !seeded.has(p)), []);
-    assert.ok(new Set(paths).size > paths.length / 2, 'spread over the codes, not one');
-  });
   it('shortens a URL never sent before, in the catalogue body shape', async () => {
     const { paths, bodies } = await underWrk('shortener-shorten');
     assert.ok(bodies.length > 100, `${bodies.length} requests`);

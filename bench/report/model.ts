@@ -20,6 +20,8 @@ export const failedRepeats = (c: Cell): FailedRepeat[] =>
 /** Cells by (target, workload), and the targets and workloads in run order. */
 export interface CellIndex {
   get(target: string, workload: string): Cell | undefined;
+  /** The target does not declare the workload's family. */
+  notImplemented(target: string, workload: string): boolean;
   targets: string[];
   workloads: string[];
   cells: Cell[];
@@ -32,7 +34,14 @@ export function indexCells(run: RunMeta, cells: readonly Cell[]): CellIndex {
     .filter((t) => cells.some((c) => c.target === t));
   const workloads = inOrder(run.workloads, cells.map((c) => c.workload))
     .filter((w) => cells.some((c) => c.workload === w));
-  return { get: (t, w) => byKey.get(`${t}\u0000${w}`), targets, workloads, cells: [...cells] };
+  const undeclared = new Set(run.skipped.filter((s) => s.notImplemented).map((s) => `${s.target}\u0000${s.workload}`));
+  return {
+    get: (t, w) => byKey.get(`${t}\u0000${w}`),
+    notImplemented: (t, w) => undeclared.has(`${t}\u0000${w}`),
+    targets,
+    workloads,
+    cells: [...cells],
+  };
 }
 
 /** Cell file names (`<target>__<workload>`) run.json lists but no supplied cell matches. */

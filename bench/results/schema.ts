@@ -110,10 +110,25 @@ export const RunMeta = z.object({
     backend: z.enum(['embedded', 'services']),
     quick: z.boolean(),
   }),
-  targets: z.array(z.object({ name: z.string(), description: z.string(), settings: z.record(z.string(), z.string()) })),
+  targets: z.array(
+    z.object({
+      name: z.string(),
+      language: z.string().optional(),
+      description: z.string(),
+      settings: z.record(z.string(), z.string()),
+    }),
+  ),
   workloads: z.array(z.string()),
   cells: z.array(z.string()),
   /** Pairs not measured, and why (a control target without the workload, a target without a db). */
-  skipped: z.array(z.object({ target: z.string(), workload: z.string(), reason: z.string() })),
+  skipped: z.array(
+    z.object({
+      target: z.string(),
+      workload: z.string(),
+      reason: z.string(),
+      /** The target does not declare the workload's family (not a failure, not a lack of services). */
+      notImplemented: z.boolean().optional(),
+    }),
+  ),
 });
 export type RunMeta = z.infer<typeof RunMeta>;

@@ -92,7 +92,7 @@ export function workloadRow(
     driverText(targets.map((t) => idx.get(t, w))),
     ...targets.map((t) => {
       const c = idx.get(t, w);
-      return !c ? '—' : !c.median ? 'failed' : pick(c);
+      return !c ? (idx.notImplemented(t, w) ? 'not implemented' : '—') : !c.median ? 'failed' : pick(c);
     }),
   ];
 }
