@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { catalogue, type Endpoint } from '../contract/catalogue.ts';
 import { mismatches } from '../contract/expect.ts';
-import { type Case, type Ctx, fixture, fixtureText, nextEvent, openSocket, overOneConnection, request } from './harness.ts';
+import {
+  type Case,
+  type Ctx,
+  fixture,
+  fixtureText,
+  nextEvent,
+  openSocket,
+  overOneConnection,
+  request,
+} from './harness.ts';
 
 /** The catalogue's own request for an endpoint, checked against its `expect` (also the orchestrator's verification). */
 export function catalogueCase(endpoint: Endpoint): Case {
