@@ -19,15 +19,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
-import type { Data, Db, Query } from '../../src/data/index.ts';
+import { composeData, type Data, type Db } from '../../src/data/index.ts';
 import { memoryCache } from '../../src/data/cache.ts';
-import { withTimeout } from '../../src/data/timeout.ts';
+import { CONNECT_TIMEOUT_S, POOL_MAX, postgresQueries, unavailable } from '../../src/data/db.ts';
 import { ApiError } from '../../src/errors.ts';
-import { SQL } from '../../contract/sql.ts';
-
-/** Connections open at once in this process, as for every target (docs/contract.md). */
-export const POOL_MAX = 16;
-const CONNECT_TIMEOUT_S = 2;
 
 /** What one request owns: its client (opened on first use) and whether it is over. */
 export interface Scope {
@@ -40,21 +35,16 @@ const scopes = new AsyncLocalStorage<Scope>();
 /** Runs `fn` as one request: database calls inside it use this request's connection. */
 export const inScope = <T>(scope: Scope, fn: () => T): T => scopes.run(scope, fn);
 
-/** The same mapping as src/data/db.ts: connection-level failures are the contract's 503. */
-function unavailable(err: unknown): unknown {
-  if (err instanceof ApiError) return err;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') {
-    // cloudflare:sockets reports a refused or reset connection as a plain Error without a code.
-    const message = (err as Error | null)?.message ?? '';
-    return /connect|socket|network|closed|refused|reset/i.test(message) && !(err instanceof postgres.PostgresError)
-      ? new ApiError('unavailable', 'the database is unavailable')
-      : err;
-  }
-  const lost = err instanceof postgres.PostgresError
-    ? /^(08|53|57|58)/.test(code)
-    : /^(E[A-Z]+|CONNECT\w*|CONNECTION\w*)$/.test(code);
-  return lost ? new ApiError('unavailable', 'the database is unavailable') : err;
+/**
+ * src/data/db.ts's mapping, plus what cloudflare:sockets throws for a refused or reset connection:
+ * a plain Error without a code.
+ */
+function lost(err: unknown): unknown {
+  if (err instanceof ApiError || err instanceof postgres.PostgresError) return unavailable(err);
+  const plain = typeof (err as { code?: unknown } | null)?.code !== 'string';
+  return plain && /connect|socket|network|closed|refused|reset/i.test((err as Error | null)?.message ?? '')
+    ? new ApiError('unavailable', 'the database is unavailable')
+    : unavailable(err);
 }
 
 /**
@@ -116,51 +106,9 @@ export function workerdData(url: string): Data & { endScope(scope: Scope): Promi
     return pending;
   };
 
-  const over = (run: () => Promise<postgres.Sql | postgres.TransactionSql>): Query => async (text, params = []) => {
-    try {
-      const sql = await run();
-      // deno-lint-ignore no-explicit-any
-      return await sql.unsafe(text, params as any[], { prepare: true }) as any;
-    } catch (err) {
-      throw unavailable(err);
-    }
-  };
-  const query = over(client);
-
-  const db: Db = {
-    backend: 'postgres',
-    query,
-    async transaction(fn) {
-      try {
-        const sql = await client();
-        return await sql.begin((tx) => fn(over(() => Promise.resolve(tx)))) as Awaited<ReturnType<typeof fn>>;
-      } catch (err) {
-        throw unavailable(err);
-      }
-    },
-    async ping(timeoutMs = 1000) {
-      try {
-        await withTimeout(query(SQL.ping), timeoutMs);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    close: () => Promise.resolve(),
-  };
-  const cache = memoryCache();
-
-  const hooks: (() => Promise<void>)[] = [];
+  const db: Db = { ...postgresQueries(client, lost), close: () => Promise.resolve() };
   return {
-    db,
-    cache,
-    async health() {
-      const [dbUp, cacheUp] = await Promise.all([db.ping(), cache.ping()]);
-      return { db: { backend: db.backend, up: dbUp }, cache: { backend: cache.backend, up: cacheUp } };
-    },
-    onClose(hook) {
-      hooks.push(hook);
-    },
+    ...composeData(db, memoryCache()),
     // workerd gives a worker no shutdown hook: SIGTERM ends the process (README.md).
     close: () => Promise.resolve(),
     /** Ends the request's connection once its response is done, and frees its slot. */

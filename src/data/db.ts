@@ -26,15 +26,15 @@ export interface Db {
 }
 
 /** Connections per process: the same bound for every target (docs/contract.md). */
-const POOL_MAX = 16;
-const CONNECT_TIMEOUT_S = 2;
+export const POOL_MAX = 16;
+export const CONNECT_TIMEOUT_S = 2;
 
 /**
  * Connection-level failures become the contract's 503: the socket's errors (ECONNREFUSED, …),
  * postgres.js's own (CONNECT_TIMEOUT, CONNECTION_CLOSED, …), and the server's SQLSTATE classes
  * 08, 53, 57, 58 (shutting down, out of connections). Anything else (22, 23, 42, …) is a bug.
  */
-function unavailable(err: unknown): unknown {
+export function unavailable(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return err;
   const lost = err instanceof postgres.PostgresError
@@ -43,7 +43,7 @@ function unavailable(err: unknown): unknown {
   return lost ? new ApiError('unavailable', 'the database is unavailable') : err;
 }
 
-const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
+export const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
   try {
     await withTimeout(query(SQL.ping), timeoutMs);
     return true;
@@ -60,27 +60,39 @@ export function postgresDb(url: string): Db {
     // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
     prepare: true,
   });
-  const over = (run: typeof sql | postgres.TransactionSql): Query => async (text, params = []) => {
-    try {
-      // deno-lint-ignore no-explicit-any
-      return await run.unsafe(text, params as any[], { prepare: true }) as any;
-    } catch (err) {
-      throw unavailable(err);
-    }
-  };
-  const query = over(sql);
+  return { ...postgresQueries(() => sql, unavailable), close: () => sql.end({ timeout: 2 }) };
+}
+
+/**
+ * Query, transaction and ping over a postgres.js client that `client` gives (the pool here; a
+ * request's own connection on workerd), every statement prepared server-side, failures mapped by
+ * `lost` (connection-level ones to the contract's 503).
+ */
+export function postgresQueries(
+  client: () => postgres.Sql | Promise<postgres.Sql>,
+  lost: (err: unknown) => unknown,
+): Omit<Db, 'close'> {
+  const over =
+    (run: () => postgres.Sql | postgres.TransactionSql | Promise<postgres.Sql>): Query => async (text, params = []) => {
+      try {
+        // deno-lint-ignore no-explicit-any
+        return await (await run()).unsafe(text, params as any[], { prepare: true }) as any;
+      } catch (err) {
+        throw lost(err);
+      }
+    };
+  const query = over(client);
   return {
     backend: 'postgres',
     query,
     async transaction(fn) {
       try {
-        return await sql.begin((tx) => fn(over(tx))) as Awaited<ReturnType<typeof fn>>;
+        return await (await client()).begin((tx) => fn(over(() => tx))) as Awaited<ReturnType<typeof fn>>;
       } catch (err) {
-        throw unavailable(err);
+        throw lost(err);
       }
     },
     ping: pinger(query),
-    close: () => sql.end({ timeout: 2 }),
   };
 }
 

@@ -22,7 +22,7 @@ export interface Data {
   close(): Promise<void>;
 }
 
-function composeData(db: Db, cache: Cache): Data {
+export function composeData(db: Db, cache: Cache): Data {
   const hooks: (() => Promise<void>)[] = [];
   let closing: Promise<void> | undefined;
   return {
