@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { start, type Started } from '../targets/process.ts';
-import { targetByName } from '../targets/table.ts';
+import { declaredFamilies, targetByName } from '../targets/table.ts';
 import { type Data, type Db, openData } from '../src/data/index.ts';
 import { createResolver } from '../workloads/shortener/redirects.ts';
 import { URL_KEY } from '../contract/shortener.ts';
@@ -26,7 +26,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const { DATABASE_URL, REDIS_URL } = services(ServicesStatus, 'status');
 const env = { DATABASE_URL, REDIS_URL };
-const targets = (process.env.TEST_TARGETS ?? 'node,bun,deno').split(',').filter(Boolean);
+/** The targets that serve the shortener (every test here shortens and redirects). */
+const targets = (process.env.TEST_TARGETS ?? 'node,bun,deno').split(',').filter(Boolean)
+  .filter((name) => declaredFamilies(targetByName(name)).has('shortener'));
 
 /** Polls `check` until it holds (bounded); the last failure is the error. */
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

@@ -30,7 +30,8 @@ HEALTH_TIMEOUT_S = 1.0
 
 
 def configured() -> bool:
-    return "default" in settings.DATABASES
+    # Not `"default" in DATABASES`: without one, Django adds a dummy "default" on first use.
+    return settings.DATABASES.get("default", {}).get("ENGINE") == "django.db.backends.postgresql"
 
 
 @contextmanager
