@@ -5,7 +5,7 @@ import { targetsMarkdown, withTargets } from './readme.ts';
 import { ROOT, targets } from './table.ts';
 
 describe("the README's targets table", () => {
-  it('is what the target table renders to (node targets/readme.ts rewrites it)', () => {
+  it('is what the target table renders to (npm run targets:readme rewrites it)', () => {
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
     assert.equal(withTargets(readme), readme);
   });

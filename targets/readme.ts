@@ -1,6 +1,6 @@
 /**
  * The README's table of targets, rendered from the target table (never typed by hand):
- * `node targets/readme.ts` rewrites the block between the markers; a test checks it is current.
+ * `npm run targets:readme` rewrites the block between the markers; a test checks it is current.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FAMILIES } from '../contract/catalogue.ts';

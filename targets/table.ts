@@ -107,6 +107,28 @@ export const targets: Target[] = [
     },
   },
   {
+    name: 'deno-serve',
+    language: 'TypeScript',
+    description: 'deno serve (default-export fetch) + hono/deno',
+    // `deno serve` takes the address as flags only: the shell passes PORT and HOST on, and execs.
+    command: [
+      'bash',
+      '-c',
+      'exec "$0" serve "$@" --host "${HOST:-127.0.0.1}" --port "${PORT:-3000}" runtimes/deno-serve.ts',
+      DENO,
+      ...DENO_PERMISSIONS,
+    ],
+    settings: {
+      ...HONO_APP,
+      workers: '1 (deno serve without --parallel: one process, one event loop; WORKERS ignored)',
+      server: "deno serve: the module's default export { fetch, onListen }",
+      websocket: 'Deno.upgradeWebSocket (hono/deno)',
+      flags: DENO_PERMISSIONS.join(' '),
+      shutdown: 'SIGTERM: deno serve stops accepting; the module ends open streams and sockets, waits for every ' +
+        'open response (ServeHandlerInfo.completed, counted per request), closes the data layer, exits 0',
+    },
+  },
+  {
     name: 'workerd',
     language: 'TypeScript',
     description: "workerd (Cloudflare Workers' runtime) + the Hono app bundled by esbuild",

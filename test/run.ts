@@ -80,7 +80,7 @@ function conformance(targets: string, data: string, env: NodeJS.ProcessEnv): voi
 command('lint', [DENO, 'lint']);
 command('format', [DENO, 'fmt', '--check']);
 command('type check (tsc)', [NODE, 'node_modules/typescript/bin/tsc', '-p', '.']);
-command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/bare/deno.ts']);
+command('type check (deno)', [DENO, 'check', 'runtimes/deno.ts', 'runtimes/deno-serve.ts', 'runtimes/bare/deno.ts']);
 command('dependency direction (dependency-cruiser, .dependency-cruiser.cjs)', [
   NODE,
   'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs',
