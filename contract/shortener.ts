@@ -42,5 +42,3 @@ export const URL_KEY = (code: string): string => `gauntlet:url:${code}`;
 export const LOCK_KEY = (code: string): string => `gauntlet:lock:url:${code}`;
 export const PENDING_KEY = 'gauntlet:clicks:pending';
 export const PROCESSING_KEY = 'gauntlet:clicks:processing';
-/** What the orchestrator clears between cells: the cache and its locks, never the pending clicks. */
-export const CACHE_KEY_PATTERNS = [URL_KEY('*'), LOCK_KEY('*')];

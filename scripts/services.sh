@@ -6,6 +6,7 @@
 #                                          apply src/data/schema.sql + seed.sql if present;
 #                                          last stdout line: {"DATABASE_URL":…,"REDIS_URL":…,"postgres":"15.x","redis":"7.x"}
 #   scripts/services.sh down               stop both (no-op when not running)
+#   scripts/services.sh reset              back to the seed: schema + seed.sql again, gauntlet:* cache keys deleted
 #   scripts/services.sh status             one JSON line, always exit 0
 #   scripts/services.sh env                `export DATABASE_URL=…` / `export REDIS_URL=…` for eval
 #   scripts/services.sh start postgres|redis
@@ -318,7 +319,7 @@ lock() {  # serialise concurrent invocations on the same data dir
 }
 
 usage() {
-  echo "usage: $0 up|down|status|env|start postgres|redis|stop postgres|redis" >&2
+  echo "usage: $0 up|down|reset|status|env|start postgres|redis|stop postgres|redis" >&2
   exit 2
 }
 
@@ -328,6 +329,15 @@ case "$cmd" in
     lock; ensure_packages
     pg_start; redis_start; pg_apply_sql
     up_json ;;
+  reset)
+    # Back to the seed, between benchmark cells: schema + seed again (seed.sql removes what the
+    # endpoints wrote), and every gauntlet:* key of the cache (URLs, locks, pending clicks).
+    lock; ensure_packages
+    pg_running && pg_ready || die "postgres is not running (scripts/services.sh up)"
+    redis_running && redis_ready || die "redis is not running (scripts/services.sh up)"
+    pg_apply_sql
+    redis_cli --scan --pattern 'gauntlet:*' | xargs -r redis-cli -h "$HOST" -p "$REDIS_PORT" del >/dev/null
+    status_json ;;
   down)
     if have_packages; then lock; redis_stop; pg_stop; fi
     log "stopped" ;;

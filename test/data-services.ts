@@ -97,6 +97,19 @@ describe('data services', { timeout: 600_000 }, () => {
     redis.disconnect();
   });
 
+  it('services.sh reset puts both back to the seed: items, short URLs, clicks, cache keys', async () => {
+    await sql`INSERT INTO items (name, description, price, stock) VALUES ('extra', 'a db-create row', 1, 1)`;
+    await sql`INSERT INTO urls (code, url) VALUES ('zzReset', 'https://example.com/reset')`;
+    await sql`UPDATE urls SET clicks = clicks + 3 WHERE code = 'celeb01'`;
+    await redis.set('gauntlet:url:zzReset', 'https://example.com/reset');
+    services(ServicesStatus, 'reset');
+    const [counts] = await sql`
+      SELECT (SELECT count(*) FROM items)::int AS items, (SELECT max(id) FROM items)::int AS top,
+             (SELECT count(*) FROM urls)::int AS urls, (SELECT sum(clicks) FROM urls)::int AS clicks`;
+    assert.deepEqual({ ...counts }, { items: 10_000, top: 10_000, urls: 100_005, clicks: 0 });
+    assert.deepEqual(await redis.keys('gauntlet:*'), []);
+  });
+
   it('the Redis lock holds across processes: four data layers, 200 concurrent lookups, one read', async () => {
     const layers: Data[] = await Promise.all(
       Array.from({ length: 4 }, () => openData({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL })),

@@ -13,7 +13,7 @@ import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, versions } from './machine.ts';
 import { start, type Started } from '../../targets/process.ts';
-import { clearShortenerCache } from './services.ts';
+import { services, ServicesStatus } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
@@ -181,7 +181,11 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
   const connections = connectionsFor(endpoint, o.connections);
   let server: Started | undefined;
   try {
-    if (endpoint.family === 'shortener' && o.serviceEnv.REDIS_URL) await clearShortenerCache(o.serviceEnv.REDIS_URL);
+    // Equal conditions: every data cell starts from the seed (no rows, URLs, clicks or cache
+    // entries left by the cell before it).
+    if (o.backend === 'services' && endpoint.needs.some((n) => n === 'db' || n === 'cache')) {
+      services(ServicesStatus, 'reset');
+    }
     server = await start(targetByName(plan.target), {
       wrap: ['taskset', '-c', o.serverCores],
       env: {

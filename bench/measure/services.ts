@@ -1,14 +1,11 @@
 /**
  * Postgres and Redis for the data cells, through scripts/services.sh, whose every command ends
- * with one JSON line (read through a schema here, never scraped); and the cache reset between
- * cells: the shortener's cache entries outlive a target by up to 60 s, so one target would find
- * the cache warmed by the one before. They are deleted before each shortener cell; the click
- * counts waiting to be applied (`gauntlet:clicks:*`) never are.
+ * with one JSON line (read through a schema here, never scraped). `reset` puts both back to the
+ * seed between cells: the rows a db-create cell added, the URLs and clicks of a shortener cell,
+ * and the cache entries a target leaves behind (they outlive it by up to 60 s).
  */
 import { spawnSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CACHE_KEY_PATTERNS } from '../../contract/shortener.ts';
 import { ROOT } from '../../targets/table.ts';
 
 export interface ServiceUrls {
@@ -41,23 +38,4 @@ export function runningServices(): ServiceUrls | undefined {
   const status = services(ServicesStatus, 'status');
   if (!status.postgres.up || !status.redis.up) return undefined;
   return { DATABASE_URL: status.DATABASE_URL, REDIS_URL: status.REDIS_URL };
-}
-
-export async function clearShortenerCache(redisUrl: string): Promise<number> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  await redis.connect();
-  let deleted = 0;
-  try {
-    for (const pattern of CACHE_KEY_PATTERNS) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }

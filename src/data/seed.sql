@@ -1,6 +1,6 @@
 -- Gauntlet's seed data: deterministic (every value computed from the row number), idempotent
--- (ON CONFLICT DO NOTHING: applying it again adds nothing and changes nothing, except that items
--- created through POST /db/items are removed: the seeded state is restored), and set-based
+-- (ON CONFLICT DO NOTHING: applying it again adds nothing and changes nothing, except that what
+-- the endpoints wrote — items, short URLs, clicks — is removed: the seeded state is restored), and set-based
 -- (generate_series, no row-by-row INSERTs), so it takes well under a second on Postgres.
 -- Only SQL that Postgres 15 and PGlite both run. Requires src/data/schema.sql.
 
@@ -65,6 +65,12 @@ INSERT INTO urls (code, url, created_at)
 SELECT 'celeb0' || c, 'https://example.com/celebrity/' || c, timestamptz '2025-01-01 00:00:00+00'
 FROM generate_series(1, 5) AS c
 ON CONFLICT (code) DO NOTHING;
+
+-- URLs POST /api/shorten created are removed and every click count goes back to 0 (with the
+-- record of applied click batches): the shortener's seeded state, as for the items above.
+DELETE FROM urls WHERE created_at <> timestamptz '2025-01-01 00:00:00+00';
+UPDATE urls SET clicks = 0 WHERE clicks <> 0;
+DELETE FROM click_batches;
 
 -- TechEmpower's World: 10,000 rows, randomNumber 1…10,000.
 INSERT INTO world (id, randomnumber)
