@@ -272,3 +272,36 @@ describe('connectionsFor', () => {
     assert.equal(connectionsFor(byId('json-small'), 50), 50);
   });
 });
+
+describe('the generator as the limit', () => {
+  const driven = {
+    units: 100_000,
+    durationS: 10,
+    errorRate: 0,
+    latencyMs: latency,
+    droppedIterations: 0,
+    extra: {} as Record<string, number>,
+  };
+  const samples = (generatorCpuPct: number, generatorCoreBusyPct: number) =>
+    [1, 2, 3].map((t) => ({
+      t,
+      serverCpuPct: 90,
+      serverRssBytes: 1,
+      generatorCpuPct,
+      generatorCoreBusyPct,
+      stealPct: 2,
+    }));
+  it("is judged on its cores' busy time, not only its process", () => {
+    const f = figures(driven, 100, samples(70, 95), 1);
+    assert.equal(f.generatorCoreBusyPct, 95);
+    assert.equal(f.generatorBound, true);
+    assert.equal(figures(driven, 100, samples(70, 80), 1).generatorBound, false);
+    assert.equal(f.stealPct, 2);
+  });
+  it("costs its process's CPU per unit, or what loadgen reports of itself", () => {
+    // 70 % of one core for 10 s over 100,000 requests: 70 µs each.
+    assert.equal(figures(driven, 100, samples(70, 80), 1).generatorCpuUsPerUnit, 70);
+    const loadgen = { ...driven, extra: { driver_cpu_us_per_unit: 6.4 } };
+    assert.equal(figures(loadgen, 100, samples(70, 80), 1).generatorCpuUsPerUnit, 6.4);
+  });
+});

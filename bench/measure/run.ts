@@ -18,7 +18,7 @@ import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
-import { cpuCount } from './cpus.ts';
+import { cpuCount, parseCpuList } from './cpus.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
@@ -49,9 +49,24 @@ export const GENERATOR_BOUND_PCT = 90;
 const backendOf = (endpoint: Endpoint, health: Partial<Health>): Cell['backend'] =>
   !endpoint.needs.includes('db') ? 'none' : health.db?.backend === 'postgres' ? 'services' : 'embedded';
 
-/** The server's figures for the measured phase, joined with what the generator reported. */
+/**
+ * The server's figures for the measured phase, joined with what the generator reported. The
+ * generator is the limit when its cores are near full — every process on them counts, not only
+ * the driver's — and its cost per unit is its own report (loadgen) or its process's sampled CPU.
+ */
 export function figures(driven: Driven, serverTicks: number, samples: Sample[], generatorCores: number): Figures {
-  const generatorCpuPct = samples.length === 0 ? 0 : median(samples.map((s) => s.generatorCpuPct)) / generatorCores;
+  const medianOf = (pick: (s: Sample) => number | undefined): number | undefined => {
+    const values = samples.flatMap((s) => {
+      const v = pick(s);
+      return v === undefined ? [] : [v];
+    });
+    return values.length === 0 ? undefined : median(values);
+  };
+  const generatorCpuPct = (medianOf((s) => s.generatorCpuPct) ?? 0) / generatorCores;
+  const generatorCoreBusyPct = medianOf((s) => s.generatorCoreBusyPct);
+  const stealPct = medianOf((s) => s.stealPct);
+  const generatorCpuUsPerUnit = driven.extra.driver_cpu_us_per_unit ??
+    (driven.units > 0 ? (generatorCpuPct / 100) * generatorCores * driven.durationS * 1e6 / driven.units : undefined);
   return {
     units: driven.units,
     durationS: driven.durationS,
@@ -62,7 +77,10 @@ export function figures(driven: Driven, serverTicks: number, samples: Sample[], 
     serverPeakRssBytes: Math.max(0, ...samples.map((s) => s.serverRssBytes)),
     serverEndRssBytes: samples.at(-1)?.serverRssBytes ?? 0,
     generatorCpuPct,
-    generatorBound: generatorCpuPct >= GENERATOR_BOUND_PCT,
+    ...(generatorCoreBusyPct === undefined ? {} : { generatorCoreBusyPct }),
+    ...(generatorCpuUsPerUnit === undefined ? {} : { generatorCpuUsPerUnit }),
+    ...(stealPct === undefined ? {} : { stealPct }),
+    generatorBound: Math.max(generatorCpuPct, generatorCoreBusyPct ?? 0) >= GENERATOR_BOUND_PCT,
     droppedIterations: driven.droppedIterations,
     extra: driven.extra,
   };
@@ -225,7 +243,10 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       });
     }
     let generatorPid: number | undefined;
-    const sampling = sample(server.child.pid!, () => generatorPid);
+    const sampling = sample(server.child.pid!, () => generatorPid, {
+      server: parseCpuList(o.serverCores),
+      generator: parseCpuList(o.generatorCores),
+    });
     const before = sampling.mark();
     const driven = await drive(driver, {
       ...base,

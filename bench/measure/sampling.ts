@@ -66,17 +66,63 @@ function processUsage(pid: number): Usage {
   return s ? { ticks: s.ticks, rssBytes: s.rssBytes } : { ticks: 0, rssBytes: 0 };
 }
 
+/** Busy and steal jiffies of some CPUs, from /proc/stat's `cpuN` lines. */
+interface CoreTimes {
+  busy: number;
+  steal: number;
+  total: number;
+}
+
+function coreTimes(cpus: readonly number[]): CoreTimes {
+  const sum = { busy: 0, steal: 0, total: 0 };
+  let text = '';
+  try {
+    text = readFileSync('/proc/stat', 'latin1');
+  } catch {
+    return sum;
+  }
+  for (const line of text.split('\n')) {
+    const m = /^cpu(\d+) (.*)$/.exec(line);
+    if (!m || !cpus.includes(Number(m[1]))) continue;
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.trim()
+      .split(/\s+/).map(Number);
+    sum.busy += user + nice + system + irq + softirq + steal;
+    sum.steal += steal;
+    sum.total += user + nice + system + idle + iowait + irq + softirq + steal;
+  }
+  return sum;
+}
+
+/** % of the time between two readings: busy and stolen. */
+export function corePercents(a: CoreTimes, b: CoreTimes): { busyPct: number; stealPct: number } {
+  const total = b.total - a.total;
+  return total <= 0
+    ? { busyPct: 0, stealPct: 0 }
+    : { busyPct: (100 * (b.busy - a.busy)) / total, stealPct: (100 * (b.steal - a.steal)) / total };
+}
+
 export interface Sampling {
   /** Usage at the moment of the call (server group, generator). */
   mark(): { server: Usage; generator: Usage; at: number };
   stop(): Sample[];
 }
 
-/** Samples the server group and the generator every `intervalMs` until stopped. */
-export function sample(serverGroup: number, generatorPid: () => number | undefined, intervalMs = 250): Sampling {
+/**
+ * Samples the server group, the generator process, and the busy and stolen time of the generator
+ * and server cores, every `intervalMs` until stopped.
+ */
+export function sample(
+  serverGroup: number,
+  generatorPid: () => number | undefined,
+  cores: { server: readonly number[]; generator: readonly number[] },
+  intervalMs = 250,
+): Sampling {
   const samples: Sample[] = [];
   const t0 = performance.now();
+  const measured = [...new Set([...cores.server, ...cores.generator])];
   let last = { server: groupUsage(serverGroup), generator: { ticks: 0, rssBytes: 0 }, at: t0 };
+  let lastGeneratorCores = coreTimes(cores.generator), lastMeasuredCores = coreTimes(measured);
   const read = () => {
     const pid = generatorPid();
     return {
@@ -88,6 +134,11 @@ export function sample(serverGroup: number, generatorPid: () => number | undefin
   const timer = setInterval(() => {
     const now = read();
     const seconds = (now.at - last.at) / 1000;
+    const generatorCores = coreTimes(cores.generator), measuredCores = coreTimes(measured);
+    const generatorCoreBusyPct = corePercents(lastGeneratorCores, generatorCores).busyPct;
+    const stealPct = corePercents(lastMeasuredCores, measuredCores).stealPct;
+    lastGeneratorCores = generatorCores;
+    lastMeasuredCores = measuredCores;
     samples.push({
       t: (now.at - t0) / 1000,
       serverCpuPct: cpuPercent(now.server.ticks - last.server.ticks, CLOCK_TICKS, seconds),
@@ -95,6 +146,8 @@ export function sample(serverGroup: number, generatorPid: () => number | undefin
       generatorCpuPct: now.generator.ticks >= last.generator.ticks
         ? cpuPercent(now.generator.ticks - last.generator.ticks, CLOCK_TICKS, seconds)
         : 0,
+      generatorCoreBusyPct,
+      stealPct,
     });
     last = now;
   }, intervalMs);

@@ -23,6 +23,10 @@ export const Sample = z.object({
   serverCpuPct: z.number(), // of one core, over the last interval
   serverRssBytes: z.number(),
   generatorCpuPct: z.number(),
+  /** The generator cores' busy time (every process on them: the driver, the orchestrator, the rest), % of those cores. */
+  generatorCoreBusyPct: z.number().optional(),
+  /** Time stolen by the hypervisor from the server and generator cores, % of those cores. */
+  stealPct: z.number().optional(),
 });
 export type Sample = z.infer<typeof Sample>;
 
@@ -41,6 +45,12 @@ export const Figures = z.object({
   serverEndRssBytes: z.number(),
   /** Of the cores the generator was given (100 = all of them busy). */
   generatorCpuPct: z.number(),
+  /** Median busy time of the generator cores (/proc/stat), % of them: what generatorBound is judged on. */
+  generatorCoreBusyPct: z.number().optional(),
+  /** The driver's own CPU per unit, µs: its self-report (loadgen) or its process's sampled CPU. */
+  generatorCpuUsPerUnit: z.number().optional(),
+  /** Median share of the measured cores' time stolen by the hypervisor. */
+  stealPct: z.number().optional(),
   generatorBound: z.boolean(),
   /** Fixed-rate mode: iterations k6 could not start on time. */
   droppedIterations: z.number(),

@@ -2,6 +2,12 @@
 import type { Cell, Figures, Repeat } from './schema.ts';
 import { median, relativeRange } from './stats.ts';
 
+/** `{ key: median }` over the values present, or nothing (cells from before the figure existed). */
+function optionalMedian<K extends string>(key: K, values: (number | undefined)[]): Partial<Record<K, number>> {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length === 0 ? {} : { [key]: median(present) } as Partial<Record<K, number>>;
+}
+
 /** Medians and spreads over the ok repeats of a cell. */
 export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> {
   const ok = repeats.flatMap((r) => (r.state === 'ok' ? [r.figures] : []));
@@ -25,6 +31,9 @@ export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> 
     serverPeakRssBytes: scalar((f) => f.serverPeakRssBytes),
     serverEndRssBytes: scalar((f) => f.serverEndRssBytes),
     generatorCpuPct: scalar((f) => f.generatorCpuPct),
+    ...optionalMedian('generatorCoreBusyPct', ok.map((f) => f.generatorCoreBusyPct)),
+    ...optionalMedian('generatorCpuUsPerUnit', ok.map((f) => f.generatorCpuUsPerUnit)),
+    ...optionalMedian('stealPct', ok.map((f) => f.stealPct)),
     generatorBound: ok.some((f) => f.generatorBound),
     droppedIterations: scalar((f) => f.droppedIterations),
     extra: Object.fromEntries(keys.map((k) => [k, median(ok.flatMap((f) => (k in f.extra ? [f.extra[k]!] : [])))])),

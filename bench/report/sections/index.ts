@@ -8,6 +8,7 @@ import type { Block } from '../doc.ts';
 import { indexCells } from '../model.ts';
 import { header, howToRead } from './header.ts';
 import { overview } from './overview.ts';
+import { drivers } from './drivers.ts';
 import { ratios } from './ratios.ts';
 import { honoOverhead } from './overhead.ts';
 import { shortenerMix } from './shortener.ts';
@@ -26,6 +27,7 @@ export function reportBlocks(
     ...header(run, cells, idx),
     ...howToRead(idx),
     ...overview(idx),
+    ...drivers(idx),
     ...ratios(idx, refs, chartIds),
     ...honoOverhead(idx),
     ...shortenerMix(idx, refs),

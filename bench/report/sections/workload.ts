@@ -69,8 +69,8 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
       const m = c.median, g = generatorBound(c);
       const gen = m
         ? `${m.generatorCpuPct.toFixed(0)}%${
-          g.bound ? ` ${GEN}${g.repeats < g.of ? ` (${g.repeats}/${g.of})` : ''}` : ''
-        }`
+          m.generatorCoreBusyPct === undefined ? '' : ` (cores ${m.generatorCoreBusyPct.toFixed(0)}%)`
+        }${g.bound ? ` ${GEN}${g.repeats < g.of ? ` (${g.repeats}/${g.of})` : ''}` : ''}`
         : '—';
       return [
         c.target,
