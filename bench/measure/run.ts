@@ -276,7 +276,9 @@ function progressLine(f: Figures, endpoint: Endpoint, driver: Driver, failure: s
   const unit = endpoint.expect.kind === 'websocket-echo' ? 'msg' : 'req';
   return `${Math.round(f.throughput).toLocaleString('en')} ${unit}/s, p99 ${f.latencyMs.p99.toFixed(2)} ms, ` +
     `${f.serverCpuUsPerUnit.toFixed(1)} µs CPU each, peak RSS ${(f.serverPeakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
-    `${driver} at ${f.generatorCpuPct.toFixed(0)}%` + (f.generatorBound ? ' (generator-bound)' : '') +
+    `${driver} at ${f.generatorCpuPct.toFixed(0)}%` +
+    (f.generatorCoreBusyPct === undefined ? '' : ` (cores ${f.generatorCoreBusyPct.toFixed(0)}% busy)`) +
+    (f.generatorBound ? ' (generator-bound)' : '') +
     (failure ? ` FAILED: ${failure}` : '');
 }
 

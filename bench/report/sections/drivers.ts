@@ -37,6 +37,7 @@ export function drivers(idx: CellIndex): Block[] {
         'Cells',
         'CPU µs per unit (median, min–max over cells)',
         'Core busy % (median)',
+        'Headroom %',
         'Generator-bound cells',
       ],
       [...byDriver].map(([driver, cells]) => {
@@ -46,6 +47,10 @@ export function drivers(idx: CellIndex): Block[] {
           String(cells.length),
           `${num(median(costs))} (${num(Math.min(...costs))}–${num(Math.max(...costs))})`,
           med(cells, (c) => c.median?.generatorCoreBusyPct),
+          med(
+            cells,
+            (c) => (c.median?.generatorCoreBusyPct === undefined ? undefined : 100 - c.median.generatorCoreBusyPct),
+          ),
           String(cells.filter((c) => generatorBound(c).bound).length),
         ];
       }),
