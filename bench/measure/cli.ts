@@ -2,6 +2,7 @@
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
  *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk|loadgen]
  *                   [--services] [--server-cores 0] [--generator-cores 1] [--quick]`
+ * `npm run bench -- --resume <run-id>`: an interrupted run, continued where it stopped.
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes.
  * Writes results/<run-id>/ (run.json, cells/*.json) and the report beside them.
@@ -17,6 +18,7 @@ import { K6, LOADGEN, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
 import { parseCpuList } from './cpus.ts';
+import { resume, runDirectory } from './resume.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
 
 const { values } = parseArgs({
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     'generator-cores': { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    resume: { type: 'string' },
   },
 });
 
@@ -107,7 +110,14 @@ const now = new Date();
 const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 const runId = `${stamp}${quick ? '-quick' : ''}`;
 
-const options: BenchOptions = {
+/** `--resume <run-id>`: the run's own settings, and what it measured so far. */
+const resumed = values.resume === undefined ? undefined : (() => {
+  const given = process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--resume');
+  if (given.length > 0) fail(`--resume takes the run's own settings; drop ${given.join(', ')}`);
+  return parsed(() => resume(runDirectory(values.resume!)));
+})();
+
+const options: BenchOptions = resumed?.options ?? {
   targets,
   workloads: workloads(values.workloads ?? catalogue.filter((e) => !quick || e.quick).map((e) => e.id).join(',')),
   mode,
@@ -174,12 +184,14 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 console.log(
-  `bench ${runId}: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.repeats} repeats, ` +
+  `bench ${options.runId}${
+    resumed ? ' (resumed)' : ''
+  }: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.repeats} repeats, ` +
     `${options.mode} loop, ${options.connections} connections, ${options.durationS}s (+${options.warmupS}s warm-up), ` +
     `server on cores ${options.serverCores}, generator on ${options.generatorCores}, ${options.backend} backend`,
 );
 try {
-  const meta = await runBench(options, (line) => console.log(line), controller.signal);
+  const meta = await runBench(options, (line) => console.log(line), controller.signal, resumed?.resumed);
   console.log(
     `\nresults: ${options.outDir} (${meta.cells.length} cells, ${meta.skipped.length} skipped, ` +
       `${meta.failedRepeats} failed repeats, ${meta.wallTimeS}s)`,

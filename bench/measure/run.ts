@@ -114,7 +114,7 @@ export interface Progress {
 }
 
 /** One target × workload of the matrix. */
-interface CellPlan {
+export interface CellPlan {
   target: string;
   workload: string;
 }
@@ -306,23 +306,55 @@ function withRepeat(
   });
 }
 
+/** What an interrupted run already holds: its run.json and its cells, for `--resume`. */
+export interface Resumed {
+  meta: RunMeta;
+  cells: Cell[];
+}
+
+const cellKey = (p: { target: string; workload: string }) => `${p.target}__${p.workload}`;
+
+/** The windows (cell, repeat) still to measure, repeat-major: those no cell file records yet. */
+export function remainingWindows(
+  plans: readonly CellPlan[],
+  repeats: number,
+  done: ReadonlyMap<string, Cell>,
+): { plan: CellPlan; repeat: number }[] {
+  const windows: { plan: CellPlan; repeat: number }[] = [];
+  for (let repeat = 1; repeat <= repeats; repeat++) {
+    for (const plan of plans) {
+      if (!done.get(cellKey(plan))?.repeats.some((r) => r.repeat === repeat)) windows.push({ plan, repeat });
+    }
+  }
+  return windows;
+}
+
 /**
  * The whole run: plan the matrix, write run.json, then repeat-major over the matrix, each window
  * measured by `measureRepeat` and its cell file rewritten after it; run.json is finished even
- * when the run is interrupted.
+ * when the run is interrupted. With `resumed`, only the windows it does not hold yet are measured.
  */
-export async function runBench(o: BenchOptions, log: Progress, signal: AbortSignal): Promise<RunMeta> {
+export async function runBench(
+  o: BenchOptions,
+  log: Progress,
+  signal: AbortSignal,
+  resumed?: Resumed,
+): Promise<RunMeta> {
   const startedAt = new Date();
   mkdirSync(join(o.outDir, 'cells'), { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
-  const { plans, skipped } = planCells(o);
-  const meta = startMeta(o, skipped, startedAt);
+  const { plans, skipped: planned } = planCells(o);
+  const meta = resumed
+    ? { ...resumed.meta, resumedAt: [...(resumed.meta.resumedAt ?? []), startedAt.toISOString()] }
+    : startMeta(o, planned, startedAt);
+  const { skipped } = meta;
   const writeMeta = () =>
     writeFileSync(join(o.outDir, 'run.json'), JSON.stringify(RunMeta.parse(meta), null, 2) + '\n');
   writeMeta();
 
-  const cells = new Map<string, Cell>();
-  const total = plans.length * o.repeats;
+  const cells = new Map<string, Cell>((resumed?.cells ?? []).map((c) => [cellKey(c), c]));
+  const windows = remainingWindows(plans, o.repeats, cells);
+  const total = windows.length;
   let done = 0;
   const t0 = performance.now();
   const cores = {
@@ -330,29 +362,29 @@ export async function runBench(o: BenchOptions, log: Progress, signal: AbortSign
     generatorCoreCount: cpuCount(o.generatorCores),
   };
   try {
-    for (let repeat = 1; repeat <= o.repeats; repeat++) {
-      for (const plan of plans) {
-        if (signal.aborted) throw new Error('interrupted');
-        const m = await measureRepeat({ o, plan, repeat, scratch, ...cores });
-        done++;
-        if (m.kind === 'unavailable') {
-          if (repeat === 1) skipped.push({ ...plan, reason: m.reason });
-          log(`[${done}/${total}] skip ${plan.workload} on ${plan.target}: ${m.reason}`);
-          continue;
+    for (const { plan, repeat } of windows) {
+      if (signal.aborted) throw new Error('interrupted');
+      const m = await measureRepeat({ o, plan, repeat, scratch, ...cores });
+      done++;
+      if (m.kind === 'unavailable') {
+        if (!skipped.some((s) => s.target === plan.target && s.workload === plan.workload)) {
+          skipped.push({ ...plan, reason: m.reason });
         }
-        log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${m.line}${eta(t0, done, total)}`);
-        if (m.result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
-        const key = `${plan.target}__${plan.workload}`;
-        const cell = withRepeat(o, plan, cells.get(key), m);
-        cells.set(key, cell);
-        writeFileSync(join(o.outDir, 'cells', `${key}.json`), JSON.stringify(cell, null, 2) + '\n');
-        if (!meta.cells.includes(`cells/${key}.json`)) meta.cells.push(`cells/${key}.json`);
+        log(`[${done}/${total}] skip ${plan.workload} on ${plan.target}: ${m.reason}`);
+        continue;
       }
+      log(`[${done}/${total}] r${repeat} ${plan.workload} on ${plan.target}: ${m.line}${eta(t0, done, total)}`);
+      if (m.result.state === 'failed') meta.failedRepeats = (meta.failedRepeats ?? 0) + 1;
+      const key = cellKey(plan);
+      const cell = withRepeat(o, plan, cells.get(key), m);
+      cells.set(key, cell);
+      writeFileSync(join(o.outDir, 'cells', `${key}.json`), JSON.stringify(cell, null, 2) + '\n');
+      if (!meta.cells.includes(`cells/${key}.json`)) meta.cells.push(`cells/${key}.json`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     meta.finishedAt = new Date().toISOString();
-    meta.wallTimeS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    meta.wallTimeS = (resumed?.meta.wallTimeS ?? 0) + Math.round((Date.now() - startedAt.getTime()) / 1000);
     writeMeta();
   }
   return meta;

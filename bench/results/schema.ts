@@ -91,7 +91,10 @@ export type Cell = z.infer<typeof Cell>;
 export const RunMeta = z.object({
   id: z.string(),
   startedAt: z.string(),
+  /** When `--resume` continued the run, one time per later sitting. */
+  resumedAt: z.array(z.string()).optional(),
   finishedAt: z.string().optional(),
+  /** Summed over the sittings. */
   wallTimeS: z.number().optional(),
   /** Repeats that failed (start, verification or the driver); the cells hold the reasons. */
   failedRepeats: z.number().optional(),
