@@ -172,6 +172,9 @@ describe('fromWrkJson', () => {
   });
 });
 
+/** Server CPU as /proc's ticks give it. */
+const ticks = (n: number) => ({ ns: (n / CLOCK_TICKS) * 1e9, source: '/proc ticks' });
+
 describe('figures', () => {
   const driven = { units: 20_000, durationS: 10, errorRate: 0, latencyMs: latency, droppedIterations: 0, extra: {} };
   const samples = [
@@ -180,14 +183,14 @@ describe('figures', () => {
     { t: 0.75, serverCpuPct: 97, serverRssBytes: 200, generatorCpuPct: 96 },
   ];
   it('derives throughput, CPU per unit, RSS and the generator-bound flag', () => {
-    const f = figures(driven, 10 * CLOCK_TICKS, samples, 1);
+    const f = figures(driven, ticks(10 * CLOCK_TICKS), samples, 1);
     assert.equal(f.throughput, 2000);
     assert.equal(f.serverCpuUsPerUnit, 10 * 1e6 / 20_000);
     assert.equal(f.serverPeakRssBytes, 300);
     assert.equal(f.serverEndRssBytes, 200);
     assert.equal(f.generatorCpuPct, 95);
     assert.equal(f.generatorBound, 95 >= GENERATOR_BOUND_PCT);
-    assert.equal(figures(driven, 0, samples, 2).generatorBound, false);
+    assert.equal(figures(driven, ticks(0), samples, 2).generatorBound, false);
   });
 });
 
@@ -292,16 +295,16 @@ describe('the generator as the limit', () => {
       stealPct: 2,
     }));
   it("is judged on its cores' busy time, not only its process", () => {
-    const f = figures(driven, 100, samples(70, 95), 1);
+    const f = figures(driven, ticks(100), samples(70, 95), 1);
     assert.equal(f.generatorCoreBusyPct, 95);
     assert.equal(f.generatorBound, true);
-    assert.equal(figures(driven, 100, samples(70, 80), 1).generatorBound, false);
+    assert.equal(figures(driven, ticks(100), samples(70, 80), 1).generatorBound, false);
     assert.equal(f.stealPct, 2);
   });
   it("costs its process's CPU per unit, or what loadgen reports of itself", () => {
     // 70 % of one core for 10 s over 100,000 requests: 70 µs each.
-    assert.equal(figures(driven, 100, samples(70, 80), 1).generatorCpuUsPerUnit, 70);
+    assert.equal(figures(driven, ticks(100), samples(70, 80), 1).generatorCpuUsPerUnit, 70);
     const loadgen = { ...driven, extra: { driver_cpu_us_per_unit: 6.4 } };
-    assert.equal(figures(loadgen, 100, samples(70, 80), 1).generatorCpuUsPerUnit, 6.4);
+    assert.equal(figures(loadgen, ticks(100), samples(70, 80), 1).generatorCpuUsPerUnit, 6.4);
   });
 });

@@ -19,6 +19,7 @@ import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
+import { type CpuAccount, openCpuAccount } from './cgroup.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
@@ -54,7 +55,12 @@ const backendOf = (endpoint: Endpoint, health: Partial<Health>): Cell['backend']
  * generator is the limit when its cores are near full — every process on them counts, not only
  * the driver's — and its cost per unit is its own report (loadgen) or its process's sampled CPU.
  */
-export function figures(driven: Driven, serverTicks: number, samples: Sample[], generatorCores: number): Figures {
+export function figures(
+  driven: Driven,
+  serverCpu: { ns: number; source: string },
+  samples: Sample[],
+  generatorCores: number,
+): Figures {
   const medianOf = (pick: (s: Sample) => number | undefined): number | undefined => {
     const values = samples.flatMap((s) => {
       const v = pick(s);
@@ -73,7 +79,8 @@ export function figures(driven: Driven, serverTicks: number, samples: Sample[], 
     throughput: driven.units / driven.durationS,
     errorRate: driven.errorRate,
     latencyMs: driven.latencyMs,
-    serverCpuUsPerUnit: cpuMicrosPerUnit(serverTicks, CLOCK_TICKS, driven.units),
+    serverCpuUsPerUnit: serverCpu.ns / 1000 / driven.units,
+    serverCpuSource: serverCpu.source,
     serverPeakRssBytes: Math.max(0, ...samples.map((s) => s.serverRssBytes)),
     serverEndRssBytes: samples.at(-1)?.serverRssBytes ?? 0,
     generatorCpuPct,
@@ -188,9 +195,28 @@ interface RepeatContext {
   generatorCoreCount: number;
 }
 
+/** Most the server's CPU may use, per 100 ms, for it to count as idle after the warm-up (5 %). */
+const IDLE_NS_PER_100_MS = 5e6;
+
 /**
- * One window of one cell: start the target pinned, read what it offers, verify the workload's
- * response, warm up, then measure while sampling the server and the generator; always stop it.
+ * Polls the server's exact CPU counter every 100 ms (at most 3 s) until it has gone quiet: requests
+ * the warm-up left in flight are then finished, and none of their CPU is charged to the measurement.
+ */
+async function untilIdle(account: CpuAccount): Promise<void> {
+  for (let i = 0, last = account.usageNs(); i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = account.usageNs();
+    if (now - last < IDLE_NS_PER_100_MS) return;
+    last = now;
+  }
+}
+
+let accounts = 0;
+
+/**
+ * One window of one cell: start the target pinned (in a cgroup of its own where one can be made,
+ * for exact CPU time), read what it offers, verify the workload's response, warm up, wait for the
+ * server to go idle, then measure while sampling the server and the generator; always stop it.
  */
 async function measureRepeat(c: RepeatContext): Promise<Measured> {
   const { o, plan, repeat } = c;
@@ -198,6 +224,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
   const driver = pickDriver(endpoint, o.mode, o.driver);
   const connections = connectionsFor(endpoint, o.connections);
   let server: Started | undefined;
+  const account = openCpuAccount(`gauntlet-${process.pid}-${++accounts}`);
   try {
     // Equal conditions: every data cell starts from the seed (no rows, URLs, clicks or cache
     // entries left by the cell before it).
@@ -212,6 +239,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
         ...(o.backend === 'services' ? o.serviceEnv : endpoint.needs.includes('db') ? {} : { GAUNTLET_DATA: 'off' }),
       },
     });
+    account?.addGroup(server.child.pid!);
     const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
     const has = new Set(offers(healthBody));
     const missing = endpoint.needs.filter((n) => !has.has(n));
@@ -242,12 +270,14 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
         onStart: () => {},
       });
     }
+    if (account) await untilIdle(account);
     let generatorPid: number | undefined;
     const sampling = sample(server.child.pid!, () => generatorPid, {
       server: parseCpuList(o.serverCores),
       generator: parseCpuList(o.generatorCores),
     });
     const before = sampling.mark();
+    const cpuBefore = account?.usageNs();
     const driven = await drive(driver, {
       ...base,
       durationS: o.durationS,
@@ -255,11 +285,18 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       onStart: (pid) => (generatorPid = pid),
     });
     const after = sampling.mark();
+    const cpuAfter = account?.usageNs();
     const samples = sampling.stop();
     const failure = failureOf(driven);
     // Nothing completed: no figure to compute (CPU per request would divide by zero).
     if (driven.units === 0) throw new Error(failure!);
-    const f = figures(driven, after.server.ticks - before.server.ticks, samples, c.generatorCoreCount);
+    const serverCpu = cpuBefore !== undefined && cpuAfter !== undefined
+      ? { ns: cpuAfter - cpuBefore, source: account!.source }
+      : {
+        ns: cpuMicrosPerUnit(after.server.ticks - before.server.ticks, CLOCK_TICKS, 1) * 1000,
+        source: '/proc ticks',
+      };
+    const f = figures(driven, serverCpu, samples, c.generatorCoreCount);
     const result: Repeat = failure
       ? { state: 'failed', repeat, reason: failure }
       : { state: 'ok', repeat, figures: f, samples };
@@ -269,6 +306,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     return { kind: 'result', result: { state: 'failed', repeat, reason }, backend: 'none', line: `FAILED ${reason}` };
   } finally {
     await server?.stop();
+    account?.close();
   }
 }
 

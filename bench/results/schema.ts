@@ -41,6 +41,8 @@ export const Figures = z.object({
   latencyMs: LatencyMs,
   /** Server CPU time (user + system, whole process tree) per unit. */
   serverCpuUsPerUnit: z.number(),
+  /** Where that CPU time came from: a cgroup's exact counter, or /proc's 10 ms ticks. */
+  serverCpuSource: z.string().optional(),
   serverPeakRssBytes: z.number(),
   serverEndRssBytes: z.number(),
   /** Of the cores the generator was given (100 = all of them busy). */
