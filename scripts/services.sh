@@ -293,12 +293,14 @@ redis_stop() {
 
 json_str() { if [ -n "$1" ]; then printf '"%s"' "$1"; else printf 'null'; fi; }
 
+pg_pid() { [ -f "$pgdata/postmaster.pid" ] && head -n1 "$pgdata/postmaster.pid" | tr -dc 0-9; }
+
 status_json() {
-  local pu=false ru=false pv="" rv=""
-  if pg_running && pg_ready; then pu=true; pv="$(pg_version)"; fi
-  if redis_running && redis_ready; then ru=true; rv="$(redis_version)"; fi
-  printf '{"DATABASE_URL":"%s","REDIS_URL":"%s","postgres":{"up":%s,"port":%d,"version":%s},"redis":{"up":%s,"port":%d,"version":%s}}\n' \
-    "$DATABASE_URL" "$REDIS_URL" "$pu" "$PG_PORT" "$(json_str "$pv")" "$ru" "$REDIS_PORT" "$(json_str "$rv")"
+  local pu=false ru=false pv="" rv="" pp=null rp=null
+  if pg_running && pg_ready; then pu=true; pv="$(pg_version)"; pp="$(pg_pid)"; fi
+  if redis_running && redis_ready; then ru=true; rv="$(redis_version)"; rp="$(redis_ours_pid)"; fi
+  printf '{"DATABASE_URL":"%s","REDIS_URL":"%s","postgres":{"up":%s,"port":%d,"version":%s,"pid":%s},"redis":{"up":%s,"port":%d,"version":%s,"pid":%s}}\n' \
+    "$DATABASE_URL" "$REDIS_URL" "$pu" "$PG_PORT" "$(json_str "$pv")" "${pp:-null}" "$ru" "$REDIS_PORT" "$(json_str "$rv")" "${rp:-null}"
 }
 
 up_json() {

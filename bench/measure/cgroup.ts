@@ -12,9 +12,11 @@ export interface CpuAccount {
   source: string;
   /** Moves every live process of a process group into the cgroup (their later CPU is counted). */
   addGroup(pgrp: number): void;
+  /** Moves a process and every descendant into the cgroup; children it forks later start there. */
+  addTree(pid: number): void;
   /** CPU time of everything in the cgroup so far, in nanoseconds. */
   usageNs(): number;
-  /** Removes the cgroup (once its processes have exited). */
+  /** Removes the cgroup, moving what still runs in it back to the root. */
   close(): void;
 }
 
@@ -45,18 +47,27 @@ function hierarchies(): Hierarchy[] {
   return found;
 }
 
-/** The processes of a process group, from /proc. */
-function groupPids(pgrp: number): number[] {
+/** Every live process with its parent and process group, from /proc. */
+function processes(): { pid: number; ppid: number; pgrp: number }[] {
   return readdirSync('/proc').flatMap((entry) => {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) return [];
     try {
       const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2]) === pgrp ? [pid] : [];
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return [{ pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) }];
     } catch {
       return [];
     }
   });
+}
+
+/** A process and its descendants. */
+export function processTree(root: number): number[] {
+  const all = processes();
+  const found = [root];
+  for (let i = 0; i < found.length; i++) found.push(...all.filter((p) => p.ppid === found[i]).map((p) => p.pid));
+  return found;
 }
 
 /** A fresh cgroup named `name`, on the first hierarchy that lets us make one and read it. */
@@ -72,20 +83,25 @@ export function openCpuAccount(name: string): CpuAccount | undefined {
     } catch {
       continue;
     }
+    const add = (pids: number[]) => {
+      for (const pid of pids) {
+        try {
+          writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+        } catch {
+          // exited meanwhile
+        }
+      }
+    };
     return {
       source: h.source,
-      addGroup(pgrp) {
-        for (const pid of groupPids(pgrp)) {
-          try {
-            writeFileSync(join(dir, 'cgroup.procs'), String(pid));
-          } catch {
-            // exited meanwhile
-          }
-        }
-      },
+      addGroup: (pgrp) => add(processes().filter((p) => p.pgrp === pgrp).map((p) => p.pid)),
+      addTree: (pid) => add(processTree(pid)),
       usageNs: () => h.usage(dir),
       close() {
         try {
+          // What still runs in it (the services) goes back to the root, so the cgroup can go.
+          const left = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+          for (const pid of left) writeFileSync(join(h.root, 'cgroup.procs'), pid);
           rmdirSync(dir);
         } catch {
           // still busy (a process that outlived its stop): left for the system to reap

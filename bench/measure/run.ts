@@ -19,7 +19,8 @@ import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type
 import { cpuMicrosPerUnit, median } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
-import { type CpuAccount, openCpuAccount } from './cgroup.ts';
+import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
+import { spawnSync } from 'node:child_process';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
@@ -60,6 +61,8 @@ export function figures(
   serverCpu: { ns: number; source: string },
   samples: Sample[],
   generatorCores: number,
+  /** Postgres + Redis CPU over the window, when they were measured (pinned with the generator). */
+  backendNs?: number,
 ): Figures {
   const medianOf = (pick: (s: Sample) => number | undefined): number | undefined => {
     const values = samples.flatMap((s) => {
@@ -71,6 +74,8 @@ export function figures(
   const generatorCpuPct = (medianOf((s) => s.generatorCpuPct) ?? 0) / generatorCores;
   const generatorCoreBusyPct = medianOf((s) => s.generatorCoreBusyPct);
   const stealPct = medianOf((s) => s.stealPct);
+  // The services share the generator cores: their part of those cores' busy time is not the driver's.
+  const backendPct = backendNs === undefined ? 0 : (100 * backendNs) / 1e9 / driven.durationS / generatorCores;
   const generatorCpuUsPerUnit = driven.extra.driver_cpu_us_per_unit ??
     (driven.units > 0 ? (generatorCpuPct / 100) * generatorCores * driven.durationS * 1e6 / driven.units : undefined);
   return {
@@ -87,7 +92,8 @@ export function figures(
     ...(generatorCoreBusyPct === undefined ? {} : { generatorCoreBusyPct }),
     ...(generatorCpuUsPerUnit === undefined ? {} : { generatorCpuUsPerUnit }),
     ...(stealPct === undefined ? {} : { stealPct }),
-    generatorBound: Math.max(generatorCpuPct, generatorCoreBusyPct ?? 0) >= GENERATOR_BOUND_PCT,
+    ...(backendNs === undefined ? {} : { backendCpuUsPerUnit: backendNs / 1000 / driven.units }),
+    generatorBound: Math.max(generatorCpuPct, (generatorCoreBusyPct ?? 0) - backendPct) >= GENERATOR_BOUND_PCT,
     droppedIterations: driven.droppedIterations,
     extra: driven.extra,
   };
@@ -167,6 +173,7 @@ function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date
       generatorCores: o.generatorCores,
       driver: o.driver,
       backend: o.backend,
+      ...(o.backend === 'services' ? { servicesCores: o.generatorCores } : {}),
       quick: o.quick,
       ...(o.peakDriverMissing ? { peakDriverMissing: o.peakDriverMissing } : {}),
     },
@@ -193,6 +200,8 @@ interface RepeatContext {
   scratch: string;
   serverCoreCount: number;
   generatorCoreCount: number;
+  /** Postgres and Redis in a cgroup, for their CPU per unit on data cells (services runs). */
+  backendAccount?: CpuAccount;
 }
 
 /** Most the server's CPU may use, per 100 ms, for it to count as idle after the warm-up (5 %). */
@@ -278,6 +287,8 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     });
     const before = sampling.mark();
     const cpuBefore = account?.usageNs();
+    const backendAccount = endpoint.needs.some((n) => n === 'db' || n === 'cache') ? c.backendAccount : undefined;
+    const backendBefore = backendAccount?.usageNs();
     const driven = await drive(driver, {
       ...base,
       durationS: o.durationS,
@@ -286,6 +297,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     });
     const after = sampling.mark();
     const cpuAfter = account?.usageNs();
+    const backendAfter = backendAccount?.usageNs();
     const samples = sampling.stop();
     const failure = failureOf(driven);
     // Nothing completed: no figure to compute (CPU per request would divide by zero).
@@ -296,7 +308,10 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
         ns: cpuMicrosPerUnit(after.server.ticks - before.server.ticks, CLOCK_TICKS, 1) * 1000,
         source: '/proc ticks',
       };
-    const f = figures(driven, serverCpu, samples, c.generatorCoreCount);
+    const backendNs = backendBefore !== undefined && backendAfter !== undefined
+      ? backendAfter - backendBefore
+      : undefined;
+    const f = figures(driven, serverCpu, samples, c.generatorCoreCount, backendNs);
     const result: Repeat = failure
       ? { state: 'failed', repeat, reason: failure }
       : { state: 'ok', repeat, figures: f, samples };
@@ -342,6 +357,24 @@ function withRepeat(
     repeats,
     ...cellMedians(repeats),
   });
+}
+
+/**
+ * Postgres and Redis pinned to `cores` (on 2 cores: with the generator, away from the server) and
+ * put in a cgroup of their own, so that a data cell's backend CPU can be read like the server's.
+ * New Postgres backends are forked by the postmaster, and inherit both.
+ */
+function servicesAccount(cores: string): CpuAccount | undefined {
+  const status = services(ServicesStatus, 'status');
+  const pids = [status.postgres.pid, status.redis.pid].filter((p): p is number => typeof p === 'number');
+  for (const pid of pids) {
+    for (const each of processTree(pid)) {
+      spawnSync('taskset', ['-a', '-p', '-c', cores, String(each)], { stdio: 'ignore' });
+    }
+  }
+  const account = openCpuAccount(`gauntlet-backend-${process.pid}`);
+  for (const pid of pids) account?.addTree(pid);
+  return account;
 }
 
 /** What an interrupted run already holds: its run.json and its cells, for `--resume`. */
@@ -395,9 +428,11 @@ export async function runBench(
   const total = windows.length;
   let done = 0;
   const t0 = performance.now();
+  const backendAccount = o.backend === 'services' ? servicesAccount(o.generatorCores) : undefined;
   const cores = {
     serverCoreCount: cpuCount(o.serverCores),
     generatorCoreCount: cpuCount(o.generatorCores),
+    ...(backendAccount ? { backendAccount } : {}),
   };
   try {
     for (const { plan, repeat } of windows) {
@@ -420,6 +455,7 @@ export async function runBench(
       if (!meta.cells.includes(`cells/${key}.json`)) meta.cells.push(`cells/${key}.json`);
     }
   } finally {
+    backendAccount?.close();
     rmSync(scratch, { recursive: true, force: true });
     meta.finishedAt = new Date().toISOString();
     meta.wallTimeS = (resumed?.meta.wallTimeS ?? 0) + Math.round((Date.now() - startedAt.getTime()) / 1000);

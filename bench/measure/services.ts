@@ -14,7 +14,13 @@ export interface ServiceUrls {
 }
 
 const Urls = { DATABASE_URL: z.string().min(1), REDIS_URL: z.string().min(1) };
-const Service = z.object({ up: z.boolean(), port: z.number(), version: z.string().nullable() });
+const Service = z.object({
+  up: z.boolean(),
+  port: z.number(),
+  version: z.string().nullable(),
+  /** The postmaster's or redis-server's process id, when up. */
+  pid: z.number().nullable().optional(),
+});
 /** `services.sh status` (and `start`/`stop`). */
 export const ServicesStatus = z.object({ ...Urls, postgres: Service, redis: Service });
 export type ServicesStatus = z.infer<typeof ServicesStatus>;

@@ -43,6 +43,8 @@ export const Figures = z.object({
   serverCpuUsPerUnit: z.number(),
   /** Where that CPU time came from: a cgroup's exact counter, or /proc's 10 ms ticks. */
   serverCpuSource: z.string().optional(),
+  /** Postgres + Redis CPU time per unit (data cells on real services, where a cgroup could be made). */
+  backendCpuUsPerUnit: z.number().optional(),
   serverPeakRssBytes: z.number(),
   serverEndRssBytes: z.number(),
   /** Of the cores the generator was given (100 = all of them busy). */
@@ -120,6 +122,8 @@ export const RunMeta = z.object({
     serverCores: z.string(),
     generatorCores: z.string(),
     driver: z.enum(['auto', 'k6', 'oha', 'wrk', 'loadgen']),
+    /** The cores Postgres and Redis were pinned to (services runs). */
+    servicesCores: z.string().optional(),
     /** Set when no fast driver could be had: every plain request/response figure is then k6's ceiling. */
     peakDriverMissing: z.string().optional(),
     backend: z.enum(['embedded', 'services']),

@@ -34,6 +34,7 @@ export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> 
     ...optionalMedian('generatorCoreBusyPct', ok.map((f) => f.generatorCoreBusyPct)),
     ...optionalMedian('generatorCpuUsPerUnit', ok.map((f) => f.generatorCpuUsPerUnit)),
     ...optionalMedian('stealPct', ok.map((f) => f.stealPct)),
+    ...optionalMedian('backendCpuUsPerUnit', ok.map((f) => f.backendCpuUsPerUnit)),
     generatorBound: ok.some((f) => f.generatorBound),
     droppedIterations: scalar((f) => f.droppedIterations),
     extra: Object.fromEntries(keys.map((k) => [k, median(ok.flatMap((f) => (k in f.extra ? [f.extra[k]!] : [])))])),

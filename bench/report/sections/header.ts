@@ -31,7 +31,13 @@ export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Bl
       'warning',
     ));
   } else {
-    blocks.push(para('**Backend: Postgres + Redis** (real services) for the db and shortener workloads.', 'note'));
+    blocks.push(para(
+      '**Backend: Postgres + Redis** (real services) for the db and shortener workloads' +
+        (s.servicesCores
+          ? `, pinned to cores ${s.servicesCores}; their CPU per request is the "backend CPU" of each data cell.`
+          : '.'),
+      'note',
+    ));
   }
   if (s.quick) {
     blocks.push(para('**Quick run**: shortened settings for a smoke test, not figures to publish.', 'warning'));

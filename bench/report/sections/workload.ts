@@ -47,6 +47,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
   }
 
   const dropped = cells.some((c) => (c.median?.droppedIterations ?? 0) > 0);
+  const backendCpu = cells.some((c) => c.median?.backendCpuUsPerUnit !== undefined);
   blocks.push(table(
     [
       'Target',
@@ -59,6 +60,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
       'p99 ms',
       `CPU µs/${unit}`,
       'CPU spread',
+      ...(backendCpu ? [`backend CPU µs/${unit}`] : []),
       'peak RSS MiB',
       'errors',
       'generator CPU',
@@ -83,6 +85,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
         num(m?.latencyMs.p99),
         num(m?.serverCpuUsPerUnit),
         spreadText(spreadOf(c, 'serverCpuUsPerUnit')?.relative),
+        ...(backendCpu ? [num(m?.backendCpuUsPerUnit)] : []),
         mib(m?.serverPeakRssBytes),
         m ? pct(m.errorRate, 2) : '—',
         gen,
