@@ -101,7 +101,13 @@ export function openCpuAccount(name: string): CpuAccount | undefined {
         try {
           // What still runs in it (the services) goes back to the root, so the cgroup can go.
           const left = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
-          for (const pid of left) writeFileSync(join(h.root, 'cgroup.procs'), pid);
+          for (const pid of left) {
+            try {
+              writeFileSync(join(h.root, 'cgroup.procs'), pid);
+            } catch {
+              // exited meanwhile
+            }
+          }
           rmdirSync(dir);
         } catch {
           // still busy (a process that outlived its stop): left for the system to reap
