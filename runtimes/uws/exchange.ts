@@ -256,12 +256,14 @@ export class Exchange {
         askedClose = closeAsked;
         headWritten = true;
       }
-      const chunks = pending;
+      if (pending.length === 0) return;
+      // One write (one HTTP chunk) per batch: nothing more is written once uWS reports
+      // backpressure, which a second write in the same batch would otherwise meet — uWS then
+      // drops part of a chunk's framing (seen as "2e" without its CRLF past ~4 MiB of backlog).
+      const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      let ok = true;
-      for (const chunk of chunks) ok = this.res.write(chunk) && ok;
-      if (!ok) blocked = true;
+      if (!this.res.write(batch)) blocked = true;
     };
     const flush = () => {
       scheduled = false;
