@@ -16,7 +16,7 @@ import { start, type Started } from '../../targets/process.ts';
 import { services, ServicesStatus } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import { type Cell, Cell as CellSchema, type Figures, type Repeat, RunMeta, type Sample } from '../results/schema.ts';
-import { cpuMicrosPerUnit, median } from '../results/stats.ts';
+import { medianOfPresent } from '../results/stats.ts';
 import { cellMedians } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
@@ -64,13 +64,7 @@ export function figures(
   /** Postgres + Redis CPU over the window, when they were measured (pinned with the generator). */
   backendNs?: number,
 ): Figures {
-  const medianOf = (pick: (s: Sample) => number | undefined): number | undefined => {
-    const values = samples.flatMap((s) => {
-      const v = pick(s);
-      return v === undefined ? [] : [v];
-    });
-    return values.length === 0 ? undefined : median(values);
-  };
+  const medianOf = (pick: (s: Sample) => number | undefined) => medianOfPresent(samples.map(pick));
   const generatorCpuPct = (medianOf((s) => s.generatorCpuPct) ?? 0) / generatorCores;
   const generatorCoreBusyPct = medianOf((s) => s.generatorCoreBusyPct);
   const stealPct = medianOf((s) => s.stealPct);
@@ -305,7 +299,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     const serverCpu = cpuBefore !== undefined && cpuAfter !== undefined
       ? { ns: cpuAfter - cpuBefore, source: account!.source }
       : {
-        ns: cpuMicrosPerUnit(after.server.ticks - before.server.ticks, CLOCK_TICKS, 1) * 1000,
+        ns: ((after.server.ticks - before.server.ticks) / CLOCK_TICKS) * 1e9,
         source: '/proc ticks',
       };
     const backendNs = backendBefore !== undefined && backendAfter !== undefined

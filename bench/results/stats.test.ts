@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   converged,
-  cpuMicrosPerUnit,
   cpuPercent,
   formatWithInterval,
   halfWidthRelative,
   median,
   medianInterval,
+  medianOfPresent,
   noClearDifference,
   pairedRatios,
   percentile,
@@ -45,9 +45,9 @@ describe('median and spread', () => {
 });
 
 describe('CPU figures from clock ticks', () => {
-  it('µs per unit: 250 ticks at 100 Hz over 50,000 requests is 50 µs each', () => {
-    assert.equal(cpuMicrosPerUnit(250, 100, 50_000), 50);
-    assert.ok(Number.isNaN(cpuMicrosPerUnit(10, 100, 0)));
+  it('the median of the values present, undefined when there are none', () => {
+    assert.equal(medianOfPresent([3, undefined, 1, 2]), 2);
+    assert.equal(medianOfPresent([undefined]), undefined);
   });
   it('percent of the cores given', () => {
     assert.equal(cpuPercent(500, 100, 10), 50);

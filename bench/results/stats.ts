@@ -17,10 +17,10 @@ export function relativeRange(values: readonly number[]): { min: number; max: nu
   return { min, max, relative: m === 0 ? 0 : (max - min) / Math.abs(m) };
 }
 
-/** CPU microseconds per unit of work, from a delta of clock ticks (utime + stime). */
-export function cpuMicrosPerUnit(ticks: number, clockTicksPerSecond: number, units: number): number {
-  if (units <= 0) return NaN;
-  return (ticks / clockTicksPerSecond) * 1e6 / units;
+/** The median of the values that are there, or undefined when none is (a figure older results lack). */
+export function medianOfPresent(values: readonly (number | undefined)[]): number | undefined {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length === 0 ? undefined : median(present);
 }
 
 /** CPU use in percent of `cores` cores over `seconds` of wall time. */

@@ -1,11 +1,11 @@
 /** A cell's summary over its repeats: pure, over the result types. */
 import type { Cell, Figures, Repeat } from './schema.ts';
-import { median, relativeRange } from './stats.ts';
+import { median, medianOfPresent, relativeRange } from './stats.ts';
 
 /** `{ key: median }` over the values present, or nothing (cells from before the figure existed). */
 function optionalMedian<K extends string>(key: K, values: (number | undefined)[]): Partial<Record<K, number>> {
-  const present = values.filter((v): v is number => v !== undefined);
-  return present.length === 0 ? {} : { [key]: median(present) } as Partial<Record<K, number>>;
+  const m = medianOfPresent(values);
+  return m === undefined ? {} : { [key]: m } as Partial<Record<K, number>>;
 }
 
 /** Medians and spreads over the ok repeats of a cell. */
