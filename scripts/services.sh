@@ -312,6 +312,25 @@ up_json() {
     "$DATABASE_URL" "$REDIS_URL" "$pv" "$rv"
 }
 
+# What a run records of the services (run.json): versions, the settings that shape their speed, and
+# the data they hold now (row counts; cache keys), as one JSON line.
+facts_json() {
+  pg_running && pg_ready || die "postgres is not running (scripts/services.sh up)"
+  redis_running && redis_ready || die "redis is not running (scripts/services.sh up)"
+  local pg_settings pg_rows redis_settings k v
+  pg_settings="$(pg_super_psql -At -c "SELECT json_object_agg(name, current_setting(name)) FROM pg_settings WHERE name IN ('max_connections','shared_buffers','work_mem','effective_cache_size','synchronous_commit','fsync','full_page_writes','wal_level','jit','max_worker_processes','max_parallel_workers_per_gather','shared_preload_libraries')")"
+  pg_rows="$(PGPASSWORD="$DB_PASS" "$PG_BIN/psql" -X -At -h "$HOST" -p "$PG_PORT" -U "$DB_USER" -d "$DB_NAME" -c \
+    "SELECT json_build_object('items',(SELECT count(*) FROM items),'recipes',(SELECT count(*) FROM recipes),'ingredients',(SELECT count(*) FROM ingredients),'urls',(SELECT count(*) FROM urls),'click_batches',(SELECT count(*) FROM click_batches),'world',(SELECT count(*) FROM world))")"
+  redis_settings=""
+  for k in maxmemory maxmemory-policy appendonly save io-threads; do
+    v="$(redis_cli config get "$k" 2>/dev/null | tr -d '\r' | sed -n 2p)"
+    redis_settings="$redis_settings${redis_settings:+,}\"$k\":\"$v\""
+  done
+  printf '{"postgres":{"version":"%s","settings":%s,"rows":%s},"redis":{"version":"%s","settings":{%s},"keys":%s,"gauntletKeys":%s}}\n' \
+    "$(pg_version)" "$pg_settings" "$pg_rows" "$(redis_version)" "$redis_settings" \
+    "$(redis_cli dbsize | tr -dc 0-9)" "$(redis_cli --scan --pattern 'gauntlet:*' | wc -l | tr -dc 0-9)"
+}
+
 lock() {  # serialise concurrent invocations on the same data dir
   mkdir -p "$data" || die "cannot create $data"
   exec 9>"$data/.services.lock"
@@ -321,7 +340,7 @@ lock() {  # serialise concurrent invocations on the same data dir
 }
 
 usage() {
-  echo "usage: $0 up|down|reset|status|env|start postgres|redis|stop postgres|redis" >&2
+  echo "usage: $0 up|down|reset|status|facts|env|start postgres|redis|stop postgres|redis" >&2
   exit 2
 }
 
@@ -349,6 +368,9 @@ case "$cmd" in
         "$DATABASE_URL" "$REDIS_URL" "$PG_PORT" "$REDIS_PORT"
     fi
     exit 0 ;;
+  facts)
+    have_packages || die "Postgres and Redis are not installed (scripts/services.sh up installs them)"
+    facts_json ;;
   env)
     printf 'export DATABASE_URL=%s\nexport REDIS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" ;;
   start|stop)

@@ -1,10 +1,14 @@
 /**
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
- *                   [--duration 10s] [--warmup 3s] [--repeats 3] [--driver auto|k6|oha|wrk|loadgen]
- *                   [--services] [--server-cores 0] [--generator-cores 1] [--quick]`
+ *                   [--duration 3s] [--warmup 1s] [--repeats 6] [--max-repeats 12] [--seed N]
+ *                   [--driver auto|k6|oha|wrk|loadgen] [--services] [--server-cores 0] [--generator-cores 1]
+ *                   [--no-rate-table] [--quick]`
  * `npm run bench -- --resume <run-id>`: an interrupted run, continued where it stopped.
  *
- * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes.
+ * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes, one
+ * window per cell. A full run gives every cell `--repeats` rounds in a shuffled order, then more
+ * rounds to the cells whose CPU per unit is not yet known to ±5 % (up to `--max-repeats`), then the
+ * fixed-rate table (every target of a headline workload at one offered rate).
  * Writes results/<run-id>/ (run.json, cells/*.json) and the report beside them.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +35,9 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     warmup: { type: 'string' },
     repeats: { type: 'string' },
+    'max-repeats': { type: 'string' },
+    seed: { type: 'string' },
+    'no-rate-table': { type: 'boolean', default: false },
     driver: { type: 'string', default: 'auto' },
     services: { type: 'boolean', default: false },
     'server-cores': { type: 'string' },
@@ -93,7 +100,8 @@ function workloads(list: string): string[] {
 
 const quick = values.quick || process.argv.length <= 2;
 const targets = values.targets?.split(',').filter(Boolean) ??
-  targetTable.filter((t) => !quick || t.quick).map((t) => t.name);
+  // Reference targets (a seed's own multi-worker setup) only when named: `npm run bench:seeds` measures them.
+  targetTable.filter((t) => !t.reference && (!quick || t.quick)).map((t) => t.name);
 for (const t of targets) {
   try {
     targetByName(t);
@@ -105,6 +113,11 @@ const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'close
 if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
 if (!['auto', 'k6', 'oha', 'wrk', 'loadgen'].includes(values.driver)) fail('--driver is auto, k6, oha, wrk or loadgen');
 const cores = cpus().length;
+
+// Six rounds: the fewest whose min–max range is a 95 % interval for the median (96.9 %).
+const repeats = positiveInt(values.repeats ?? (quick ? '1' : '6'), 'repeats');
+const maxRepeats = positiveInt(values['max-repeats'] ?? (quick ? String(repeats) : String(2 * repeats)), 'max-repeats');
+if (maxRepeats < repeats) fail(`--max-repeats (${maxRepeats}) is below --repeats (${repeats})`);
 
 const now = new Date();
 const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -123,9 +136,12 @@ const options: BenchOptions = resumed?.options ?? {
   mode,
   connections: positiveInt(values.connections, 'connections'),
   ...(values.rate ? { rate: positiveInt(values.rate, 'rate') } : {}),
-  durationS: atLeastOneSecond(values.duration ?? (quick ? '3s' : '10s'), 'duration', false),
-  warmupS: atLeastOneSecond(values.warmup ?? (quick ? '1s' : '3s'), 'warmup', true),
-  repeats: positiveInt(values.repeats ?? (quick ? '1' : '3'), 'repeats'),
+  durationS: atLeastOneSecond(values.duration ?? '3s', 'duration', false),
+  warmupS: atLeastOneSecond(values.warmup ?? '1s', 'warmup', true),
+  repeats,
+  ...(maxRepeats > repeats ? { maxRepeats } : {}),
+  seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt(values.seed, 'seed'),
+  rateTable: !quick && !values['no-rate-table'] && mode === 'closed',
   serverCores: cpuList(values['server-cores'] ?? '0', 'server-cores'),
   generatorCores: cpuList(
     values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
@@ -186,7 +202,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 console.log(
   `bench ${options.runId}${
     resumed ? ' (resumed)' : ''
-  }: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.repeats} repeats, ` +
+  }: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.repeats}` +
+    `${options.maxRepeats ? `–${options.maxRepeats}` : ''} rounds (seed ${options.seed ?? 1}), ` +
     `${options.mode} loop, ${options.connections} connections, ${options.durationS}s (+${options.warmupS}s warm-up), ` +
     `server on cores ${options.serverCores}, generator on ${options.generatorCores}, ${options.backend} backend`,
 );

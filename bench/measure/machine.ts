@@ -1,6 +1,6 @@
 /** What produced the figures: the machine, and every runtime, tool and library version. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { BUN, DENO, NODE, NODE22, ROOT } from '../../targets/table.ts';
 import type { RunMeta } from '../results/schema.ts';
@@ -25,6 +25,45 @@ export const OHA = `${ROOT}.tools/bin/oha`;
 export const WRK = `${ROOT}.tools/bin/wrk`;
 export const LOADGEN = `${ROOT}.tools/bin/loadgen`;
 
+/** What lscpu says of the CPU and its topology (vendor, family/model/stepping, flags, hypervisor…). */
+const LSCPU_FIELDS = [
+  'Vendor ID',
+  'CPU family',
+  'Model',
+  'Stepping',
+  'Thread(s) per core',
+  'Core(s) per socket',
+  'Socket(s)',
+  'NUMA node(s)',
+  'Hypervisor vendor',
+  'Virtualization type',
+  'CPU max MHz',
+  'BogoMIPS',
+  'L1d cache',
+  'L2 cache',
+  'L3 cache',
+  'Flags',
+];
+
+/** lscpu --json's fields (nested in `children` on newer util-linux), `field:` → data. */
+export function lscpuFields(json: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  type Entry = { field: string; data: string | null; children?: Entry[] };
+  const walk = (entries: Entry[]) => {
+    for (const e of entries) {
+      const name = e.field.replace(/:$/, '');
+      if (LSCPU_FIELDS.includes(name) && e.data !== null) out[name] = e.data;
+      if (e.children) walk(e.children);
+    }
+  };
+  try {
+    walk((JSON.parse(json) as { lscpu: Entry[] }).lscpu);
+  } catch {
+    // No lscpu, or output we cannot read: the model from Node stays the record.
+  }
+  return out;
+}
+
 export function machine(): RunMeta['machine'] {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
   return {
@@ -33,7 +72,24 @@ export function machine(): RunMeta['machine'] {
     kernel: release(),
     memoryBytes: totalmem(),
     os: /PRETTY_NAME="([^"]+)"/.exec(osRelease)?.[1] ?? 'unknown',
+    cpu: lscpuFields(run('lscpu', ['--json'])),
   };
+}
+
+/**
+ * The packages actually installed in each Python baseline's venv (`pip list`), which is what ran:
+ * requirements pin them, but a venv built by hand may differ.
+ */
+export function pythonPackages(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const dir = `${ROOT}baselines`;
+  for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    const python = `${dir}/${name}/.venv/bin/python`;
+    if (!existsSync(python)) continue;
+    const listed = run(python, ['-m', 'pip', 'list', '--format=freeze', '--disable-pip-version-check']);
+    out[name] = listed === 'unavailable' ? [] : listed.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+  return out;
 }
 
 const packageVersion = (name: string): string => {
@@ -59,6 +115,7 @@ export function versions(): Record<string, string> {
     ? readFileSync(`${ROOT}baselines/python-fastapi/requirements.txt`, 'utf8')
     : '';
   const out: Record<string, string> = {
+    orchestrator: `node ${process.version}`,
     node: run(NODE, ['--version']),
     node22: run(NODE22, ['--version']),
     bun: run(BUN, ['--version']),

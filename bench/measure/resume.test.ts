@@ -3,37 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Cell } from '../results/schema.ts';
 import { cells, run } from '../report/fixture.ts';
 import { resume } from './resume.ts';
-import { remainingWindows } from './run.ts';
-
-describe('remainingWindows', () => {
-  const plans = [{ target: 'node', workload: 'json-small' }, { target: 'bun', workload: 'json-small' }];
-  const withRepeats = (target: string, repeats: number[]): Cell =>
-    ({
-      target,
-      workload: 'json-small',
-      repeats: repeats.map((repeat) => ({ state: 'failed', repeat, reason: 'x' })),
-    }) as unknown as Cell;
-  it('is every window of a fresh run, repeat-major', () => {
-    assert.deepEqual(
-      remainingWindows(plans, 2, new Map()).map((w) => `${w.plan.target}/${w.repeat}`),
-      ['node/1', 'bun/1', 'node/2', 'bun/2'],
-    );
-  });
-  it('leaves out the windows a cell already records, failed ones included', () => {
-    const done = new Map([['node__json-small', withRepeats('node', [1, 2])], [
-      'bun__json-small',
-      withRepeats('bun', [1]),
-    ]]);
-    assert.deepEqual(remainingWindows(plans, 3, done).map((w) => `${w.plan.target}/${w.repeat}`), [
-      'bun/2',
-      'node/3',
-      'bun/3',
-    ]);
-  });
-});
 
 describe('resume', () => {
   const dir = () => {
@@ -48,7 +19,7 @@ describe('resume', () => {
   };
   it("takes the run's own settings and the cells it holds", () => {
     const d = dir();
-    const { options, resumed } = resume(d, run.git.commit);
+    const { options, resumed } = resume(d, run.git.commit, run.machine.cpuModel);
     assert.equal(options.runId, run.id);
     assert.equal(options.outDir, d);
     assert.deepEqual(options.targets, run.targets.map((t) => t.name));
@@ -56,7 +27,16 @@ describe('resume', () => {
     assert.equal(resumed.cells.length, 2);
   });
   it('refuses another commit, and a directory without a run', () => {
-    assert.throws(() => resume(dir(), 'def5678'), /made at commit abc1234 and this checkout is at def5678/);
+    assert.throws(
+      () => resume(dir(), 'def5678', run.machine.cpuModel),
+      /made at commit abc1234 and this checkout is at def5678/,
+    );
     assert.throws(() => resume(mkdtempSync(join(tmpdir(), 'gauntlet-none-')), run.git.commit), /no run to resume/);
+  });
+  it('refuses another CPU model: its rounds would be mixed into the same medians', () => {
+    assert.throws(
+      () => resume(dir(), run.git.commit, 'Some Other CPU'),
+      /measured on ".*" and this machine is "Some Other CPU"/,
+    );
   });
 });

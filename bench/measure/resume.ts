@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Cell, RunMeta } from '../results/schema.ts';
 import { ROOT } from '../../targets/table.ts';
-import { gitState } from './machine.ts';
+import { gitState, machine } from './machine.ts';
 import type { BenchOptions, Resumed } from './run.ts';
 
 /** The run directory of a run id, or the path itself when it is one. */
@@ -14,7 +14,11 @@ export const runDirectory = (idOrPath: string): string =>
   isAbsolute(idOrPath) || idOrPath.includes('/') ? idOrPath : join(ROOT, 'results', idOrPath);
 
 /** The options and the results so far of the run in `dir`; throws, saying why, when it cannot go on. */
-export function resume(dir: string, commit = gitState().commit): { options: BenchOptions; resumed: Resumed } {
+export function resume(
+  dir: string,
+  commit = gitState().commit,
+  cpuModel = machine().cpuModel,
+): { options: BenchOptions; resumed: Resumed } {
   const file = join(dir, 'run.json');
   if (!existsSync(file)) throw new Error(`no run to resume at ${dir} (no run.json)`);
   const meta = RunMeta.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -22,6 +26,13 @@ export function resume(dir: string, commit = gitState().commit): { options: Benc
     throw new Error(
       `run ${meta.id} was made at commit ${meta.git.commit} and this checkout is at ${commit}: ` +
         'a run measures one version of the code (check that commit out to resume it)',
+    );
+  }
+  // Rounds measured on another CPU would be mixed into one median: a run is one machine's.
+  if (meta.machine.cpuModel !== cpuModel) {
+    throw new Error(
+      `run ${meta.id} was measured on "${meta.machine.cpuModel}" and this machine is "${cpuModel}": ` +
+        'its figures cannot be continued here (start a new run)',
     );
   }
   const cells = meta.cells
@@ -37,6 +48,10 @@ export function resume(dir: string, commit = gitState().commit): { options: Benc
     durationS: s.durationS,
     warmupS: s.warmupS,
     repeats: s.repeats,
+    ...(s.maxRepeats ? { maxRepeats: s.maxRepeats } : {}),
+    ...(s.targetHalfWidth ? { targetHalfWidth: s.targetHalfWidth } : {}),
+    ...(s.seed ? { seed: s.seed } : {}),
+    ...(s.rateTable ? { rateTable: s.rateTable } : {}),
     serverCores: s.serverCores,
     generatorCores: s.generatorCores,
     driver: s.driver,

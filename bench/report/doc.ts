@@ -40,7 +40,7 @@ export const slug = (text: string): string =>
   text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** A column is right-aligned when every cell in it is a figure (or a dash). */
-const NUMERIC = /^(?:[≥≤~+−-]?\d[\d,.]*(?:×|%)?(?: (?:[⚠‡[(]).*)?|\d+\/\d+|—|failed|fixed rate)$/;
+const NUMERIC = /^(?:(?:≈ )?[≥≤~+−-]?\d[\d,.]*(?:×|%)?(?: (?:[⚠‡[(]).*)?|\d+\/\d+|—|failed|fixed rate)$/;
 const alignments = (head: string[], rows: string[][]): ('left' | 'right')[] =>
   head.map((_, c) =>
     c > 0 && rows.length > 0 && rows.every((r) => NUMERIC.test((r[c] ?? '').replace(/\*\*/g, ''))) ? 'right' : 'left'

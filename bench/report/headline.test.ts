@@ -17,24 +17,33 @@ describe('README headline', () => {
     assert.match(md, /\| Workload \| Driver \| node \| bun \| rust \| python \|/);
     assert.ok(md.indexOf('| basic-json |') < md.indexOf('| json-small |'));
     assert.deepEqual(rowsOf(md, 'json-small'), [
-      '| json-small | oha | 8,000 | ≥20,000 ⚠ | 10,000 | 4,000 |',
-      '| json-small | oha | 60.0 | 20.0 | 10.0 | 200 |',
-      // node 8,000 ÷ rust 10,000; rust 10 µs ÷ node 60 µs; bun generator-bound; python 4,000 ÷ 10,000.
-      '| json-small | 0.80× | 0.17× | ≥2.00× ⚠ | 0.50× | 0.40× | 0.050× |',
+      // Medians with their min–max range (3 rounds), at the digits the range supports.
+      '| json-small | oha | 8,000 (7,900–8,100) | ≥20,000 (19,000–21,000) ⚠ | 10,000 (9,000–11,000) | 4,000 (3,900–4,100) |',
+      '| json-small | oha | 60.0 (59.0–61.0) | 20.0 (19.0–21.0) | 10.0 (9.0–11.0) | 200 (195–205) |',
+      // Paired by round: node 7,900/9,000, 8,000/10,000, 8,100/11,000 → 0.80 (0.73–0.88); bun is generator-bound.
+      '| json-small | 0.80× (0.73–0.88) | 0.167× (0.147–0.187) | ≥1.91× (1.90–2.23) ⚠ | 0.48× (0.45–0.58) | ' +
+      '0.39× (0.37–0.45) | 0.049× (0.045–0.057) |',
     ]);
     // python's failed repeat leaves the median of the other two: (400 + 420) / 2.
-    assert.equal(rowsOf(md, 'db-recipes')[0], '| db-recipes | k6 | 1,000 | 1,500 | 500 | 410 |');
+    assert.equal(
+      rowsOf(md, 'db-recipes')[0],
+      '| db-recipes | k6 | 1,000 (900–1,100) | 1,500 (1,500–1,500) | 500 (500–500) | 410 (400–420) |',
+    );
     // node and bun ran db-recipes embedded, rust on services: their ratios are marked.
-    assert.match(rowsOf(md, 'db-recipes')[2]!, /^\| db-recipes \| 2\.00× ‡ \|/);
+    assert.match(rowsOf(md, 'db-recipes')[2]!, /^\| db-recipes \| 2\.00× \(1\.80–2\.21\) ‡ \|/);
   });
 
   it('shows Hono overhead against each bare control on GET /json', () => {
-    assert.match(md, /\| node vs bare-node \| 8,000 \| 10,000 \| 0\.80× \| \+20\.0 \|/);
+    assert.ok(
+      md.includes(
+        '| node vs bare-node | 8,000 (7,900–8,100) | 10,000 (10,000–10,000) | 0.800× (0.790–0.810) | 1.50× (1.47–1.53) | +20.0 |',
+      ),
+    );
   });
 
   it('links the report and names the settings', () => {
     assert.match(md, /\[the report\]\(results\/r1\/report\.md\) \(\[HTML\]\(results\/r1\/report\.html\)\)/);
-    assert.match(md, /3 interleaved repeats of 10 s after 2 s of warm-up, closed loop, 50 connections/);
+    assert.match(md, /3 interleaved rounds of 10 s after 2 s of warm-up, closed loop, 50 connections/);
   });
 
   it('replaces only the block between the markers, and finds the run it names', () => {

@@ -6,9 +6,9 @@
 import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, RunMeta } from '../results/schema.ts';
 import { para, table, toMarkdown } from './doc.ts';
-import { num, signed } from './format.ts';
+import { signed } from './format.ts';
 import { controlPairs, cpuAdded, cpuRatio, indexCells, RUST, throughputRatio } from './model.ts';
-import { comparisonText, DIFFERS, GEN, rateText, workloadRow } from './sections/text.ts';
+import { comparisonText, cpuText, DIFFERS, GEN, rateText, UNCLEAR, workloadRow } from './sections/text.ts';
 
 export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
 export const END = '<!-- /gauntlet:headline -->';
@@ -32,19 +32,21 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
   const blocks = [
     para(
       `Run \`${run.id}\` on ${run.machine.cores} cores (${run.machine.cpuModel}): ` +
-        `${s.repeats} interleaved repeats of ${s.durationS} s after ${s.warmupS} s of warm-up, closed loop, ` +
+        `${s.repeats}${s.maxRepeats ? `–${s.maxRepeats}` : ''} interleaved rounds of ${s.durationS} s after ` +
+        `${s.warmupS} s of warm-up, closed loop, ` +
         `${s.connections} connections${
           heavyText(cells)
         }, server on CPU ${s.serverCores}, load generator on CPU ${s.generatorCores}, ` +
         `db and shortener on ${s.backend === 'services' ? 'Postgres + Redis' : 'the embedded default'}. ` +
-        `Medians of the repeats; ${GEN} marks a cell where the load generator ran out of CPU first (the figure ` +
+        `Medians of the rounds with their 95 % intervals in brackets (min–max with fewer than 6 rounds); ` +
+        `ratios are paired by round, and ${UNCLEAR} marks one whose interval holds 1 (no clear difference); ${GEN} marks a cell where the load generator ran out of CPU first (the figure ` +
         `is a floor, not the server's limit); ${DIFFERS} marks a ratio between cells that differ in driver or backend. Every workload, latency, memory and the published figures: ` +
         `[the report](${runPath}/report.md) ([HTML](${runPath}/report.html)).`,
     ),
     para('**Throughput** (requests/s; messages/s for ws-echo):'),
     table(head, workloads.map((w) => row(w, rateText))),
     para('**Server CPU per request** (µs; lower is cheaper; comparable even where the generator was the limit):'),
-    table(head, workloads.map((w) => row(w, (c) => num(c.median!.serverCpuUsPerUnit)))),
+    table(head, workloads.map((w) => row(w, cpuText))),
   ];
   if (targets.includes(RUST)) {
     blocks.push(
@@ -68,7 +70,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
     blocks.push(
       para("**Hono's overhead** on `GET /json` (Hono ÷ the runtime's own server with no framework):"),
       table(
-        ['Runtime', 'Hono req/s', 'Bare req/s', 'Hono ÷ bare', 'Δ CPU µs/req'],
+        ['Runtime', 'Hono req/s', 'Bare req/s', 'Hono ÷ bare', 'Hono ÷ bare CPU', 'Δ CPU µs/req'],
         pairs.map(({ framework, bare }) => {
           const h = idx.get(framework, 'basic-json')!, b = idx.get(bare, 'basic-json')!;
           const delta = cpuAdded(h, b);
@@ -77,6 +79,7 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
             rateText(h),
             rateText(b),
             comparisonText(throughputRatio(h, b)),
+            comparisonText(cpuRatio(h, b)),
             delta === undefined ? 'failed' : signed(delta),
           ];
         }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, Figures } from '../results/schema.ts';
 import { cellMedians } from '../results/summary.ts';
+import { comparisonText } from './sections/text.ts';
 import {
   canonicalRole,
   controlPairs,
@@ -55,9 +56,33 @@ describe('comparisons between cells', () => {
   const python = cell('python', [[4000, 200], [4000, 200], [4000, 200]]);
   const bun = cell('bun', [[20000, 20, true], [20000, 20, true], [20000, 20, true]]);
 
-  it('divide medians of throughput, and of CPU the other way round', () => {
-    assert.deepEqual(throughputRatio(rust, python), { ok: true, value: 2.5, bound: '', differs: [] });
-    assert.deepEqual(cpuRatio(python, rust), { ok: true, value: 20, bound: '', differs: [] });
+  it('pair throughput round by round, and CPU the other way round, with the interval of the ratios', () => {
+    // Rounds: 9,000 ÷ 4,000, 10,000 ÷ 4,000, 11,000 ÷ 4,000 → 2.25, 2.5, 2.75; three rounds give the
+    // min–max range (75 % coverage), not an exact 95 % interval.
+    const range = { n: 3, confidence: 0.75, exact: false };
+    assert.deepEqual(throughputRatio(rust, python), {
+      ok: true,
+      value: 2.5,
+      interval: { median: 2.5, low: 2.25, high: 2.75, ...range },
+      unclear: false,
+      bound: '',
+      differs: [],
+    });
+    // 200 ÷ 9, 200 ÷ 10, 200 ÷ 11.
+    const cpu = cpuRatio(python, rust);
+    assert.ok(cpu.ok);
+    assert.equal(cpu.value, 20);
+    assert.deepEqual([cpu.interval!.low, cpu.interval!.high], [200 / 11, 200 / 9]);
+  });
+
+  it('say "no clear difference" when the paired interval holds 1', () => {
+    const near = cell('rust', [[3900, 9], [4000, 10], [4200, 11]]);
+    const r = throughputRatio(near, python);
+    assert.ok(r.ok);
+    assert.equal(r.unclear, true);
+    assert.equal(comparisonText(r), '≈ 1.00× (0.97–1.05)');
+    const one = cell('rust', [[9000, 9]]), onePython = cell('python', [[4000, 200]]);
+    assert.deepEqual(throughputRatio(one, onePython), { ok: true, value: 2.25, bound: '', differs: [] });
   });
 
   it('turn a generator-bound side into a bound on the ratio', () => {

@@ -2,8 +2,8 @@
  * What the report derives from the result files, as pure functions over Cell and RunMeta: the
  * figures it quotes, the ratios it computes and the flags it raises. No formatting here.
  */
-import type { Cell, Repeat, RunMeta, Spread } from '../results/schema.ts';
-import { relativeRange } from '../results/stats.ts';
+import type { Cell, Figures, Repeat, RunMeta, Spread } from '../results/schema.ts';
+import { type MedianInterval, medianInterval, pairedRatios, relativeRange } from '../results/stats.ts';
 
 /** The two baselines every ratio table is computed against. */
 export const PYTHON = 'python';
@@ -27,7 +27,9 @@ export interface CellIndex {
   cells: Cell[];
 }
 
-export function indexCells(run: RunMeta, cells: readonly Cell[]): CellIndex {
+export function indexCells(run: RunMeta, all: readonly Cell[]): CellIndex {
+  // The fixed-rate table's cells have a section of their own (see rateTableCells).
+  const cells = all.filter((c) => c.phase !== 'rate-table');
   const byKey = new Map(cells.map((c) => [`${c.target}\u0000${c.workload}`, c]));
   const inOrder = (declared: string[], seen: string[]) => [...new Set([...declared, ...seen])];
   const targets = inOrder(run.targets.map((t) => t.name), cells.map((c) => c.target))
@@ -44,9 +46,12 @@ export function indexCells(run: RunMeta, cells: readonly Cell[]): CellIndex {
   };
 }
 
-/** Cell file names (`<target>__<workload>`) run.json lists but no supplied cell matches. */
+/** The fixed-rate table's cells of a run. */
+export const rateTableCells = (cells: readonly Cell[]): Cell[] => cells.filter((c) => c.phase === 'rate-table');
+
+/** Cell file names (`<target>__<workload>`, `__rate` for the fixed-rate table) run.json lists but no supplied cell matches. */
 export function missingCells(run: RunMeta, cells: readonly Cell[]): string[] {
-  const have = new Set(cells.map((c) => `${c.target}__${c.workload}`));
+  const have = new Set(cells.map((c) => `${c.target}__${c.workload}${c.phase === 'rate-table' ? '__rate' : ''}`));
   return run.cells
     .map((name) => name.replace(/^.*\//, '').replace(/\.json$/, ''))
     .filter((name) => !have.has(name));
@@ -89,11 +94,29 @@ export function representative(c: Cell): OkRepeat | undefined {
   );
 }
 
+/** A figure of a cell's ok repeats: its median and 95 % interval (min–max with fewer than 6). */
+export const intervalOf = (c: Cell, pick: (f: Figures) => number): MedianInterval =>
+  medianInterval(okRepeats(c).map((r) => pick(r.figures)));
+
+/**
+ * `pick(num) ÷ pick(den)` round by round — the rounds both measured, each pair minutes apart —
+ * then the median of those ratios and its interval: what drifts between rounds cancels out.
+ */
+export function pairedInterval(num: Cell, den: Cell, pick: (f: Figures) => number): MedianInterval {
+  const rounds = [...new Set([...okRepeats(num), ...okRepeats(den)].map((r) => r.repeat))].sort((a, b) => a - b);
+  const at = (c: Cell) => rounds.map((k) => okRepeats(c).find((r) => r.repeat === k)).map((r) => r && pick(r.figures));
+  return medianInterval(pairedRatios(at(num), at(den)));
+}
+
 /** A ratio of two cells' figures, with what qualifies it. */
 export type Comparison =
   | {
     ok: true;
     value: number;
+    /** The paired ratio's interval, when two or more rounds pair up. */
+    interval?: MedianInterval;
+    /** The interval holds 1: the data cannot tell the two apart. */
+    unclear?: boolean;
     /** ≥ / ≤: one side is a lower bound (generator-bound); ~: both are, so the ratio is undetermined. */
     bound: '' | '≥' | '≤' | '~';
     /** How the two cells differ in a way that makes the ratio less like-for-like. */
@@ -104,7 +127,22 @@ export type Comparison =
 const differences = (a: Cell, b: Cell): string[] =>
   (['driver', 'backend', 'mode', 'unit'] as const).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k]} vs ${b[k]}`);
 
-/** Throughput of `num` ÷ throughput of `den`; only between closed-loop cells. */
+/**
+ * The paired ratio of a figure where two or more rounds pair up (its median, interval, and whether
+ * the interval holds 1); else the ratio of the medians (a run of one round, or rounds that never met).
+ */
+function pairedComparison(
+  num: Cell,
+  den: Cell,
+  pick: (f: Figures) => number,
+  medians: number,
+): Pick<Extract<Comparison, { ok: true }>, 'value' | 'interval' | 'unclear'> {
+  const interval = pairedInterval(num, den, pick);
+  if (interval.n < 2) return { value: medians };
+  return { value: interval.median, interval, unclear: interval.low <= 1 && interval.high >= 1 };
+}
+
+/** Throughput of `num` ÷ throughput of `den`, paired by round; only between closed-loop cells. */
 export function throughputRatio(num: Cell | undefined, den: Cell | undefined): Comparison {
   if (!num || !den) return { ok: false, why: 'missing' };
   if (!num.median || !den.median || den.median.throughput === 0) return { ok: false, why: 'failed' };
@@ -112,19 +150,24 @@ export function throughputRatio(num: Cell | undefined, den: Cell | undefined): C
   const a = generatorBound(num).bound, b = generatorBound(den).bound;
   return {
     ok: true,
-    value: num.median.throughput / den.median.throughput,
+    ...pairedComparison(num, den, (f) => f.throughput, num.median.throughput / den.median.throughput),
     bound: a && b ? '~' : a ? '≥' : b ? '≤' : '',
     differs: differences(num, den),
   };
 }
 
-/** Server CPU per unit of `base` ÷ that of `target`: how many times less CPU `target` spends. */
+/** Server CPU per unit of `base` ÷ that of `target`, paired by round: how many times less CPU `target` spends. */
 export function cpuRatio(base: Cell | undefined, target: Cell | undefined): Comparison {
   if (!base || !target) return { ok: false, why: 'missing' };
   if (!base.median || !target.median || target.median.serverCpuUsPerUnit === 0) return { ok: false, why: 'failed' };
   return {
     ok: true,
-    value: base.median.serverCpuUsPerUnit / target.median.serverCpuUsPerUnit,
+    ...pairedComparison(
+      base,
+      target,
+      (f) => f.serverCpuUsPerUnit,
+      base.median.serverCpuUsPerUnit / target.median.serverCpuUsPerUnit,
+    ),
     bound: '',
     differs: differences(base, target),
   };

@@ -28,9 +28,12 @@ describe('the Markdown report of a known run', () => {
   it('tabulates Rust vs Python as seed 001 does, with the published ratio beside ours', () => {
     const s = section(md, '### Rust vs Python, in the shape of the published tables');
     assert.ok(s.includes('| Workload | Rust req/s | Python req/s | Ratio | Published Rust ÷ Python |'));
-    assert.ok(s.includes('| json-small | 10,000 | 4,000 | 2.50× | 2.68× [001] |'));
-    // db-recipes: 500 ÷ median(400, 420) = 1.22; seed 002 gives rates only: 267.0533 ÷ 495.3030 = 0.54
-    assert.ok(s.includes('| db-recipes | 500 | 410 | 1.22× | 0.54× [002] computed |'));
+    assert.ok(
+      s.includes('| json-small | 10,000 (9,000–11,000) | 4,000 (3,900–4,100) | 2.56× (2.25–2.69) | 2.68× [001] |'),
+    );
+    // db-recipes, paired by round: 500 ÷ 400, 500 ÷ 420 → 1.22 (1.19–1.25); seed 002 gives rates only:
+    // 267.0533 ÷ 495.3030 = 0.54
+    assert.ok(s.includes('| db-recipes | 500 (500–500) | 410 (400–420) | 1.22× (1.19–1.25) | 0.54× [002] computed |'));
     assert.ok(s.includes('MacBook (M-series, specific specs TBD)'), 'the published ratio names its hardware');
     assert.ok(s.includes('- [001] Spikard-Rust ÷ Spikard-Python: oha'), 'and its tool');
     assert.ok(s.includes('50 concurrent connections'), 'and its concurrency');
@@ -39,32 +42,44 @@ describe('the Markdown report of a known run', () => {
   it('gives every target against python, marking bounds and unlike pairs', () => {
     const s = section(md, '### Against python');
     assert.ok(s.includes('| Workload | python req/s | node | bun | rust | bare-node |'));
-    assert.ok(s.includes('| json-small | 4,000 | 2.00× | ≥5.00× ⚠ | 2.50× | 2.50× |'));
-    assert.ok(s.includes('| db-recipes | 410 | 2.44× ‡ | 3.66× ‡ | 1.22× | — |'));
+    assert.ok(
+      s.includes(
+        '| json-small | 4,000 (3,900–4,100) | 1.98× (1.97–2.06) | ≥5.00× (4.87–5.13) ⚠ | 2.56× (2.25–2.69) | 2.50× (2.43–2.57) |',
+      ),
+    );
+    assert.ok(
+      s.includes('| db-recipes | 410 (400–420) | 2.32× (2.14–2.50) ‡ | 3.66× (3.57–3.75) ‡ | 1.22× (1.19–1.25) | — |'),
+    );
     // CPU: python µs ÷ target µs
-    assert.ok(s.includes('| json-small | 200 | 3.33× | 10.00× | 20.00× | 5.00× |'));
+    assert.ok(
+      s.includes(
+        '| json-small | 200 (195–205) | 3.31× (3.27–3.42) | 10.0× (9.7–10.3) | 20.5× (17.7–22.3) | 5.00× (4.87–5.13) |',
+      ),
+    );
   });
 
   it('flags the generator-bound cell wherever its throughput appears', () => {
     assert.ok(
-      section(md, '## Overview').includes('| json-small | oha | 8,000 | ≥20,000 ⚠ | 10,000 | 4,000 | 10,000 |'),
+      section(md, '## Overview').includes(
+        '| json-small | oha | 8,000 (7,900–8,100) | ≥20,000 (19,000–21,000) ⚠ | 10,000 (9,000–11,000) | 4,000 (3,900–4,100) | 10,000 (10,000–10,000) |',
+      ),
     );
     const w = section(md, '### json-small — POST /json/small');
     assert.ok(w.includes('> ⚠ **Generator-bound** (⚠): `bun` — the load generator was near its CPU limit'));
-    assert.ok(w.includes('| bun | oha | closed | none | ≥20,000 ⚠ | 10.0% |'));
+    assert.ok(w.includes('| bun | oha | closed | none | ≥20,000 (19,000–21,000) ⚠ | 2.50 |'));
     assert.ok(w.includes('| 97% ⚠ | 3/3 |'));
   });
 
-  it('names the driver, mode, backend and spread of every cell', () => {
+  it('names the driver, mode, backend, interval and limiter of every cell', () => {
     const w = section(md, '### json-small — POST /json/small');
     assert.ok(
       w.includes(
-        '| rust | oha | closed | none | 10,000 | 20.0% | 2.50 | 10.0 | 10.0 | 20.0% | 64.0 | 0% | 50% | 3/3 |',
+        '| rust | oha | closed | none | 10,000 (9,000–11,000) | 2.50 | 10.0 | 10.0 (9.0–11.0) | — | 64.0 | 0% | 50% | 3/3 |',
       ),
     );
     const d = section(md, '### db-recipes — GET /api/v1/recipes?limit');
-    assert.ok(d.includes('| node | k6 | closed | embedded (PGlite + in-process cache) | 1,000 | 20.0% |'));
-    assert.ok(d.includes('| python | k6 | closed | Postgres + Redis | 410 | 4.9% |'));
+    assert.ok(d.includes('| node | k6 | closed | embedded (PGlite + in-process cache) | 1,000 (900–1,100) |'));
+    assert.ok(d.includes('| python | k6 | closed | Postgres + Redis | 410 (400–420) |'));
   });
 
   it('labels results on the embedded backend', () => {
@@ -78,7 +93,7 @@ describe('the Markdown report of a known run', () => {
   it('lists failed repeats with their reason', () => {
     const d = section(md, '### db-recipes — GET /api/v1/recipes?limit');
     assert.ok(d.includes('- `python` repeat 2: verification failed: expected 200, got 503'));
-    assert.ok(d.includes('| python | k6 | closed | Postgres + Redis | 410 |'));
+    assert.ok(d.includes('| python | k6 | closed | Postgres + Redis | 410 (400–420) |'));
     assert.ok(d.includes('| 2/3 |'));
     assert.ok(
       section(md, '## Failed repeats').includes(
@@ -90,7 +105,8 @@ describe('the Markdown report of a known run', () => {
   it("shows Hono's overhead against the bare control", () => {
     assert.ok(
       section(md, '## Hono overhead against the bare runtimes').includes(
-        '| node vs bare-node | json-small | 8,000 | 10,000 | 0.80× | 60.0 | 40.0 | +20.0 |',
+        '| node vs bare-node | json-small | 8,000 (7,900–8,100) | 10,000 (10,000–10,000) | 0.800× (0.790–0.810) | 60.0 (59.0–61.0) | ' +
+          '40.0 (40.0–40.0) | 1.50× (1.47–1.53) | +20.0 |',
       ),
     );
   });
@@ -188,7 +204,11 @@ describe('the HTML report', () => {
   });
 
   it('carries the same tables as the Markdown', () => {
-    assert.ok(report.html.includes('<td>json-small</td><td class="r">10,000</td><td class="r">4,000</td>'));
+    assert.ok(
+      report.html.includes(
+        '<td>json-small</td><td class="r">10,000 (9,000–11,000)</td><td class="r">4,000 (3,900–4,100)</td>',
+      ),
+    );
     assert.ok(report.html.includes('2.68× [001]'));
     assert.equal(report.markdown, renderMarkdown(run, cells, refs));
   });

@@ -1,6 +1,6 @@
 /** A cell's summary over its repeats: pure, over the result types. */
-import type { Cell, Figures, Repeat } from './schema.ts';
-import { median, medianOfPresent, relativeRange } from './stats.ts';
+import { type Cell, type Figures, type Interval, Limiter, type Repeat } from './schema.ts';
+import { converged, median, medianInterval, medianOfPresent, relativeRange } from './stats.ts';
 
 /** `{ key: median }` over the values present, or nothing (cells from before the figure existed). */
 function optionalMedian<K extends string>(key: K, values: (number | undefined)[]): Partial<Record<K, number>> {
@@ -46,4 +46,55 @@ export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> 
     serverPeakRssBytes: relativeRange(ok.map((f) => f.serverPeakRssBytes)),
   };
   return { median: med, spread: spreads };
+}
+
+/** The figures a cell's intervals are kept for, and how each is read from a repeat. */
+const INTERVAL_FIGURES: Record<string, (f: Figures) => number | undefined> = {
+  throughput: (f) => f.throughput,
+  serverCpuUsPerUnit: (f) => f.serverCpuUsPerUnit,
+  p50: (f) => f.latencyMs.p50,
+  p99: (f) => f.latencyMs.p99,
+  backendCpuUsPerUnit: (f) => f.backendCpuUsPerUnit,
+  serverPeakRssBytes: (f) => f.serverPeakRssBytes,
+};
+
+/** Each figure's median and 95 % interval over the ok repeats (the figures every repeat has). */
+export function cellIntervals(repeats: readonly Repeat[]): Record<string, Interval> {
+  const ok = repeats.flatMap((r) => (r.state === 'ok' ? [r.figures] : []));
+  const out: Record<string, Interval> = {};
+  if (ok.length === 0) return out;
+  for (const [name, pick] of Object.entries(INTERVAL_FIGURES)) {
+    const values = ok.map(pick);
+    if (values.every((v): v is number => v !== undefined)) out[name] = medianInterval(values);
+  }
+  return out;
+}
+
+/** The limiter most of a cell's ok windows had (ties: the order of Limiter's values); none before limiters. */
+export function cellLimiter(repeats: readonly Repeat[]): Limiter | undefined {
+  const counts = new Map<Limiter, number>();
+  for (const r of repeats) {
+    if (r.state === 'ok' && r.figures.limiter) counts.set(r.figures.limiter, (counts.get(r.figures.limiter) ?? 0) + 1);
+  }
+  let best: Limiter | undefined;
+  for (const limiter of Limiter.options) {
+    if ((counts.get(limiter) ?? 0) > (best === undefined ? 0 : counts.get(best)!)) best = limiter;
+  }
+  return best;
+}
+
+/** A cell's summary with its intervals, limiter and whether CPU per unit has converged to `halfWidth`. */
+export function cellSummary(
+  repeats: Repeat[],
+  halfWidth = 0.05,
+): Pick<Cell, 'median' | 'spread' | 'intervals' | 'converged' | 'limiter'> {
+  const intervals = cellIntervals(repeats);
+  const cpu = intervals.serverCpuUsPerUnit;
+  const limiter = cellLimiter(repeats);
+  return {
+    ...cellMedians(repeats),
+    intervals,
+    converged: cpu !== undefined && converged(cpu, halfWidth),
+    ...(limiter ? { limiter } : {}),
+  };
 }

@@ -5,7 +5,7 @@ import { heading, list, para } from '../doc.ts';
 import { duration } from '../format.ts';
 import type { CellIndex } from '../model.ts';
 import { missingCells } from '../model.ts';
-import { DIFFERS, GEN } from './text.ts';
+import { DIFFERS, GEN, UNCLEAR } from './text.ts';
 
 export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Block[] {
   const s = run.settings;
@@ -18,9 +18,11 @@ export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Bl
       `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}` +
         `${run.wallTimeS !== undefined ? ` (${duration(run.wallTimeS)})` : ''}; commit \`${run.git.commit}\`` +
         `${run.git.dirty ? ' with uncommitted changes' : ''}. ${idx.targets.length} targets × ` +
-        `${idx.workloads.length} workloads × ${s.repeats} repeats, interleaved; ${load}, ` +
+        `${idx.workloads.length} workloads × ${s.repeats}${s.maxRepeats ? `–${s.maxRepeats}` : ''} rounds, ` +
+        `interleaved${s.seed !== undefined ? ` (order shuffled per round, seed ${s.seed})` : ''}; ${load}, ` +
         `${s.durationS} s measured after ${s.warmupS} s of warm-up; server on cores ${s.serverCores}, ` +
-        `load generator on cores ${s.generatorCores}. Every figure is the median of the repeats that succeeded.`,
+        `load generator on cores ${s.generatorCores}. Every figure is the median of the rounds that succeeded, ` +
+        'with its 95 % interval in brackets.',
     ),
   ];
   if (s.backend === 'embedded' || cells.some((c) => c.backend === 'embedded')) {
@@ -67,8 +69,17 @@ export function howToRead(idx: CellIndex): Block[] {
   return [
     heading(2, 'How to read this', 'how-to-read'),
     list([
-      '**Medians and spread.** Each figure is the median over the repeats that succeeded; "spread" is ' +
-      '(max − min) ÷ median over those repeats (`Cell.spread`). Failed repeats are listed with their reason.',
+      '**Medians and intervals.** Each figure is the median over the rounds (repeats) that succeeded, ' +
+      'followed by its 95 % confidence interval in brackets — distribution-free, from order statistics; with ' +
+      'fewer than 6 rounds no such interval exists and the brackets hold the min–max range instead. A figure is ' +
+      'printed to the digits its interval supports. Failed repeats are listed with their reason.',
+      '**Ratios are paired.** A ratio between two targets is computed round by round (their windows of one ' +
+      'round run back to back), then its median and interval are taken: drift of the host between rounds ' +
+      `cancels. **${UNCLEAR}** marks a ratio whose interval holds 1: no clear difference, not a ranking.`,
+      '**Limiter.** What held each cell: `server` (its cores ≥ 90 % busy), `generator` (the generator cores ' +
+      "≥ 90 % busy, the services' share left out), `backend` (Postgres and Redis took most of saturated " +
+      'generator cores), `rate` (a fixed-rate cell), or `latency` (nothing saturated: a closed loop waiting on ' +
+      "round trips, with the in-flight requests by Little's law).",
       `**${GEN} generator-bound.** The load generator was near its own CPU limit, so the throughput is a lower ` +
       `bound (shown as ≥). A ratio with such a figure on one side is a bound (≥ or ≤); with it on both sides ` +
       `it is undetermined (~).`,

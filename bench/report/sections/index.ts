@@ -14,6 +14,7 @@ import { honoOverhead } from './overhead.ts';
 import { shortenerMix } from './shortener.ts';
 import { workloads } from './workload.ts';
 import { failures, notMeasured, references, setup } from './notes.ts';
+import { precision } from './precision.ts';
 
 /** The whole report as blocks, and the ids of the charts in it. */
 export function reportBlocks(
@@ -27,6 +28,7 @@ export function reportBlocks(
     ...header(run, cells, idx),
     ...howToRead(idx),
     ...overview(idx),
+    ...precision(run, cells, idx),
     ...drivers(idx),
     ...ratios(idx, refs, chartIds),
     ...honoOverhead(idx),

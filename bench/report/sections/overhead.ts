@@ -1,10 +1,10 @@
 /** Hono's overhead: each runtime with the framework against its own bare server. Pure. */
 import type { Block } from '../doc.ts';
 import { heading, para, table } from '../doc.ts';
-import { num, signed } from '../format.ts';
+import { signed } from '../format.ts';
 import type { CellIndex } from '../model.ts';
-import { controlPairs, cpuAdded, throughputRatio } from '../model.ts';
-import { comparisonText, rateText } from './text.ts';
+import { controlPairs, cpuAdded, cpuRatio, throughputRatio } from '../model.ts';
+import { comparisonText, cpuText, rateText } from './text.ts';
 
 export function honoOverhead(idx: CellIndex): Block[] {
   const blocks: Block[] = [heading(2, 'Hono overhead against the bare runtimes', 'hono-overhead')];
@@ -21,8 +21,9 @@ export function honoOverhead(idx: CellIndex): Block[] {
         rateText(h),
         rateText(c),
         comparisonText(throughputRatio(h, c)),
-        h.median ? num(h.median.serverCpuUsPerUnit) : 'failed',
-        c.median ? num(c.median.serverCpuUsPerUnit) : 'failed',
+        h.median ? cpuText(h) : 'failed',
+        c.median ? cpuText(c) : 'failed',
+        comparisonText(cpuRatio(h, c)),
         signed(cpu),
       ]);
     }
@@ -34,7 +35,7 @@ export function honoOverhead(idx: CellIndex): Block[] {
   blocks.push(
     para(
       'The same runtime serving the control workloads with Hono and with its own server API and no framework. ' +
-        'Hono ÷ bare below 1 is the throughput Hono costs; Δ CPU is the CPU time Hono adds to each request.',
+        'Hono ÷ bare below 1 is the throughput Hono costs; Hono ÷ bare CPU is paired by round; Δ CPU is the CPU time Hono adds to each request (difference of the medians).',
     ),
     table(
       [
@@ -45,6 +46,7 @@ export function honoOverhead(idx: CellIndex): Block[] {
         'Hono ÷ bare',
         'Hono CPU µs/req',
         'Bare CPU µs/req',
+        'Hono ÷ bare CPU',
         'Δ CPU µs/req',
       ],
       rows,

@@ -5,12 +5,11 @@ import type { HeatDatum } from '../charts.ts';
 import { ratioGrids } from '../charts.ts';
 import type { Block } from '../doc.ts';
 import { heading, para, slug, table } from '../doc.ts';
-import { num } from '../format.ts';
 import type { CellIndex, Comparison } from '../model.ts';
 import { BASELINES, cpuRatio, PYTHON, RUST, throughputRatio } from '../model.ts';
 import type { PublishedRatio } from '../published.ts';
 import { publishedRatios } from '../published.ts';
-import { comparisonText, publishedLegend, publishedText, rateText } from './text.ts';
+import { comparisonText, cpuText, publishedLegend, publishedText, rateText } from './text.ts';
 
 /** A ratio in a grid cell: 2.5× · 16× · ≥5.0×. */
 const compactRatio = (c: Extract<Comparison, { ok: true }>): string =>
@@ -99,7 +98,7 @@ export function ratios(idx: CellIndex, refs: readonly Reference[], chartIds: Set
         ['Workload', `${b} CPU µs/req`, ...others],
         rows(
           (base, c) => comparisonText(cpuRatio(base, c)),
-          (c) => (c.median ? num(c.median.serverCpuUsPerUnit) : 'failed'),
+          (c) => (c.median ? cpuText(c) : 'failed'),
         ),
       ),
     );

@@ -5,7 +5,7 @@ import type { BarPanel, LatencyDatum, SeriesDatum } from '../charts.ts';
 import { barPanels, latencyLines, overTime, PERCENTILES } from '../charts.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para, slug, table } from '../doc.ts';
-import { count, mib, num, pct, spreadText } from '../format.ts';
+import { count, mib, num, pct } from '../format.ts';
 import type { CellIndex } from '../model.ts';
 import {
   embeddedTargets,
@@ -17,7 +17,17 @@ import {
   spreadOf,
 } from '../model.ts';
 import { describeContext, publishedRows, tag } from '../published.ts';
-import { BACKEND_LABEL, driverText, endpoint, GEN, rateText, unitOf, workloadAnchor } from './text.ts';
+import {
+  BACKEND_LABEL,
+  cpuText,
+  driverText,
+  endpoint,
+  GEN,
+  limiterText,
+  rateText,
+  unitOf,
+  workloadAnchor,
+} from './text.ts';
 
 function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], chartIds: Set<string>): Block[] {
   const e = endpoint(w);
@@ -54,12 +64,11 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
       'Driver',
       'Mode',
       'Backend',
-      `${unit}/s`,
-      'spread',
+      `${unit}/s (95 % CI)`,
       'p50 ms',
       'p99 ms',
-      `CPU µs/${unit}`,
-      'CPU spread',
+      `CPU µs/${unit} (95 % CI)`,
+      'limiter',
       ...(backendCpu ? [`backend CPU µs/${unit}`] : []),
       'peak RSS MiB',
       'errors',
@@ -80,11 +89,10 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
         c.mode,
         BACKEND_LABEL[c.backend],
         rateText(c),
-        spreadText(spreadOf(c, 'throughput')?.relative),
         num(m?.latencyMs.p50),
         num(m?.latencyMs.p99),
-        num(m?.serverCpuUsPerUnit),
-        spreadText(spreadOf(c, 'serverCpuUsPerUnit')?.relative),
+        m ? cpuText(c) : '—',
+        limiterText(c),
         ...(backendCpu ? [num(m?.backendCpuUsPerUnit)] : []),
         mib(m?.serverPeakRssBytes),
         m ? pct(m.errorRate, 2) : '—',
