@@ -5,7 +5,7 @@
  * through bench/measure/wrk.lua — which is all we read.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Endpoint } from '../../contract/catalogue.ts';
 import type { LatencyMs } from '../results/schema.ts';
 import { K6Summary, LoadgenJson, OhaJson, WrkJson } from './inputs.ts';
@@ -45,7 +45,8 @@ const TOOL: Record<Driver, string> = { k6: K6, oha: OHA, wrk: WRK, loadgen: LOAD
 /**
  * The cheapest driver that can run a workload, of those installed: request/response workloads
  * (finite SSE streams included) on wrk (else oha) in closed loop; WebSocket echoes and every
- * fixed-rate run on loadgen; what nothing else can run (a varying request at a fixed rate) on k6.
+ * fixed-rate run on loadgen (finite SSE streams on its `sse` mode, which also times the first
+ * event); what nothing else can run (a varying request at a fixed rate) on k6.
  * Asking for a driver (not `auto`) uses it wherever it can run the workload.
  */
 export function pickDriver(
@@ -282,42 +283,63 @@ export function fromWrkJson(input: unknown): Driven {
 /** A share of dropped sends above which a fixed-rate window does not count (the target did not keep the rate). */
 export const MAX_DROPPED_SHARE = 0.001;
 
-async function loadgen(o: DriveOptions): Promise<Driven> {
+/** An event stream the catalogue gives the exact body of: loadgen's `sse` mode checks it byte for byte. */
+const sseExpected = (endpoint: Endpoint): string | undefined =>
+  endpoint.needs.includes('stream') && endpoint.expect.kind === 'text' ? endpoint.expect.text : undefined;
+
+/**
+ * loadgen's command line for a workload: ws echoes, finite event streams (`sse`, every stream
+ * compared with the body in `expectedBodyFile`), else `http`.
+ */
+export function loadgenArgv(o: DriveOptions, expectedBodyFile: string): string[] {
   const { request, expect } = o.endpoint;
   const common = ['--connections', String(o.connections), '--duration', `${o.durationS}s`, '--warmup', '0s'];
-  const argv = expect.kind === 'websocket-echo'
-    ? (() => {
-      // The catalogue's first message: text, or binary of its size.
-      const [first] = expect.messages;
-      const binary = first?.binaryBytes !== undefined;
-      const size = binary ? first!.binaryBytes! : new TextEncoder().encode(first?.text ?? '').length;
-      return [
-        LOADGEN,
-        'ws',
-        '--url',
-        o.baseUrl.replace(/^http/, 'ws') + request.path,
-        ...common,
-        '--size',
-        String(size),
-        ...(binary ? ['--binary'] : []),
-        ...(o.mode === 'rate' ? ['--mode', 'rate', '--rate', String(o.rate)] : []),
-      ];
-    })()
-    : [
+  if (expect.kind === 'websocket-echo') {
+    // The catalogue's first message: text, or binary of its size.
+    const [first] = expect.messages;
+    const binary = first?.binaryBytes !== undefined;
+    const size = binary ? first!.binaryBytes! : new TextEncoder().encode(first?.text ?? '').length;
+    return [
       LOADGEN,
-      'http',
+      'ws',
       '--url',
-      o.baseUrl + request.path,
+      o.baseUrl.replace(/^http/, 'ws') + request.path,
       ...common,
-      '--rate',
-      String(o.rate),
-      '--method',
-      request.method,
-      '--expect-status',
-      String('status' in expect ? expect.status : 200),
-      ...(request.bodyFile ? ['--body-file', `${ROOT}workloads/${request.bodyFile}`] : []),
-      ...Object.entries(request.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
+      '--size',
+      String(size),
+      ...(binary ? ['--binary'] : []),
+      ...(o.mode === 'rate' ? ['--mode', 'rate', '--rate', String(o.rate)] : []),
     ];
+  }
+  const headers = Object.entries(request.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]);
+  const status = String('status' in expect ? expect.status : 200);
+  if (sseExpected(o.endpoint) !== undefined) {
+    const url = o.baseUrl + request.path;
+    const argv = [LOADGEN, 'sse', '--url', url, ...common, '--rate', String(o.rate), '--expect-status', status];
+    return [...argv, '--expect-body-file', expectedBodyFile, ...headers];
+  }
+  return [
+    LOADGEN,
+    'http',
+    '--url',
+    o.baseUrl + request.path,
+    ...common,
+    '--rate',
+    String(o.rate),
+    '--method',
+    request.method,
+    '--expect-status',
+    status,
+    ...(request.bodyFile ? ['--body-file', `${ROOT}workloads/${request.bodyFile}`] : []),
+    ...headers,
+  ];
+}
+
+async function loadgen(o: DriveOptions): Promise<Driven> {
+  const expectedBodyFile = `${o.summaryPath}.expected-body`;
+  const expected = sseExpected(o.endpoint);
+  if (expected !== undefined) writeFileSync(expectedBodyFile, expected);
+  const argv = loadgenArgv(o, expectedBodyFile);
   argv.push('--out', o.summaryPath);
   const result = await runPinned(argv, o.generatorCores, {}, o.onStart);
   if (!existsSync(o.summaryPath)) {
@@ -326,7 +348,11 @@ async function loadgen(o: DriveOptions): Promise<Driven> {
   return fromLoadgenJson(JSON.parse(readFileSync(o.summaryPath, 'utf8')));
 }
 
-/** loadgen's report (microseconds); its own CPU per unit goes into `extra` as the driver's cost. */
+/**
+ * loadgen's report (microseconds); its own CPU per unit goes into `extra` as the driver's cost. For
+ * event streams `extra` also has the time to first event — from a stream's intended start to its
+ * first complete event — in milliseconds: `ttfe_ms_p50`, `ttfe_ms_p99`.
+ */
 export function fromLoadgenJson(input: unknown): Driven {
   const data = LoadgenJson.parse(input);
   const ms = (us: number) => us / 1000;
@@ -349,6 +375,9 @@ export function fromLoadgenJson(input: unknown): Driven {
     extra: {
       late: data.late,
       ...(data.cpu.us_per_unit === null ? {} : { driver_cpu_us_per_unit: data.cpu.us_per_unit }),
+      ...(data.first_event_us
+        ? { ttfe_ms_p50: ms(data.first_event_us.p50), ttfe_ms_p99: ms(data.first_event_us.p99) }
+        : {}),
     },
     ...(failure ? { failure } : {}),
   };

@@ -74,7 +74,7 @@ const Percentiles = z.object({
 /** tools/loadgen's report (schema_version 1; tools/loadgen/README.md), the parts we read. */
 export const LoadgenJson = z.object({
   schema_version: z.literal(1),
-  mode: z.enum(['ws-closed', 'ws-rate', 'http-rate']),
+  mode: z.enum(['ws-closed', 'ws-rate', 'http-rate', 'sse-rate']),
   duration_s: z.number(),
   scheduled: z.number().nullable(),
   completed: z.number(),
@@ -85,5 +85,9 @@ export const LoadgenJson = z.object({
   latency_us: Percentiles,
   cpu: z.object({ us_per_unit: z.number().nullable(), cores: z.number() }),
   ok: z.boolean(),
+  /** sse-rate only: events of the completed streams, and their time to first event (µs, from the intended start). */
+  events: z.number().optional(),
+  events_rate: z.number().optional(),
+  first_event_us: Percentiles.optional(),
 });
 export type LoadgenJson = z.infer<typeof LoadgenJson>;

@@ -12,6 +12,7 @@ import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, pythonPackages, versions } from './machine.ts';
+import { CALIBRATION_TARGET, calibrateDrivers, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { services, ServicesStatus } from './services.ts';
@@ -582,6 +583,29 @@ export async function runBench(
   const writeMeta = () =>
     writeFileSync(join(o.outDir, 'run.json'), JSON.stringify(RunMeta.parse(meta), null, 2) + '\n');
   writeMeta();
+
+  // Each driver's own cost per unit, measured once against the fastest target's cheapest endpoint
+  // (kept from the first sitting of a resumed run).
+  if (!meta.driverCalibration) {
+    const rateTable = new Set(o.rateTable && o.mode === 'closed' ? rateTableWorkloads(o.workloads) : []);
+    const uses = plans.flatMap((p) =>
+      [o.mode, ...(rateTable.has(p.workload) ? ['rate' as const] : [])].map((mode) => ({
+        driver: pickDriver(byId(p.workload), mode, o.driver),
+        workload: p.workload,
+        mode,
+      }))
+    );
+    meta.driverCalibration = await calibrateDrivers(calibrationProbes(uses), {
+      generatorCores: o.generatorCores,
+      serverCores: o.serverCores,
+      durationS: Math.min(o.durationS, 5),
+      connections: o.connections,
+      // The fastest target that serves every family, of those in the run (a quick run has no rust).
+      target: ['rust', 'bun', 'uws'].find((t) => o.targets.includes(t)) ?? CALIBRATION_TARGET,
+      ...(o.rate ? { rate: o.rate } : {}),
+    }, log);
+    writeMeta();
+  }
 
   const cells = new Map<string, Cell>((resumed?.cells ?? []).map((c) => [cellKey(c), c]));
   const maxRepeats = Math.max(o.repeats, o.maxRepeats ?? o.repeats);

@@ -280,8 +280,8 @@ type Connections struct {
 type Report struct {
 	SchemaVersion       int              `json:"schema_version"`
 	Tool                Tool             `json:"tool"`
-	Mode                string           `json:"mode"` // ws-closed | ws-rate | http-rate
-	Unit                string           `json:"unit"` // message | request
+	Mode                string           `json:"mode"` // ws-closed | ws-rate | http-rate | sse-rate
+	Unit                string           `json:"unit"` // message | request | stream
 	Settings            any              `json:"settings"`
 	MeasuredStartUnixNs int64            `json:"measured_start_unix_ns"`
 	MeasuredEndUnixNs   int64            `json:"measured_end_unix_ns"`
@@ -302,7 +302,10 @@ type Report struct {
 	ServiceTimeUs       *LatencyUs       `json:"service_time_us"` // from the actual send; null in closed mode
 	CPU                 CPU              `json:"cpu"`
 	Connections         Connections      `json:"connections"`
-	StatusCodes         map[string]int64 `json:"status_codes,omitempty"` // http: every response in the measured phase
+	StatusCodes         map[string]int64 `json:"status_codes,omitempty"`   // http, sse: every response in the measured phase
+	Events              *int64           `json:"events,omitempty"`         // sse: events of the completed streams
+	EventsRate          *float64         `json:"events_rate,omitempty"`    // sse: events / duration_s
+	FirstEventUs        *LatencyUs       `json:"first_event_us,omitempty"` // sse: intended start of a stream -> its first complete event
 	Warmup              Warmup           `json:"warmup"`
 	OK                  bool             `json:"ok"` // no error (measured or warm-up) and completed > 0
 }
@@ -364,9 +367,13 @@ func (r *Report) emit(out string, stdout, stderr io.Writer) int {
 	if r.OfferedRate != nil {
 		offered = fmt.Sprintf(" (offered %.0f/s, scheduled %d)", *r.OfferedRate, *r.Scheduled)
 	}
-	fmt.Fprintf(stderr, "loadgen %s: %d %ss in %.2f s = %.0f/s%s; p50 %.1f µs, p99 %.1f µs, max %.1f µs; errors %d, dropped %d, late %d; own cpu %.2f µs/%s (%.2f cores)\n",
+	first := ""
+	if r.FirstEventUs != nil && r.EventsRate != nil {
+		first = fmt.Sprintf("; first event p50 %.1f µs, p99 %.1f µs; %.0f events/s", r.FirstEventUs.P50, r.FirstEventUs.P99, *r.EventsRate)
+	}
+	fmt.Fprintf(stderr, "loadgen %s: %d %ss in %.2f s = %.0f/s%s; p50 %.1f µs, p99 %.1f µs, max %.1f µs%s; errors %d, dropped %d, late %d; own cpu %.2f µs/%s (%.2f cores)\n",
 		r.Mode, r.Completed, r.Unit, r.DurationS, r.RateAchieved, offered, r.LatencyUs.P50, r.LatencyUs.P99, r.LatencyUs.Max,
-		r.Errors, r.Dropped, r.Late, r.CPU.UsPerUnit, r.Unit, r.CPU.Cores)
+		first, r.Errors, r.Dropped, r.Late, r.CPU.UsPerUnit, r.Unit, r.CPU.Cores)
 	if !r.OK {
 		kinds := make([]string, 0, len(r.ErrorsByKind))
 		for k, v := range r.ErrorsByKind {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 type httpSettings struct {
@@ -195,15 +197,21 @@ const (
 // buffered): feed it whatever bytes arrived, it says how many it consumed and when the response is
 // complete. Interim 1xx responses are skipped.
 type respParser struct {
-	head      bool // the request was HEAD: no body whatever the headers say
-	state     parseState
-	status    int
-	closeConn bool
-	remaining int64
-	started   bool // a byte of the response arrived
+	head        bool // the request was HEAD: no body whatever the headers say
+	state       parseState
+	status      int
+	closeConn   bool
+	eventStream bool // Content-Type: text/event-stream
+	remaining   int64
+	started     bool     // a byte of the response arrived
+	sink        bodySink // sse: sees the body's bytes (nil: they are only counted)
 }
 
-func (p *respParser) reset(head bool) { *p = respParser{head: head} }
+// bodySink is handed the bytes of a response body (chunk framing removed) as they arrive; an
+// error ends the response (it fails with that error).
+type bodySink interface{ body(b []byte) error }
+
+func (p *respParser) reset(head bool) { *p = respParser{head: head, sink: p.sink} }
 
 // feed consumes a prefix of buf. done: the response is complete (p.status, p.closeConn).
 func (p *respParser) feed(buf []byte) (n int, done bool, err error) {
@@ -236,6 +244,11 @@ func (p *respParser) feed(buf []byte) (n int, done bool, err error) {
 			k := int64(len(b))
 			if k > p.remaining {
 				k = p.remaining
+			}
+			if p.sink != nil && k > 0 {
+				if err := p.sink.body(b[:k]); err != nil {
+					return n, false, err
+				}
 			}
 			n += int(k)
 			p.remaining -= k
@@ -280,6 +293,11 @@ func (p *respParser) feed(buf []byte) (n int, done bool, err error) {
 				}
 			}
 		case stUntilEOF:
+			if p.sink != nil {
+				if err := p.sink.body(b); err != nil {
+					return n, false, err
+				}
+			}
 			return len(buf), false, nil
 		}
 	}
@@ -335,6 +353,9 @@ func (p *respParser) parseHead(head []byte) error {
 			if contentLength, ok = atoiBytes(value, 10); !ok {
 				return fmt.Errorf("%w: content-length %q", errMalformed, value)
 			}
+		case asciiEqualFold(name, "content-type"):
+			mediaType, _, _ := bytes.Cut(value, []byte(";"))
+			p.eventStream = asciiEqualFold(bytes.TrimSpace(mediaType), "text/event-stream")
 		case asciiEqualFold(name, "transfer-encoding"):
 			chunked = bytes.Contains(bytes.ToLower(value), []byte("chunked"))
 		case asciiEqualFold(name, "connection"):
@@ -372,6 +393,13 @@ type httpResult struct {
 	errs                                                       *errorLog
 	rec                                                        *recorder
 	cpuA, cpuB                                                 cpuSample
+	// sse only: events of the measured streams that completed, and their times to first event
+	events int64
+	first  *hdrhistogram.Histogram
+}
+
+func newHTTPResult() *httpResult {
+	return &httpResult{errs: newErrorLog(), rec: newRecorder(1), first: hdrhistogram.New(histLowest, histHighest, histDigits)}
 }
 
 func httpLoad(o *httpOptions, u *url.URL, body []byte) *Report {
@@ -380,7 +408,7 @@ func httpLoad(o *httpOptions, u *url.URL, body []byte) *Report {
 	if u.Port() == "" {
 		addr = net.JoinHostPort(u.Hostname(), "80")
 	}
-	res := runHTTPLoop(o, clk, addr, buildRequest(o, u, body))
+	res := runHTTPLoop(o, clk, addr, buildRequest(o, u, body), nil)
 
 	settings := httpSettings{
 		URL: o.URL, Method: o.Method, BodyFile: o.BodyFile, BodyBytes: len(body), Headers: append([]string{}, o.Headers...),

@@ -30,6 +30,8 @@ type hconn struct {
 	out            []byte // the unwritten rest of the request
 	used           bool   // the connection carried an earlier request (so a silent close may be a stale keep-alive)
 	retried        bool
+	stream         *sseCheck // sse mode: the check of the stream in flight (nil in http mode)
+	firstEvent     int64     // sse mode: when its first complete event arrived (0: not yet)
 }
 
 type httpLoop struct {
@@ -53,8 +55,10 @@ type httpLoop struct {
 	busyN  int
 }
 
-func runHTTPLoop(o *httpOptions, clk clock, addr string, req []byte) *httpResult {
-	res := &httpResult{errs: newErrorLog(), rec: newRecorder(1)}
+// runHTTPLoop runs the fixed-rate schedule of requests; with sse set, each is an event stream read
+// to its end and checked against it (time to first event recorded as well).
+func runHTTPLoop(o *httpOptions, clk clock, addr string, req []byte, sse *sseSpec) *httpResult {
+	res := newHTTPResult()
 	l := &httpLoop{o: o, clk: clk, req: req, head: o.Method == "HEAD", res: res, hist: res.rec.shard(0),
 		byFd: map[int]*hconn{}, epfd: -1, tfd: -1}
 	start := clk.now()
@@ -93,6 +97,10 @@ func runHTTPLoop(o *httpOptions, clk clock, addr string, req []byte) *httpResult
 	l.conns = make([]*hconn, o.Connections)
 	for i := range l.conns {
 		c := &hconn{fd: -1, in: make([]byte, maxHeaderBytes+16<<10)}
+		if sse != nil {
+			c.stream = &sseCheck{spec: sse}
+			c.p.sink = c.stream
+		}
 		l.conns[i] = c
 		if err := l.dial(c); err != nil {
 			res.errs.add(true, "connect", err.Error())
@@ -215,7 +223,10 @@ func (l *httpLoop) fail(c *hconn, kind string, err error) {
 }
 
 func (l *httpLoop) classify(err error) string {
+	var ce *checkError
 	switch {
+	case errors.As(err, &ce):
+		return ce.kind
 	case errors.Is(err, errMalformed):
 		return "malformed"
 	case errors.Is(err, unix.ECONNRESET), errors.Is(err, unix.EPIPE):
@@ -239,8 +250,17 @@ func (l *httpLoop) send(c *hconn, intended int64) {
 	if intended >= l.ph.measStart && now-intended > int64(l.o.LateBound) {
 		l.res.late++
 	}
-	c.p.reset(l.head)
+	l.expectResponse(c)
 	l.write(c, l.req)
+}
+
+// expectResponse readies c's parser (and its stream's check) for a fresh response.
+func (l *httpLoop) expectResponse(c *hconn) {
+	c.p.reset(l.head)
+	if c.stream != nil {
+		c.stream.reset()
+		c.firstEvent = 0
+	}
 }
 
 func (l *httpLoop) write(c *hconn, b []byte) {
@@ -272,7 +292,7 @@ func (l *httpLoop) onError(c *hconn, err error) {
 		l.closeConn(c)
 		if derr := l.dial(c); derr == nil {
 			c.retried = true
-			c.p.reset(l.head)
+			l.expectResponse(c)
 			l.write(c, l.req)
 			return
 		}
@@ -318,9 +338,12 @@ func (l *httpLoop) onReadable(c *hconn) {
 	if c.r == c.w {
 		c.r, c.w = 0, 0
 	}
+	if c.stream != nil && c.firstEvent == 0 && c.stream.events > 0 {
+		c.firstEvent = l.clk.now()
+	}
 	switch {
 	case err != nil:
-		l.fail(c, "malformed", err)
+		l.fail(c, l.classify(err), err)
 	case done && c.r != c.w:
 		l.fail(c, "malformed", fmt.Errorf("%w: %d bytes after the response", errMalformed, c.w-c.r))
 	case done:
@@ -332,16 +355,29 @@ func (l *httpLoop) complete(c *hconn) {
 	recv := l.clk.now()
 	measured := c.intended >= l.ph.measStart
 	status := c.p.status
+	var wrong *checkError
+	if c.stream != nil && status == l.o.ExpectStatus {
+		wrong = c.stream.verdict(c.p.eventStream)
+	}
 	switch {
 	case status != l.o.ExpectStatus:
 		if measured {
 			l.res.status[status]++
 		}
 		l.res.errs.add(measured, "status_"+strconv.Itoa(status), fmt.Sprintf("status %d, expected %d", status, l.o.ExpectStatus))
+	case wrong != nil:
+		if measured {
+			l.res.status[status]++
+		}
+		l.res.errs.add(measured, wrong.kind, wrong.msg)
 	case measured:
 		l.res.status[status]++
 		l.hist.record(recv-c.intended, recv-c.sent)
 		l.res.completed++
+		if c.stream != nil {
+			l.res.events += c.stream.events
+			_ = l.res.first.RecordValue(clampNs(c.firstEvent - c.intended))
+		}
 	default:
 		l.res.warmCompleted++
 	}

@@ -1,5 +1,5 @@
 // Command loadgen is Gauntlet's small load client: WebSocket echo load (closed loop or fixed
-// rate) and fixed-rate HTTP/1.1 keep-alive load, with latency in an HdrHistogram measured from
+// rate), fixed-rate HTTP/1.1 keep-alive load and fixed-rate finite event streams, with latency in an HdrHistogram measured from
 // the intended send time in the open (rate) models, and the client's own CPU use reported.
 //
 // See README.md for the flags, the JSON it writes and how it measures.
@@ -19,9 +19,11 @@ const usageText = `loadgen: Gauntlet's load client
 usage:
   loadgen ws   --url ws://127.0.0.1:PORT/ws [--mode closed|rate] [flags]   WebSocket echo load
   loadgen http --url http://127.0.0.1:PORT/path --rate R [flags]           fixed-rate HTTP/1.1 load
+  loadgen sse  --url http://127.0.0.1:PORT/sse?events=N --rate R
+               (--expect-body-file F | --expect-events N) [flags]          fixed-rate event streams
   loadgen version
 
-Run "loadgen ws -h" or "loadgen http -h" for the flags. Exit status: 0 ok, 1 the run had errors
+Run "loadgen ws -h", "loadgen http -h" or "loadgen sse -h" for the flags. Exit status: 0 ok, 1 the run had errors
 (or completed nothing), 2 bad usage or setup.
 `
 
@@ -38,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runWS(args[1:], stdout, stderr)
 	case "http":
 		return runHTTP(args[1:], stdout, stderr)
+	case "sse":
+		return runSSE(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "loadgen %s\n", version)
 		return 0

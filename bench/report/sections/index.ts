@@ -29,7 +29,7 @@ export function reportBlocks(
     ...howToRead(idx),
     ...overview(idx),
     ...precision(run, cells, idx),
-    ...drivers(idx),
+    ...drivers(idx, run.driverCalibration),
     ...ratios(idx, refs, chartIds),
     ...honoOverhead(idx),
     ...shortenerMix(idx, refs),
