@@ -12,7 +12,7 @@ import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, pythonPackages, versions } from './machine.ts';
-import { CALIBRATION_TARGET, calibrateDrivers, calibrationProbes } from './calibrate.ts';
+import { calibrateDrivers, CALIBRATION_TARGET, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { services, ServicesStatus } from './services.ts';
