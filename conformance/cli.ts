@@ -88,7 +88,15 @@ for (const name of values.targets.split(',').filter(Boolean)) {
     server = await start(target, { timeoutMs: 120_000 });
     const has = await capabilities(server.baseUrl);
     const ctx: Ctx = { baseUrl: server.baseUrl, has, fetch, network: true, families };
-    for (const c of suite) await runCase(c, ctx, tally);
+    for (const c of suite) {
+      // A seed's sync workers close every connection (a reference target reproduces that on purpose).
+      if (c.keepAlive && target.closesConnections) {
+        tally.notImplemented++;
+        console.log(`  - ${c.name}: not run (${target.closesConnections})`);
+        continue;
+      }
+      await runCase(c, ctx, tally);
+    }
     if (!values.filter) {
       await runCase(
         {

@@ -26,6 +26,8 @@ export interface Case {
   needs?: Need[];
   /** Checks what only a real server adds (Date, Content-Length): skipped in-process. */
   wire?: boolean;
+  /** Judges connection reuse: not run on a target that closes every connection by design (Target.closesConnections). */
+  keepAlive?: boolean;
   run(ctx: Ctx): Promise<void>;
 }
 

@@ -64,6 +64,7 @@ const served = (ctx: Ctx, e: Endpoint): boolean => ctx.families.has(e.family) &&
 const keepAliveCase: Case = {
   name: 'keep-alive: three requests over one connection, for every workload that sends a body',
   wire: true,
+  keepAlive: true,
   async run(ctx) {
     const problems: string[] = [];
     for (const e of catalogue.filter((e) => e.request.bodyFile && served(ctx, e))) {

@@ -10,6 +10,11 @@ export interface ServeOptions {
   host: string;
   /** WebSocket messages over this close the socket with 1009, natively where the server can. */
   maxMessageBytes: number;
+  /**
+   * Share the port with the target's other worker processes (SO_REUSEPORT: the kernel spreads
+   * connections over them). Only when WORKERS > 1; a single server listens exclusively.
+   */
+  reusePort?: boolean;
 }
 
 // deno-lint-ignore no-explicit-any

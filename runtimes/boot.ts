@@ -23,11 +23,12 @@ export interface Booted {
 }
 
 export async function boot(): Promise<Booted> {
+  // First, so that a bad variable fails the start (before the handler below could log it away).
+  const config = loadConfig(process.env);
   // A failure in a background task (a click flush, a reconnect) is logged, never fatal: the data
   // layer recovers by itself, and a request's failure is already its own error response.
   process.on('unhandledRejection', (reason) => console.error('gauntlet: unhandled rejection:', reason));
 
-  const config = loadConfig(process.env);
   const lifecycle = createLifecycle();
   const data = config.data ? await openData(config, (line) => console.log(`gauntlet: ${line}`)) : undefined;
   return {

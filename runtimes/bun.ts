@@ -11,6 +11,7 @@ export const start: Start = (options, makeApp) => {
     websocket: { ...websocket, maxPayloadLength: options.maxMessageBytes },
     // Bun ends a connection that sends nothing for 10 s by default; an SSE stream may pause for 10 s.
     idleTimeout: 60,
+    ...(options.reusePort ? { reusePort: true } : {}),
   });
   return Promise.resolve({
     runtime: 'bun',

@@ -8,6 +8,7 @@ export const start: Start = (options, makeApp) => {
     const server = Deno.serve({
       port: options.port,
       hostname: options.host,
+      ...(options.reusePort ? { reusePort: true } : {}),
       onListen: ({ port }) =>
         resolve({
           runtime: 'deno',

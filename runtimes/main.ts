@@ -1,10 +1,13 @@
 /**
  * The one entry: `npm run serve`, `bun run serve` and `deno task serve` all start here, and it
- * picks the adapter by the runtime it finds itself on (or `--adapter uws`).
+ * picks the adapter by the runtime it finds itself on (or `--adapter uws`). With WORKERS > 1 it
+ * starts that many workers of itself, which serve on the shared port (runtimes/workers.ts).
  */
 import { MAX_MESSAGE_BYTES } from '../contract/limits.ts';
 import type { Start } from './adapter.ts';
 import { boot } from './boot.ts';
+import { isWorker, runPrimary } from './workers.ts';
+import { loadConfig } from '../src/config.ts';
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const flag = process.argv.indexOf('--adapter');
@@ -21,8 +24,18 @@ if (!load) {
   process.exit(2);
 }
 
-const { config, makeApp, data, stopOnSignal } = await boot();
-const { start } = await load();
-const server = await start({ port: config.port, host: config.host, maxMessageBytes: MAX_MESSAGE_BYTES }, makeApp);
-console.log(`gauntlet: ${server.runtime} ${server.version} (${adapter}) listening on ${server.url} (${data})`);
-stopOnSignal(() => server.stop());
+// WORKERS > 1: this process only starts and stops the workers, which serve (runtimes/workers.ts).
+const { workers } = loadConfig(process.env);
+if (workers > 1 && !isWorker()) {
+  runPrimary(workers, (line) => console.log(`gauntlet: ${line}`));
+} else {
+  const { config, makeApp, data, stopOnSignal } = await boot();
+  const { start } = await load();
+  const options = { port: config.port, host: config.host, maxMessageBytes: MAX_MESSAGE_BYTES, reusePort: workers > 1 };
+  const server = await start(options, makeApp);
+  const worker = isWorker() ? ` worker ${process.env.GAUNTLET_WORKER}/${workers}` : '';
+  console.log(
+    `gauntlet: ${server.runtime} ${server.version} (${adapter})${worker} listening on ${server.url} (${data})`,
+  );
+  stopOnSignal(() => server.stop());
+}

@@ -15,7 +15,7 @@ export const start: Start = async (options, makeApp) => {
   const server = App()
     .ws<UpgradeSlot>('/*', websocketBehavior({ ...options, upgrade: listener.upgrade, open: sockets }))
     .any('/*', listener.http);
-  const listenSocket = await listen(server, options.host, options.port);
+  const listenSocket = await listen(server, options.host, options.port, options.reusePort);
   return {
     runtime: 'node',
     version: process.versions.node,

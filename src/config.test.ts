@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       data: true,
+      workers: 1,
     });
   });
   it('reads PORT, HOST and the service URLs', () => {
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u@h/db',
       redisUrl: 'redis://h:1',
       data: true,
+      workers: 1,
     });
     assert.equal(loadConfig({ GAUNTLET_DATA: 'off' }).data, false);
   });
@@ -34,5 +36,14 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
     assert.throws(() => loadConfig({ REDIS_URL: 'not a url' }), /REDIS_URL/);
     assert.throws(() => loadConfig({ GAUNTLET_DATA: 'no' }), /GAUNTLET_DATA/);
+    for (const bad of ['0', '-1', '2.5', 'two', '2000']) assert.throws(() => loadConfig({ WORKERS: bad }), /WORKERS/);
+  });
+  it('reads WORKERS; above 1 the data layer must be on services, never embedded', () => {
+    const services = { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:1' };
+    assert.equal(loadConfig({ WORKERS: '' }).workers, 1);
+    assert.equal(loadConfig({ WORKERS: '4', ...services }).workers, 4);
+    assert.equal(loadConfig({ WORKERS: '2', GAUNTLET_DATA: 'off' }).workers, 2);
+    assert.throws(() => loadConfig({ WORKERS: '2' }), /WORKERS=2 needs DATABASE_URL and REDIS_URL/);
+    assert.throws(() => loadConfig({ WORKERS: '2', DATABASE_URL: services.DATABASE_URL }), /REDIS_URL/);
   });
 });

@@ -12,6 +12,13 @@ export interface Config {
    * embedded database in its CPU and RSS figures.
    */
   data: boolean;
+  /**
+   * WORKERS (default 1): how many workers serve, each its own process or isolate with its own
+   * connection pools (one per server core: the orchestrator sets it from the CPU list). Above 1
+   * with the data layer on it needs DATABASE_URL and REDIS_URL: the embedded database and cache
+   * would be each worker's own (docs/contract.md, "Workers").
+   */
+  workers: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,12 +53,30 @@ function flag(env: Env, name: string): boolean {
   return raw === 'on';
 }
 
+/** WORKERS: a positive integer, 1 when unset (also for the bare controls, which read nothing else). */
+export function workers(env: Env): number {
+  const raw = env.WORKERS || '1';
+  const value = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || value < 1 || value > 1024) {
+    throw new Error(`WORKERS must be an integer 1…1024, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 export function loadConfig(env: Env): Config {
-  return {
+  const config = {
     port: port(env),
     host: env.HOST || '127.0.0.1',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     data: flag(env, 'GAUNTLET_DATA'),
+    workers: workers(env),
   };
+  if (config.workers > 1 && config.data && !(config.databaseUrl && config.redisUrl)) {
+    throw new Error(
+      `WORKERS=${config.workers} needs DATABASE_URL and REDIS_URL, or GAUNTLET_DATA=off: the embedded database ` +
+        "and cache would be each worker's own, so data written through one worker would be missing from the others",
+    );
+  }
+  return config;
 }

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { FAMILIES, type Family } from '../contract/catalogue.ts';
+import { describeMultiCore, type MultiCore } from './workers.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (path: string) => `${ROOT}${path}`;
@@ -24,8 +25,17 @@ export interface Target {
   toolchain?: 'cargo' | 'python3';
   /** The server command; PORT, HOST and WORKERS come from the environment. */
   command: string[];
-  /** The production settings that matter for a fair comparison, for run.json and the report. */
+  /**
+   * The production settings that matter for a fair comparison, for run.json and the report
+   * (`multiCore` is added from the field below).
+   */
   settings: Record<string, string>;
+  /**
+   * How it serves from N workers with WORKERS=N > 1 (one per server core: `--server-cores`), in its
+   * ecosystem's production idiom, or why it cannot (targets/workers.ts). The orchestrator checks
+   * its listeners and workers against it before every cell.
+   */
+  multiCore: MultiCore;
   /** In the quick run (`npm run bench` with no arguments). */
   quick?: boolean;
   /** A control target: no framework, only /plaintext, /json and POST /json/small. */
@@ -35,6 +45,18 @@ export interface Target {
    * each declared family and reports the rest as not implemented; so does the report.
    */
   families?: Family[];
+  /**
+   * Set on a reference target: a seed's own setup (its worker count, worker class, logging),
+   * reproduced on the same baseline code to be measured beside ours, and what it reproduces
+   * (`seed 002: …`). Not one of our targets: it breaks the one-worker rule (docs/contract.md), stays
+   * out of the default matrix and is reported only as a labelled reference row.
+   */
+  reference?: string;
+  /**
+   * Why this target closes every connection after its response (a seed's sync workers): the
+   * conformance suite's keep-alive case is then not run on it.
+   */
+  closesConnections?: string;
 }
 
 /** The families every seed's system serves at least (issue: every system the studies measured). */
@@ -42,13 +64,45 @@ const WEB: Family[] = ['basic', 'json', 'path', 'query', 'form', 'mixed'];
 
 const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys'];
 
-/** What every target of the Hono app shares (src/): one worker, its validation and its data clients. */
+/** What every target of the Hono app shares (src/): its workers, its validation and its data clients. */
 const HONO_APP = {
-  workers: '1 (one process, one event loop)',
+  workers: 'WORKERS (1 by default; one per server core): one process, one event loop each (multiCore: how)',
   validation: 'zod',
-  database: 'postgres.js: ≤ 16 pooled connections, server-side prepared statements, queries pipelined per connection',
-  cache: 'ioredis: one connection, auto-pipelining on, no offline queue',
+  database: 'postgres.js: ≤ 16 pooled connections per target (16 / WORKERS per worker, rounded up), server-side ' +
+    'prepared statements, queries pipelined per connection',
+  cache: 'ioredis: one connection per worker, auto-pipelining on, no offline queue',
 };
+
+/** node:cluster workers listening with reusePort (runtimes/workers.ts): node, node22, bare-node. */
+const NODE_CLUSTER: MultiCore = {
+  kind: 'reuseport',
+  how: 'WORKERS=N > 1: a node:cluster primary forks N workers, each listening on the port with reusePort ' +
+    '(SO_REUSEPORT: the kernel shares connections out); the primary serves nothing',
+};
+const BUN_PROCESSES: MultiCore = {
+  kind: 'reuseport',
+  how: "WORKERS=N > 1: a primary spawns N Bun processes (Bun's cluster guide), each Bun.serve with reusePort: true; " +
+    'the primary serves nothing',
+};
+const DENO_PROCESSES: MultiCore = {
+  kind: 'reuseport',
+  how: 'WORKERS=N > 1: a primary (with --allow-run for the deno binary only) spawns N `deno run --unstable-net` ' +
+    'processes, each Deno.serve with reusePort: true (unstable in Deno 2.9, hence the flag); the primary serves nothing',
+};
+/**
+ * `deno run` of an entry; above one worker, the primary also gets --allow-run for the deno binary,
+ * to start the workers (runtimes/workers.ts). With WORKERS unset or 1 it execs exactly `deno run …`.
+ */
+const denoRun = (entry: string): string[] => [
+  'bash',
+  '-c',
+  'if [[ ${WORKERS:-1} != 1 ]]; then set -- --allow-run="$0" "$@"; fi; exec "$0" run "$@"',
+  DENO,
+  ...DENO_PERMISSIONS,
+  entry,
+];
+const DENO_FLAGS = `${DENO_PERMISSIONS.join(' ')} (WORKERS > 1: + --allow-run=<deno> for the primary, ` +
+  '+ --unstable-net for the workers)';
 
 export const targets: Target[] = [
   {
@@ -57,6 +111,7 @@ export const targets: Target[] = [
     quick: true,
     description: 'Node 24 LTS + @hono/node-server',
     command: [NODE, 'runtimes/main.ts'],
+    multiCore: NODE_CLUSTER,
     settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
@@ -64,6 +119,7 @@ export const targets: Target[] = [
     language: 'TypeScript',
     description: 'Node 22 LTS + @hono/node-server',
     command: [NODE22, 'runtimes/main.ts'],
+    multiCore: NODE_CLUSTER,
     settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
   },
   {
@@ -71,6 +127,11 @@ export const targets: Target[] = [
     language: 'TypeScript',
     description: 'Node 22 LTS + uWebSockets.js (uws-pack) bridge',
     command: [NODE22, 'runtimes/main.ts', '--adapter', 'uws'],
+    multiCore: {
+      kind: 'reuseport',
+      how: 'WORKERS=N > 1: a node:cluster primary forks N workers, each a uWS app listening on the port with ' +
+        "uWS's SO_REUSEPORT; the primary serves nothing",
+    },
     settings: {
       ...HONO_APP,
       server: 'uWebSockets.js 20 (uws-pack 20.0.8) via runtimes/uws/, lazy Request/Response',
@@ -86,6 +147,7 @@ export const targets: Target[] = [
     quick: true,
     description: 'Bun.serve + hono/bun',
     command: [BUN, 'runtimes/main.ts'],
+    multiCore: BUN_PROCESSES,
     settings: {
       ...HONO_APP,
       server: 'Bun.serve',
@@ -98,29 +160,40 @@ export const targets: Target[] = [
     language: 'TypeScript',
     quick: true,
     description: 'Deno.serve + hono/deno',
-    command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/main.ts'],
+    command: denoRun('runtimes/main.ts'),
+    multiCore: DENO_PROCESSES,
     settings: {
       ...HONO_APP,
       server: 'Deno.serve',
       websocket: 'Deno.upgradeWebSocket (hono/deno)',
-      flags: DENO_PERMISSIONS.join(' '),
+      flags: DENO_FLAGS,
     },
   },
   {
     name: 'deno-serve',
     language: 'TypeScript',
     description: 'deno serve (default-export fetch) + hono/deno',
-    // `deno serve` takes the address as flags only: the shell passes PORT and HOST on, and execs.
+    // `deno serve` takes the address as flags only: the shell passes PORT and HOST on, and execs;
+    // above one worker it adds --parallel, with DENO_JOBS (its worker count) = WORKERS.
     command: [
       'bash',
       '-c',
+      'if [[ ${WORKERS:-1} != 1 ]]; then export DENO_JOBS="$WORKERS"; set -- "$@" --parallel; fi; ' +
       'exec "$0" serve "$@" --host "${HOST:-127.0.0.1}" --port "${PORT:-3000}" runtimes/deno-serve.ts',
       DENO,
       ...DENO_PERMISSIONS,
     ],
+    multiCore: {
+      kind: 'threads',
+      how: 'WORKERS=N > 1: deno serve --parallel with DENO_JOBS=N: one process, N isolates on N threads (the ' +
+        'main thread and serve-worker-1…N−1) accepting on one listening socket',
+      threads: /^serve-worker-\d+$/,
+      mainThread: true,
+    },
     settings: {
       ...HONO_APP,
-      workers: '1 (deno serve without --parallel: one process, one event loop; WORKERS ignored)',
+      workers: 'WORKERS (1 by default): deno serve, with --parallel and DENO_JOBS=WORKERS above 1; one isolate and ' +
+        'event loop each',
       server: "deno serve: the module's default export { fetch, onListen }",
       websocket: 'Deno.upgradeWebSocket (hono/deno)',
       flags: DENO_PERMISSIONS.join(' '),
@@ -134,6 +207,12 @@ export const targets: Target[] = [
     description: "workerd (Cloudflare Workers' runtime) + the Hono app bundled by esbuild",
     build: [NODE, 'runtimes/workerd/build.ts'],
     command: ['bash', 'runtimes/workerd/serve.sh'],
+    multiCore: {
+      kind: 'one',
+      why: 'workerd runs one single-threaded event loop per process and has no multi-worker mode of its own (its ' +
+        'README: multi-threading is not implemented; run several instances behind a load balancer, a deployment ' +
+        'outside workerd)',
+    },
     settings: {
       workers: '1 (one workerd process, one isolate; WORKERS ignored)',
       server: 'workerd serve (npm workerd 1.20261117.1), config generated by runtimes/workerd/build.ts',
@@ -161,6 +240,7 @@ export const targets: Target[] = [
     quick: true,
     description: 'control: node:http, no framework (Node 24)',
     command: [NODE, 'runtimes/bare/node.ts'],
+    multiCore: NODE_CLUSTER,
     settings: { server: 'node:http', flags: 'none' },
     control: true,
   },
@@ -170,6 +250,7 @@ export const targets: Target[] = [
     quick: true,
     description: 'control: Bun.serve, no framework',
     command: [BUN, 'runtimes/bare/bun.ts'],
+    multiCore: BUN_PROCESSES,
     settings: { server: 'Bun.serve', flags: 'none' },
     control: true,
   },
@@ -178,8 +259,9 @@ export const targets: Target[] = [
     language: 'TypeScript',
     quick: true,
     description: 'control: Deno.serve, no framework',
-    command: [DENO, 'run', ...DENO_PERMISSIONS, 'runtimes/bare/deno.ts'],
-    settings: { server: 'Deno.serve', flags: DENO_PERMISSIONS.join(' ') },
+    command: denoRun('runtimes/bare/deno.ts'),
+    multiCore: DENO_PROCESSES,
+    settings: { server: 'Deno.serve', flags: DENO_FLAGS },
     control: true,
   },
   {
@@ -189,10 +271,15 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/rust-axum/build.sh'],
     toolchain: 'cargo',
     command: ['bash', 'baselines/rust-axum/serve.sh'],
+    multiCore: {
+      kind: 'threads',
+      how: "WORKERS=N: tokio's multi-thread runtime with worker_threads(N): one process, one listener, N worker " +
+        'threads (its pools are per process, so not divided)',
+      threads: /^tokio-(rt|runtime)-w/,
+    },
     settings: {
       server: 'axum 0.8.9 on hyper 1: HTTP/1.1, keep-alive, TCP_NODELAY; Server: axum on the TechEmpower endpoints',
-      workers:
-        '1 (tokio multi-thread runtime, worker_threads(1): one thread serves every connection; WORKERS is ignored)',
+      workers: 'WORKERS (1 by default): tokio multi-thread runtime, worker_threads(WORKERS), one process',
       profile: 'cargo --release: lto = "fat", codegen-units = 1, panic = "abort"',
       json: 'serde_json (preserve_order); serde_path_to_error for issue paths',
       validation: 'hand-written rules (src/common/params.rs), no regex crate',
@@ -211,9 +298,14 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/rust-rocket/build.sh'],
     toolchain: 'cargo',
     command: ['bash', 'baselines/rust-rocket/serve.sh'],
+    multiCore: {
+      kind: 'threads',
+      how: 'WORKERS=N: Rocket workers = N and tokio worker_threads(N): one process, one listener, N worker threads',
+      threads: /^rocket-worker-t/,
+    },
     settings: {
       server: 'Rocket 0.5.2 on hyper 1/tokio (HTTP/1.1, keep-alive 5 s), default Shield headers on',
-      workers: '1 (Rocket workers and tokio worker threads; WORKERS ignored)',
+      workers: 'WORKERS (1 by default): Rocket workers and tokio worker threads',
       profile: 'release, lto fat, codegen-units 1, panic abort',
       logging: 'log_level off',
       json: 'serde_json (preserve_order); serde_path_to_error on the error path only',
@@ -230,17 +322,24 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-fastapi/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-fastapi/serve.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: "WORKERS=N > 1: uvicorn --workers N, uvicorn's supervisor binding the socket and N worker processes " +
+        'accepting on it (each sizes its pools by N); with 1, uvicorn serves in its own process',
+      supervisor: 'when-several',
+    },
     settings: {
       server: 'uvicorn 0.54 --loop uvloop --http httptools --no-access-log --log-level warning ' +
         '--timeout-graceful-shutdown 2 (Server: uvicorn on every response)',
-      workers: '1 (--workers 1: one process, one event loop; WORKERS is ignored)',
+      workers: 'WORKERS (1 by default): --workers WORKERS, one process and event loop each',
       json: 'orjson parses request bodies and renders untyped responses; pydantic 2 serialises typed ones',
       validation: 'pydantic 2 strict models + the contract value rules (params.py)',
       database:
-        'asyncpg 0.32 pool: ≤ 16 connections, one query at a time per connection, per-connection statement cache, ' +
+        'asyncpg 0.32 pool: ≤ 16 connections per target (16 / WORKERS per worker, rounded up), one query at a ' +
+        'time per connection, per-connection statement cache, ' +
         'reset on release off; /db/queries: asyncio.gather, each read on its own pooled connection',
-      cache:
-        'redis-py 8.1 (asyncio, hiredis parser): pool of ≤ 64 connections, one command at a time each, 1 s timeouts',
+      cache: 'redis-py 8.1 (asyncio, hiredis parser): pool of ≤ 64 connections per target (64 / WORKERS per worker), ' +
+        'one command at a time each, 1 s timeouts',
       websocket:
         '--ws websockets-sansio --ws-per-message-deflate false; 1 MiB checked per whole message by the app (1009), ' +
         '--ws-max-size 16 MiB ceiling',
@@ -253,17 +352,24 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-fastapi/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-fastapi/serve-granian.sh'],
+    multiCore: {
+      kind: 'reuseport',
+      how: "WORKERS=N: granian --workers N: Granian's supervisor starts N worker processes, each with a listening " +
+        'socket of its own on the port (SO_REUSEPORT) and one runtime thread; the supervisor serves nothing',
+    },
     settings: {
       server: 'granian 2.8.7 --interface asgi --loop uvloop --http 1 --ws --no-access-log --log-level warning ' +
         '--workers-kill-timeout 3 (Server: granian on every response); backpressure 1024 (default)',
-      workers: "1 (--workers 1 --runtime-threads 1: one worker process under Granian's supervisor; WORKERS is ignored)",
+      workers: "WORKERS (1 by default): --workers WORKERS --runtime-threads 1, worker processes under Granian's " +
+        'supervisor',
       json: 'orjson parses request bodies and renders untyped responses; pydantic 2 serialises typed ones',
       validation: 'pydantic 2 strict models + the contract value rules (params.py)',
       database:
-        'asyncpg 0.32 pool: ≤ 16 connections, one query at a time per connection, per-connection statement cache, ' +
+        'asyncpg 0.32 pool: ≤ 16 connections per target (16 / WORKERS per worker, rounded up), one query at a ' +
+        'time per connection, per-connection statement cache, ' +
         'reset on release off; /db/queries: asyncio.gather, each read on its own pooled connection',
-      cache:
-        'redis-py 8.1 (asyncio, hiredis parser): pool of ≤ 64 connections, one command at a time each, 1 s timeouts',
+      cache: 'redis-py 8.1 (asyncio, hiredis parser): pool of ≤ 64 connections per target (64 / WORKERS per worker), ' +
+        'one command at a time each, 1 s timeouts',
       websocket: "Granian's (no compression; no size setting): 1 MiB checked per whole message by the app (1009)",
     },
   },
@@ -274,15 +380,24 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-starlette/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-starlette/serve.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: "WORKERS=N > 1: uvicorn --workers N, uvicorn's supervisor binding the socket and N worker processes " +
+        'accepting on it (each sizes its pools by N); with 1, uvicorn serves in its own process',
+      supervisor: 'when-several',
+    },
     settings: {
-      server: 'uvicorn 0.54 --workers 1 --loop uvloop --http httptools --no-access-log --timeout-graceful-shutdown 2',
-      workers: '1 process, one event loop (WORKERS ignored); stress endpoints in the Starlette thread pool',
+      server: 'uvicorn 0.54 --workers WORKERS --loop uvloop --http httptools --no-access-log ' +
+        '--timeout-graceful-shutdown 2',
+      workers: 'WORKERS (1 by default) processes, one event loop each; stress endpoints in the Starlette thread pool',
       framework: 'Starlette 1.10: Route/Mount/WebSocketRoute, request.form() (python-multipart 0.0.34)',
       validation: 'msgspec 0.23 Structs; query/form/path text by the contract rules, then msgspec.convert',
       responses: 'msgspec.json',
       websocket: 'uvicorn websockets-sansio, no deflate; 1009 closed by the app after a whole message',
-      postgres: 'asyncpg 0.32 pool: min 0, max 16, 2 s connect timeout, prepared statements, no reset on release',
-      redis: 'redis.asyncio 8.1 + hiredis: BlockingConnectionPool 64, 1 s timeouts, no retries',
+      postgres: 'asyncpg 0.32 pool: min 0, max 16 per target (16 / WORKERS per worker, rounded up), 2 s connect ' +
+        'timeout, prepared statements, no reset on release',
+      redis: 'redis.asyncio 8.1 + hiredis: BlockingConnectionPool 64 per target (64 / WORKERS per worker), 1 s ' +
+        'timeouts, no retries',
     },
     families: [...WEB, 'db', 'multipart', 'sse', 'ws', 'stress', 'shortener'],
   },
@@ -293,11 +408,16 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-django/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-django/serve.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: 'WORKERS=N: gunicorn --workers N, the arbiter binding the socket and N gthread workers accepting on it; ' +
+        'the 4 threads (each with its Postgres connection) shared out, 4 / N per worker rounded up',
+      supervisor: 'always',
+    },
     settings: {
-      server: 'gunicorn 27 --worker-class gthread --workers 1 --threads 4 --keep-alive 5 (no access log)',
-      workers:
-        "one process, 4 threads, whatever WORKERS says; gthread, not the seed's sync workers: sync workers close " +
-        'every connection after its response, gthread keeps it alive',
+      server: 'gunicorn 27 --worker-class gthread --workers WORKERS --threads 4/WORKERS --keep-alive 5 (no access log)',
+      workers: 'WORKERS processes (1 by default), 4 threads in all (4 / WORKERS each, rounded up); gthread, not the ' +
+        "seed's sync workers: sync workers close every connection after its response, gthread keeps it alive",
       django: '5.2 LTS, DEBUG=False, no contrib apps; middleware Security + Common + 3 small project ones (HEAD, raw ' +
         'path for %2F, JSON errors); no CSRF/sessions/auth middleware: an API, its POSTs CSRF-exempt',
       validation: 'Django forms (query, form, path) with contract-strict fields; JSON bodies by a small schema layer',
@@ -319,9 +439,15 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-robyn/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-robyn/serve.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: "WORKERS=N > 1: Robyn's processes=N (workers=1 each): the main process binds the socket and forks N " +
+        'processes accepting on it; with 1, Robyn serves in its own process',
+      supervisor: 'when-several',
+    },
     settings: {
       server: 'Robyn 0.88.0 (actix-web in Rust, handlers in CPython 3.11), python app.py: no argv, stdin /dev/null',
-      workers: '1 process, 1 worker thread (Config processes=1 workers=1; WORKERS ignored)',
+      workers: 'WORKERS processes (Config processes=WORKERS; 1 by default), 1 worker thread each',
       handlers: 'sync def (run on the actix worker thread)',
       validation: 'pydantic 2.14 models (strict JSON bodies; query, form, path by the contract value rules)',
       json: 'orjson 3.13 (parsing; dict returns serialised by Robyn with orjson, models by model_dump_json)',
@@ -337,8 +463,15 @@ export const targets: Target[] = [
     build: ['bash', 'baselines/python-spikard/build.sh'],
     toolchain: 'python3',
     command: ['bash', 'baselines/python-spikard/serve.sh'],
+    multiCore: {
+      kind: 'threads',
+      how: "WORKERS=N > 1: Spikard's own ServerConfig(workers=N): one process, N Tokio worker threads for HTTP; the " +
+        "Python handlers still run on Spikard's one event-loop thread (the GIL)",
+      threads: /^tokio-rt-worker$/,
+    },
     settings: {
-      server: 'Spikard 0.13.0 (axum/hyper core), app.run(ServerConfig(workers=1)): one current-thread Tokio runtime',
+      server: 'Spikard 0.13.0 (axum/hyper core), app.run(ServerConfig(workers=WORKERS)): a current-thread Tokio ' +
+        'runtime with 1, WORKERS Tokio worker threads above',
       handlers: "async def on one uvloop event loop thread (Spikard's); stress handlers sync on Tokio's blocking pool",
       validation:
         "msgspec 0.23.0 Structs in the handlers (Spikard's own validation answers RFC 9457, not the contract)",
@@ -347,7 +480,71 @@ export const targets: Target[] = [
     },
     families: [...WEB, 'multipart', 'stress'],
   },
+  // Reference targets: seed 002's own launches of its two Python systems, on the same code as
+  // `django` and `starlette`. Only the launch differs (baselines/*/serve-seed002.sh). They declare
+  // only the family of the one endpoint the seed measured (GET /api/v1/recipes: db-recipes).
+  {
+    name: 'django-seed002',
+    language: 'Python',
+    description: "seed 002's setup, not ours: Django + psycopg on gunicorn -w 5 (sync workers), access log",
+    build: ['bash', 'baselines/python-django/build.sh'],
+    toolchain: 'python3',
+    command: ['bash', 'baselines/python-django/serve-seed002.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: "gunicorn -w 5 sync workers (the seed's), the arbiter holding the socket",
+      supervisor: 'always',
+      fixed: 5,
+    },
+    reference:
+      'seed 002: its sync Python system as the seed launched it (gunicorn -w 5, sync workers, access log on stdout)',
+    closesConnections: "gunicorn's sync workers (the seed's worker class) close every connection after its response",
+    settings: {
+      reference: "seed 002's setup, not ours: 5 worker processes, so the one-worker rule does not hold; a labelled " +
+        'reference row, never in the ranking or ratio tables',
+      server: 'gunicorn 27 -w 5 --access-logfile - --error-logfile - --capture-output --enable-stdio-inheritance ' +
+        "--access-logformat <the seed's> (+ --no-control-socket, which the seed's gunicorn did not have)",
+      workers: "5 processes of gunicorn's default sync class, one request at a time each, Connection: close after " +
+        'every response; WORKERS ignored (the seed: (2 × CPUs) + 1 on its 2 vCPUs)',
+      logging: "access log on stdout, one line per request in the seed's format; info-level error log",
+      application: "the django target's project unchanged (baselines/python-django): one persistent Postgres " +
+        'connection per worker process',
+    },
+    families: ['db'],
+  },
+  {
+    name: 'starlette-seed002',
+    language: 'Python',
+    description: "seed 002's setup, not ours: Starlette + asyncpg on gunicorn -w 2 with uvicorn workers, access log",
+    build: ['bash', 'baselines/python-starlette/build.sh'],
+    toolchain: 'python3',
+    command: ['bash', 'baselines/python-starlette/serve-seed002.sh'],
+    multiCore: {
+      kind: 'prefork',
+      how: "gunicorn -w 2 with uvicorn workers (the seed's), the arbiter holding the socket",
+      supervisor: 'always',
+      fixed: 2,
+    },
+    reference:
+      'seed 002: its async Python system as the seed launched it (gunicorn -w 2 -k uvicorn.workers.UvicornWorker, ' +
+      'access log on stdout)',
+    settings: {
+      reference: "seed 002's setup, not ours: 2 worker processes, so the one-worker rule does not hold; a labelled " +
+        'reference row, never in the ranking or ratio tables',
+      server: 'gunicorn 27 -w 2 -k uvicorn.workers.UvicornWorker --access-logfile - --error-logfile - ' +
+        "--capture-output --enable-stdio-inheritance --access-logformat <the seed's> (+ --no-control-socket)",
+      workers: "2 uvicorn 0.54 workers (uvicorn's defaults: loop and http auto = uvloop and httptools, " +
+        'keep-alive 2 s from gunicorn); WORKERS ignored',
+      logging: "access log on stdout through gunicorn's logger (uvicorn's line format); info-level error log",
+      application: "the starlette target's app unchanged (baselines/python-starlette): an asyncpg pool of ≤ 16 " +
+        'connections per worker process',
+    },
+    families: ['db'],
+  },
 ];
+
+// Every target's settings record its multi-core idiom (run.json, the report).
+for (const t of targets) t.settings.multiCore = describeMultiCore(t.multiCore);
 
 /** The workloads a control target serves. */
 export const CONTROL_WORKLOADS = ['basic-plaintext', 'basic-json', 'json-small'];

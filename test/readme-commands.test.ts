@@ -30,6 +30,7 @@ describe('the README commands', () => {
           description: 'a README command',
           command: ['sh', '-c', command],
           settings: {},
+          multiCore: { kind: 'one', why: 'a README command, started as written' },
         },
         { env: { GAUNTLET_DATA: 'off' }, timeoutMs: 60_000 },
       );

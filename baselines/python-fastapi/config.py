@@ -5,6 +5,7 @@ exit code says so), and the lifespan checks again (for a uvicorn started by hand
 """
 
 import os
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -37,9 +38,25 @@ def redis_url() -> str | None:
     return _env_url("REDIS_URL", ("redis", "rediss"))
 
 
+def workers() -> int:
+    """`WORKERS` (default 1): the worker processes serving the target, one per server core;
+    serve.sh passes it to the server, and each worker sizes its pools by it."""
+    value = os.environ.get("WORKERS") or "1"
+    if not re.fullmatch(r"[0-9]+", value) or not 1 <= int(value) <= 1024:
+        raise ConfigError(f"WORKERS must be an integer 1…1024, got {value!r}")
+    return int(value)
+
+
+def per_worker(total: int) -> int:
+    """One worker process's share of a per-target connection bound, rounded up (docs/contract.md,
+    "Workers"): 16 Postgres connections over 2 workers is 8 each."""
+    return -(-total // workers())
+
+
 if __name__ == "__main__":
     try:
         database_url()
         redis_url()
+        workers()
     except ConfigError as error:
         sys.exit(f"python-fastapi: {error}")

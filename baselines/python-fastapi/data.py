@@ -5,7 +5,8 @@ Both come from the environment only (`DATABASE_URL`, `REDIS_URL`; see config.py)
 one stops the server at start, naming the variable. A missing one is backend `none`: without Postgres every
 data endpoint answers 503 `unavailable`; without Redis the shortener reads and counts in Postgres.
 
-- Postgres: one asyncpg pool per process, at most 16 connections, 2 s connect timeout,
+- Postgres: one asyncpg pool per process, at most 16 connections per target (16 / WORKERS, rounded
+  up, in each worker process), 2 s connect timeout,
   statements prepared by asyncpg's per-connection cache. The pool starts empty (`min_size=0`)
   and connects on demand, so a server started while Postgres is down starts anyway, answers
   503, and serves again once Postgres is back; a connection Postgres closed is replaced at its
@@ -29,14 +30,14 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 
-from config import database_url, redis_url
+from config import database_url, per_worker, redis_url
 
 log = logging.getLogger("gauntlet.data")
 
-POOL_MAX = 16  # Postgres connections per process (the contract's bound)
+POOL_MAX = per_worker(16)  # Postgres connections per process: the contract's 16 per target, shared out
 CONNECT_TIMEOUT_S = 2.0
 REDIS_TIMEOUT_S = 1.0  # per command and per connect: fail fast while Redis is down
-REDIS_POOL_MAX = 64  # Redis connections per process; a command waits at most REDIS_TIMEOUT_S for one
+REDIS_POOL_MAX = per_worker(64)  # Redis connections per process (64 per target); a command waits ≤ REDIS_TIMEOUT_S
 HEALTH_TIMEOUT_S = 1.0
 
 # SQLSTATE classes that mean "Postgres is not there" (connection exception, insufficient

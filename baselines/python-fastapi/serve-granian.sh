@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
 # Builds if needed, then runs the same app (app.py) on Granian in the foreground.
 # Env: HOST (127.0.0.1), PORT (3000), DATABASE_URL and REDIS_URL (optional: without them the
-# data endpoints answer 503). WORKERS is ignored: one worker process, one runtime thread.
+# data endpoints answer 503), WORKERS (default 1): Granian's worker processes, one runtime thread each.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
-# DATABASE_URL / REDIS_URL: a malformed one stops here, naming the variable (exit 1).
+# DATABASE_URL / REDIS_URL / WORKERS: a malformed one stops here, naming the variable (exit 1).
 .venv/bin/python config.py
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"
+WORKERS="${WORKERS:-1}"
 read -r fastapi granian < <(.venv/bin/python -c '
 from importlib.metadata import version
 print(version("fastapi"), version("granian"))')
 
-echo "python-fastapi listening on http://$HOST:$PORT (fastapi $fastapi, granian $granian, 1 worker)"
+echo "python-fastapi listening on http://$HOST:$PORT (fastapi $fastapi, granian $granian, $WORKERS worker(s))"
 exec .venv/bin/granian app:app \
   --interface asgi --loop uvloop \
   --host "$HOST" --port "$PORT" \
-  --workers 1 --runtime-threads 1 \
+  --workers "$WORKERS" --runtime-threads 1 \
   --http 1 --ws \
   --no-access-log --log-level warning \
   --workers-kill-timeout 3

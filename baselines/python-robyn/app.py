@@ -1,8 +1,9 @@
 """Gauntlet's catalogue (docs/contract.md) on Robyn: families basic, json, path, query, form,
 mixed and stress (see README.md for the others).
 
-Run by serve.sh as `python app.py` (no arguments: Robyn parses the process's argv): one process,
-one worker, log level WARN, no dev mode, no OpenAPI routes.
+Run by serve.sh as `python app.py` (no arguments: Robyn parses the process's argv): WORKERS
+processes (one per server core; serve.sh checks it), one actix worker thread each, log level WARN,
+no dev mode, no OpenAPI routes.
 """
 
 import logging
@@ -43,8 +44,10 @@ from schemas import (
 log = logging.getLogger("gauntlet")
 
 config = Config()  # parses sys.argv, which serve.sh leaves empty; every setting is fixed here
-config.processes = 1  # one process (the contract's single-core cell) ...
-config.workers = 1  # ... with one actix worker thread
+# One process per server core (with 1, Robyn serves in this process; with more, this one binds the
+# socket and forks the processes that accept on it) ...
+config.processes = int(os.environ.get("WORKERS") or "1")
+config.workers = 1  # ... each with one actix worker thread (handlers hold the GIL: more threads would queue)
 config.dev = False  # no reloader
 config.fast = False
 config.log_level = "WARN"  # Robyn's production level: no per-request logging
@@ -369,6 +372,7 @@ if __name__ == "__main__":
         sys.exit(1)
     # Robyn (processes=1) runs the server in this process and stops, running its shutdown handler and
     # exiting 0, on KeyboardInterrupt; SIGTERM is made the same (by default it would stop only actix's
-    # thread and leave the process waiting).
+    # thread and leave the process waiting). With more processes, Robyn's own SIGTERM/SIGINT handler in
+    # this (main) process kills its worker processes and returns, and the script exits 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     app.start(host=host, port=port, _check_port=False)

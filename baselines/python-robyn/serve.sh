@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Builds if needed, then runs the Robyn app in the foreground (exec: the server is this process).
-# Env: HOST (127.0.0.1), PORT (3000). WORKERS is ignored: one process, one worker (the contract's
-# single-core cell). A port already taken ends the start at once with exit code 1.
+# Env: HOST (127.0.0.1), PORT (3000), WORKERS (default 1): Robyn processes, one per server core, one
+# worker thread each. A port already taken ends the start at once with exit code 1.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"
+WORKERS="${WORKERS:-1}"
+if [[ ! $WORKERS =~ ^[1-9][0-9]{0,3}$ ]] || ((WORKERS > 1024)); then
+  echo "python-robyn: WORKERS must be an integer 1…1024, got '$WORKERS'" >&2
+  exit 1
+fi
 # Robyn's environment settings, made explicit so that none leaks in from the caller:
 # ROBYN_HOST/ROBYN_PORT override the address app.start() is given; ROBYN_BROWSER_OPEN is true when
 # set to anything; ROBYN_DEV_MODE=true refuses to start outside the Robyn CLI.
-export ROBYN_HOST="$HOST" ROBYN_PORT="$PORT" HOST PORT
+export ROBYN_HOST="$HOST" ROBYN_PORT="$PORT" HOST PORT WORKERS
 unset ROBYN_BROWSER_OPEN ROBYN_DEV_MODE ROBYN_CLI
 # The WebSocket message limit (it does not limit HTTP bodies: Robyn reads those whole; the app checks).
 export ROBYN_MAX_PAYLOAD_SIZE=1048576
 
 robyn="$(.venv/bin/python -c 'from importlib.metadata import version; print(version("robyn"))')"
-echo "python-robyn starting on http://$HOST:$PORT (robyn $robyn, 1 process, 1 worker)"
+echo "python-robyn starting on http://$HOST:$PORT (robyn $robyn, $WORKERS process(es), 1 worker each)"
 # No arguments: Robyn parses sys.argv (--dev, --processes, ...). stdin is /dev/null, so nothing can
 # ever wait on it. SIGTERM stops it with exit code 0 (app.py).
 exec .venv/bin/python app.py </dev/null

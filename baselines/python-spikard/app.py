@@ -386,7 +386,8 @@ def main() -> None:
     config = ServerConfig(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "3000")),
-        workers=1,  # one Tokio worker thread (a current-thread runtime), as the seed ran it
+        # Tokio worker threads, one per server core (WORKERS, checked by serve.sh); 1 as the seed ran it.
+        workers=int(os.environ.get("WORKERS") or "1"),
         enable_request_id=False,  # no x-request-id UUID per response (the other targets add none)
         compression=None,  # no gzip/brotli layer (the other targets compress nothing)
         max_body_size=rules.UPLOAD_LIMIT,

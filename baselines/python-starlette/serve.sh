@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Builds if needed, then runs the app on uvicorn in the foreground, one worker process.
+# Builds if needed, then runs the app on uvicorn in the foreground.
 # Env: HOST (127.0.0.1), PORT (3000), DATABASE_URL and REDIS_URL (optional: without them the
-# data endpoints answer 503). WORKERS is ignored: one worker whatever it says (the single-core cells).
+# data endpoints answer 503), WORKERS (default 1: one process; N > 1: uvicorn --workers N, a
+# supervisor and N worker processes accepting on the socket it bound; each sizes its pools by N).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
-# DATABASE_URL / REDIS_URL: a malformed one stops here, naming the variable (exit 1).
+# DATABASE_URL / REDIS_URL / WORKERS: a malformed one stops here, naming the variable (exit 1).
 .venv/bin/python config.py
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"
+WORKERS="${WORKERS:-1}"
 read -r starlette uvicorn msgspec < <(.venv/bin/python -c '
 from importlib.metadata import version
 print(version("starlette"), version("uvicorn"), version("msgspec"))')
 
-echo "python-starlette listening on http://$HOST:$PORT (starlette $starlette, msgspec $msgspec, uvicorn $uvicorn, 1 worker)"
-# --workers 1: one process, the event loop in it (uvicorn's default; spelt out).
+echo "python-starlette listening on http://$HOST:$PORT (starlette $starlette, msgspec $msgspec, uvicorn $uvicorn, $WORKERS worker(s))"
+# --workers: one per server core (WORKERS); with 1, uvicorn serves in this process (its default).
 # --ws websockets-sansio: the app closes a message over 1 MiB with 1009 (app.py), after the
 #   server has read it whole; --ws-max-size 16 MiB is only the server's ceiling (beyond it
 #   uvicorn refuses the frame from its header: 1009 too, but the client may see a reset).
@@ -27,7 +29,7 @@ echo "python-starlette listening on http://$HOST:$PORT (starlette $starlette, ms
 # and makes that final re-raise a no-op: a stop by either signal is graceful and exits 0.
 trap '' INT TERM
 exec .venv/bin/uvicorn app:app \
-  --host "$HOST" --port "$PORT" --workers 1 \
+  --host "$HOST" --port "$PORT" --workers "$WORKERS" \
   --loop uvloop --http httptools \
   --ws websockets-sansio --ws-max-size 16777216 --ws-per-message-deflate false \
   --no-access-log --log-level warning \

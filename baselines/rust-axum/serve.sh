@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Rust baseline. Env: PORT (default 3000), HOST (default 127.0.0.1), DATABASE_URL and
-# REDIS_URL (optional); WORKERS is ignored (one worker thread). Builds first if the binary is missing.
+# REDIS_URL (optional), WORKERS (default 1: tokio worker threads, one per server core). Builds first
+# if the binary is missing.
 # CARGO_TARGET_DIR, when set (CI caches builds outside the checkout), is where the binary is.
 set -euo pipefail
 cd "$(dirname "$0")"

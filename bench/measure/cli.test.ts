@@ -23,6 +23,16 @@ describe('npm run bench arguments', () => {
       [['--targets', 'nodejs'], /unknown target/],
       [['--workloads', 'json-huge'], /unknown workload or family "json-huge"/],
       [['--mode', 'rate'], /--mode rate needs --rate/],
+      // More than one server core: a run never mixes single- and multi-core targets, and never puts
+      // data workloads on the embedded backend (one database per worker).
+      [
+        ['--server-cores', '0-1', '--generator-cores', '2-3', '--targets', 'node,workerd', '--workloads', 'basic-json'],
+        /--server-cores 0-1 runs every target on 2 workers, and workerd cannot \(cannot: workerd runs one/,
+      ],
+      [
+        ['--server-cores', '0-1', '--generator-cores', '2', '--targets', 'node', '--workloads', 'db-queries'],
+        /with 2 workers the data workloads \(db-queries\) need --services/,
+      ],
     ] as const
   ) {
     it(`refuses ${args.join(' ')} with exit 2`, () => {

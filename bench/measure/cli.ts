@@ -2,7 +2,7 @@
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
  *                   [--duration 3s] [--warmup 1s] [--repeats 6] [--max-repeats 12] [--seed N]
  *                   [--driver auto|k6|oha|wrk|loadgen] [--services] [--server-cores 0] [--generator-cores 1]
- *                   [--no-rate-table] [--quick]`
+ *                   [--no-rate-table] [--no-seeds] [--quick]`
  * `npm run bench -- --resume <run-id>`: an interrupted run, continued where it stopped.
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes, one
@@ -22,6 +22,7 @@ import { K6, LOADGEN, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
 import { parseCpuList } from './cpus.ts';
+import { planMultiCore } from './multicore.ts';
 import { resume, runDirectory } from './resume.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
 
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'max-repeats': { type: 'string' },
     seed: { type: 'string' },
     'no-rate-table': { type: 'boolean', default: false },
+    'no-seeds': { type: 'boolean', default: false },
     driver: { type: 'string', default: 'auto' },
     services: { type: 'boolean', default: false },
     'server-cores': { type: 'string' },
@@ -155,11 +157,29 @@ const options: BenchOptions = resumed?.options ?? {
   runId,
 };
 
+// More than one server core: every target serves from that many workers, or the run is refused;
+// server and generator sharing a core make it a functional run (bench/measure/multicore.ts).
+const multiCore = planMultiCore({ ...options, targetsGiven: values.targets !== undefined || resumed !== undefined });
+if (multiCore.refusal) fail(multiCore.refusal);
+if (multiCore.dropped.length > 0) {
+  console.log(`bench: ${multiCore.workers} workers per target; left out: ${multiCore.dropped.join('; ')}`);
+  options.targets = multiCore.targets;
+}
+if (multiCore.functional) {
+  // run.json's settings.functional, written by run.ts's startMeta; the report labels the run with it.
+  Object.assign(options, { functional: multiCore.functional });
+  console.warn(`bench: WARNING: a functional run, not figures: ${multiCore.functional}`);
+}
+
 /** Builds or installs a tool with its project script if it is missing (cached outside the checkout). */
 function tryTool(path: string, script: string): boolean {
-  if (existsSync(path)) return true;
-  console.log(`bench: getting ${script.replace('scripts/', '')} (once; cached in ~/.cache/gauntlet)`);
-  return spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit' }).status === 0 && existsSync(path);
+  // loadgen is built from this checkout: its script also replaces a link to an older build (from
+  // before a source change), and does nothing when the build is current.
+  const have = existsSync(path);
+  if (have && !(path === LOADGEN && onPath('go'))) return true;
+  if (!have) console.log(`bench: getting ${script.replace('scripts/', '')} (once; cached in ~/.cache/gauntlet)`);
+  const built = spawnSync('bash', [script], { cwd: ROOT, stdio: have ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+  return built.status === 0 && existsSync(path);
 }
 const ensureTool = (path: string, script: string): void => {
   if (!tryTool(path, script)) fail(`${script} failed`);
@@ -213,9 +233,26 @@ try {
     `\nresults: ${options.outDir} (${meta.cells.length} cells, ${meta.skipped.length} skipped, ` +
       `${meta.failedRepeats} failed repeats, ${meta.wallTimeS}s)`,
   );
+  // A full run on real services ends with the seeds' own setups as labelled reference rows
+  // (references.json), measured after the cells — never beside them: both pin the services.
+  let seedsFailed = false;
+  const seedsFile = join(options.outDir, 'references.json');
+  if (!options.quick && options.backend === 'services' && !values['no-seeds'] && !existsSync(seedsFile)) {
+    console.log("\nbench: the seeds' setups (npm run bench:seeds; --no-seeds skips them)");
+    const seeds = spawnSync(process.execPath, [
+      'bench/measure/seeds-cli.ts',
+      '--run',
+      options.outDir,
+      '--server-cores',
+      options.serverCores,
+      '--generator-cores',
+      options.generatorCores,
+    ], { cwd: ROOT, stdio: 'inherit' });
+    seedsFailed = seeds.status !== 0;
+  }
   const report = spawnSync(process.execPath, ['bench/report/cli.ts', options.outDir], { cwd: ROOT, stdio: 'inherit' });
   // A run with failed repeats still gets its report (they are listed there), but never exits 0.
-  if (report.status !== 0 || meta.failedRepeats! > 0) process.exitCode = 1;
+  if (report.status !== 0 || seedsFailed || meta.failedRepeats! > 0) process.exitCode = 1;
 } catch (err) {
   console.error(`bench: ${(err as Error).message}`);
   process.exitCode = controller.signal.aborted ? 130 : 1;

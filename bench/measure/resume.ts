@@ -52,6 +52,7 @@ export function resume(
     ...(s.targetHalfWidth ? { targetHalfWidth: s.targetHalfWidth } : {}),
     ...(s.seed ? { seed: s.seed } : {}),
     ...(s.rateTable ? { rateTable: s.rateTable } : {}),
+    ...(s.functional ? { functional: s.functional } : {}),
     serverCores: s.serverCores,
     generatorCores: s.generatorCores,
     driver: s.driver,

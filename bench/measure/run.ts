@@ -12,6 +12,7 @@ import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, pythonPackages, versions } from './machine.ts';
+import { watchWorkers, workerFigures } from './multicore.ts';
 import { calibrateDrivers, CALIBRATION_TARGET, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
 import { start, type Started } from '../../targets/process.ts';
@@ -51,6 +52,8 @@ export interface BenchOptions {
   seed?: number;
   /** End a closed-loop run with the fixed-rate table (every target of a workload at one offered rate). */
   rateTable?: boolean;
+  /** Why the run is a functional check, not figures (server and generator share a core). */
+  functional?: string;
   serverCores: string;
   generatorCores: string;
   driver: 'auto' | Driver;
@@ -230,6 +233,7 @@ function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date
       backend: o.backend,
       ...(o.backend === 'services' ? { servicesCores: o.generatorCores } : {}),
       quick: o.quick,
+      ...(o.functional ? { functional: o.functional } : {}),
       ...(o.peakDriverMissing ? { peakDriverMissing: o.peakDriverMissing } : {}),
     },
     targets: o.targets.map((name) => {
@@ -315,6 +319,8 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       },
     });
     account?.addGroup(server.child.pid!);
+    // Exactly the listeners and workers the target's idiom gives for this many cores, before any load.
+    const workers = await watchWorkers(targetByName(plan.target), c.serverCoreCount, server.child.pid!, server.port);
     const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
     const has = new Set(offers(healthBody));
     const missing = endpoint.needs.filter((n) => !has.has(n));
@@ -352,6 +358,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       server: parseCpuList(o.serverCores),
       generator: parseCpuList(o.generatorCores),
     });
+    const workerSplit = workers.start();
     const before = sampling.mark();
     const cpuBefore = account?.usageNs();
     const backendAccount = endpoint.needs.some((n) => n === 'db' || n === 'cache') ? c.backendAccount : undefined;
@@ -363,6 +370,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       onStart: (pid) => (generatorPid = pid),
     });
     const after = sampling.mark();
+    const split = workerSplit();
     const cpuAfter = account?.usageNs();
     const backendAfter = backendAccount?.usageNs();
     const samples = sampling.stop();
@@ -381,6 +389,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
       : undefined;
     const f: Figures = {
       ...figures(driven, serverCpu, samples, c.generatorCoreCount, backendNs, c.serverCoreCount, mode),
+      ...workerFigures(split),
       host: { calibrationNs: [hostBefore, hostAfter], attempts: 1 },
     };
     const result: Repeat = failure
@@ -428,6 +437,11 @@ function progressLine(f: Figures, endpoint: Endpoint, driver: Driver, failure: s
     `${driver} at ${f.generatorCpuPct.toFixed(0)}%` +
     (f.generatorCoreBusyPct === undefined ? '' : ` (cores ${f.generatorCoreBusyPct.toFixed(0)}% busy)`) +
     (f.limiter ? `, ${f.limiter}-bound` : '') +
+    (f.workerCpuShares
+      ? `, workers ${f.workerCpuShares.map((x) => `${Math.round(100 * x)}%`).join('/')}${
+        f.workerCpuUneven ? ' (uneven)' : ''
+      }`
+      : '') +
     (failure ? ` FAILED: ${failure}` : '');
 }
 

@@ -15,7 +15,7 @@ import { prettifyError } from 'zod';
 import { loadReferences } from '../results/reference.ts';
 import { renderReport } from './render.ts';
 import { headlineMarkdown, replaceHeadline } from './headline.ts';
-import { Cell, RunMeta } from '../results/schema.ts';
+import { Cell, ReferenceRun, RunMeta } from '../results/schema.ts';
 import { fileURLToPath } from 'node:url';
 
 /** The repository: results/ and the README live here. */
@@ -51,7 +51,10 @@ export const runDir = (arg: string, resultsDir: string): string =>
 export async function writeReport(dir: string, referenceDir: string): Promise<string[]> {
   const { run, cells } = loadRun(dir);
   const references = existsSync(referenceDir) ? loadReferences(referenceDir) : [];
-  const { markdown, html } = await renderReport(run, cells, references);
+  // The seeds' setups, when `npm run bench:seeds -- --run <id>` measured them beside this run.
+  const seedFile = join(dir, 'references.json');
+  const seeds = existsSync(seedFile) ? readValid(ReferenceRun, seedFile) : undefined;
+  const { markdown, html } = await renderReport(run, cells, references, seeds);
   const md = join(dir, 'report.md'), page = join(dir, 'report.html');
   writeFileSync(md, markdown);
   writeFileSync(page, html);

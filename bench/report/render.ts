@@ -7,7 +7,7 @@
  * no charts and is synchronous.
  */
 import type { Reference } from '../results/reference.ts';
-import type { Cell, RunMeta } from '../results/schema.ts';
+import type { Cell, ReferenceRun, RunMeta } from '../results/schema.ts';
 import { renderSvg, resetChartIds } from './charts.ts';
 import { toHtml, toMarkdown } from './doc.ts';
 import { reportBlocks } from './sections/index.ts';
@@ -17,8 +17,13 @@ export interface Report {
   html: string;
 }
 
-export function renderMarkdown(run: RunMeta, cells: readonly Cell[], references: readonly Reference[]): string {
-  return toMarkdown(reportBlocks(run, cells, references).blocks);
+export function renderMarkdown(
+  run: RunMeta,
+  cells: readonly Cell[],
+  references: readonly Reference[],
+  seeds?: ReferenceRun,
+): string {
+  return toMarkdown(reportBlocks(run, cells, references, seeds).blocks);
 }
 
 /**
@@ -31,14 +36,20 @@ export function renderReport(
   run: RunMeta,
   cells: readonly Cell[],
   references: readonly Reference[],
+  seeds?: ReferenceRun,
 ): Promise<Report> {
-  const report = queue.then(() => render(run, cells, references));
+  const report = queue.then(() => render(run, cells, references, seeds));
   queue = report.catch(() => {});
   return report;
 }
 
-async function render(run: RunMeta, cells: readonly Cell[], references: readonly Reference[]): Promise<Report> {
-  const { blocks } = reportBlocks(run, cells, references);
+async function render(
+  run: RunMeta,
+  cells: readonly Cell[],
+  references: readonly Reference[],
+  seeds?: ReferenceRun,
+): Promise<Report> {
+  const { blocks } = reportBlocks(run, cells, references, seeds);
   resetChartIds();
   const svgs = new Map<string, string>();
   for (const b of blocks) {

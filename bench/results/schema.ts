@@ -80,6 +80,13 @@ export const Figures = z.object({
   serverCpuPct: z.number().optional(),
   limiter: Limiter.optional(),
   host: HostCheck.optional(),
+  /**
+   * With more than one worker: each worker's share of the workers' CPU over the window (sums to 1,
+   * busiest first; processes or worker threads, bench/measure/worker-cpu.ts).
+   */
+  workerCpuShares: z.array(z.number()).optional(),
+  /** The busiest worker used more than 1.5 × the CPU of the idlest: the load was not shared out evenly. */
+  workerCpuUneven: z.boolean().optional(),
   /** Fixed-rate mode: iterations k6 could not start on time. */
   droppedIterations: z.number(),
   /** Extra per-family figures: sse time to first event and events/s, ws round trip. */
@@ -249,6 +256,11 @@ export const RunMeta = z.object({
     servicesCores: z.string().optional(),
     /** Set when no fast driver could be had: every plain request/response figure is then k6's ceiling. */
     peakDriverMissing: z.string().optional(),
+    /**
+     * Why this run is a functional check, not figures (e.g. the server and generator cores overlap):
+     * everything ran and was verified, but its figures are not comparable measurements.
+     */
+    functional: z.string().optional(),
     backend: z.enum(['embedded', 'services']),
     quick: z.boolean(),
   }),
@@ -314,6 +326,8 @@ export const ReferenceFigures = z.object({
   latencyMs: LatencyMs,
   /** Responses by HTTP status, where the driver reports them (hey). */
   statusCodes: z.record(z.string(), z.number()).optional(),
+  /** Requests sent that got no response (hey: the requests it sent less the lines of its CSV). */
+  transportErrors: z.number().optional(),
   /** A rate-limited run's offered rate, per second (hey: workers × its per-worker -q). */
   offeredRate: z.number().optional(),
   /** Server CPU time (every worker process) per response. */
@@ -322,8 +336,13 @@ export const ReferenceFigures = z.object({
   serverCpuSource: z.string(),
   /** The server's CPU over the measured phase, % of one core (above 100 when several workers are busy). */
   serverCpuPct: z.number(),
-  /** The highest 250 ms sample of it: the counterpart of seed 002's peak CPU (psrecord, 1 s samples). */
+  /** Its highest 1 s average (psrecord --interval 1 samples it so: seed 002's peak CPU). */
   serverPeakCpuPct: z.number(),
+  /**
+   * The server cores' busy time over the measured phase (/proc/stat), % of them: what the server
+   * used and anything else that ran there (another process on a shared machine).
+   */
+  serverCoresBusyPct: z.number().optional(),
   /** RSS summed over every server process (psrecord --include-children), highest sample. */
   serverPeakRssBytes: z.number(),
   /** Postgres + Redis CPU time per response (data rows on real services). */
@@ -341,7 +360,11 @@ export const ReferenceRepeat = z.discriminatedUnion('state', [
 ]);
 export type ReferenceRepeat = z.infer<typeof ReferenceRepeat>;
 
-export const ReferenceSummary = ReferenceFigures.omit({ statusCodes: true, serverCpuSource: true });
+export const ReferenceSummary = ReferenceFigures.omit({
+  statusCodes: true,
+  transportErrors: true,
+  serverCpuSource: true,
+});
 export type ReferenceSummary = z.infer<typeof ReferenceSummary>;
 
 export const ReferenceRow = z.object({

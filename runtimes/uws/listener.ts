@@ -24,9 +24,11 @@ const EXCLUSIVE_PORT = 1;
 
 /**
  * Listens exclusively, as Node does: by default uWS shares the port (SO_REUSEPORT) with any
- * server already on it, a stale one included, instead of failing.
+ * server already on it, a stale one included, instead of failing. With `reusePort` (the target's
+ * other worker processes share the port) it keeps uWS's default; the orchestrator's listener
+ * check then catches a stale server as one socket too many.
  */
-export function listen(server: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+export function listen(server: TemplatedApp, host: string, port: number, reusePort = false): Promise<us_listen_socket> {
   const listenWith = server.listen as unknown as (
     host: string,
     port: number,
@@ -34,7 +36,7 @@ export function listen(server: TemplatedApp, host: string, port: number): Promis
     cb: (socket: us_listen_socket | false) => void,
   ) => TemplatedApp;
   return new Promise((resolve, reject) => {
-    listenWith.call(server, host, port, EXCLUSIVE_PORT, (socket) => {
+    listenWith.call(server, host, port, reusePort ? 0 : EXCLUSIVE_PORT, (socket) => {
       if (socket) resolve(socket);
       else reject(new Error(`cannot listen on ${host}:${port} (in use?)`));
     });

@@ -25,8 +25,15 @@ export interface Db {
   close(): Promise<void>;
 }
 
-/** Connections per process: the same bound for every target (docs/contract.md). */
+/** Connections per target: the same bound for every target (docs/contract.md). */
 export const POOL_MAX = 16;
+
+/**
+ * One worker's share of POOL_MAX when a target serves from `workers` processes or isolates, each
+ * with a pool of its own: rounded up, so Postgres sees POOL_MAX connections at most whenever the
+ * count divides 16, and never more than POOL_MAX + workers − 1 (docs/contract.md, "Workers").
+ */
+export const poolMaxPerWorker = (workers = 1): number => Math.ceil(POOL_MAX / workers);
 export const CONNECT_TIMEOUT_S = 2;
 
 /**
@@ -52,9 +59,9 @@ export const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolea
   }
 };
 
-export function postgresDb(url: string): Db {
+export function postgresDb(url: string, workers = 1): Db {
   const sql = postgres(url, {
-    max: POOL_MAX,
+    max: poolMaxPerWorker(workers),
     connect_timeout: CONNECT_TIMEOUT_S,
     onnotice: () => {},
     // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.

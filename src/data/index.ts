@@ -54,11 +54,11 @@ export function composeData(db: Db, cache: Cache): Data {
 
 /** Opens the backends the configuration names (the embedded ones for what it leaves unset). */
 export async function openData(
-  config: Pick<Config, 'databaseUrl' | 'redisUrl'>,
+  config: Pick<Config, 'databaseUrl' | 'redisUrl'> & Partial<Pick<Config, 'workers'>>,
   log: (line: string) => void = () => {},
 ): Promise<Data> {
   const [db, cache] = await Promise.all([
-    config.databaseUrl ? postgresDb(config.databaseUrl) : pgliteDb(log),
+    config.databaseUrl ? postgresDb(config.databaseUrl, config.workers) : pgliteDb(log),
     config.redisUrl ? redisCache(config.redisUrl, log) : memoryCache(),
   ]);
   return composeData(db, cache);

@@ -13,6 +13,8 @@ pub struct Config {
     pub database: Option<tokio_postgres::Config>,
     /// `REDIS_URL` (`redis://…`): the redirect cache and click counters; unset → none.
     pub redis: Option<redis::ConnectionInfo>,
+    /// `WORKERS`, default 1: tokio worker threads, one per server core (docs/contract.md, "Workers").
+    pub workers: usize,
 }
 
 #[derive(Debug)]
@@ -44,7 +46,21 @@ impl Config {
             port: parse("PORT", "a port number")?.unwrap_or(3000),
             database: database_url()?,
             redis: redis_url()?,
+            workers: workers()?,
         })
+    }
+}
+
+/// `WORKERS`: an integer 1…1024, 1 when unset.
+fn workers() -> Result<usize, ConfigError> {
+    match parse::<usize>("WORKERS", "an integer 1…1024")? {
+        None => Ok(1),
+        Some(n @ 1..=1024) => Ok(n),
+        Some(n) => Err(ConfigError {
+            variable: "WORKERS",
+            value: Some(n.to_string()),
+            expected: "an integer 1…1024",
+        }),
     }
 }
 

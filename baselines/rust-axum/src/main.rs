@@ -25,8 +25,6 @@ use workloads::{
     sse, stress, upload, ws,
 };
 
-/// Tokio worker threads: one (docs/contract.md, "One worker").
-const WORKER_THREADS: usize = 1;
 /// How long in-flight requests, streams and sockets get to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(2);
 /// How long the last click flush may take after the server has stopped.
@@ -83,12 +81,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // One worker thread serves every connection, whatever WORKERS says (the cells are
-    // single-core). The multi-thread scheduler with one worker rather than a current-thread
-    // runtime: `block_on` below runs on the main thread, so a stop signal is still seen while
-    // the worker is busy (a long /stress/cpu), and going multi-core is a number, not a rewrite.
+    // WORKERS worker threads (one per server core) serve every connection: tokio's own
+    // multi-core model, one process and one listener. The multi-thread scheduler even with one
+    // worker rather than a current-thread runtime: `block_on` below runs on the main thread, so a
+    // stop signal is still seen while the worker is busy (a long /stress/cpu).
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKER_THREADS)
+        .worker_threads(config.workers)
         .enable_all()
         .build()
         .expect("tokio runtime");
@@ -114,9 +112,10 @@ async fn serve(config: Config) -> std::io::Result<()> {
     };
     let data = Data::open(&config);
     println!(
-        "rust-axum listening on http://{host}:{} (axum {}, tokio, {WORKER_THREADS} worker thread; {})",
+        "rust-axum listening on http://{host}:{} (axum {}, tokio, {} worker thread(s); {})",
         config.port,
         env!("AXUM_VERSION"),
+        config.workers,
         data.describe()
     );
     let resolver = data

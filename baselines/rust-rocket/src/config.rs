@@ -1,4 +1,4 @@
-//! Settings: HOST and PORT from the environment, everything else fixed in code, so that no
+//! Settings: HOST, PORT and WORKERS from the environment, everything else fixed in code, so that no
 //! ROCKET_* variable or Rocket.toml can change what is measured.
 
 use std::{env, fmt, net::IpAddr};
@@ -6,8 +6,6 @@ use std::{env, fmt, net::IpAddr};
 use rocket::config::{Config, Ident, LogLevel, Shutdown};
 use rocket::data::{Limits, ToByteUnit};
 
-/// One tokio worker thread and one Rocket worker, whatever `WORKERS` says (single-core cells).
-pub const WORKERS: usize = 1;
 /// Rocket's default pool for `spawn_blocking`; nothing here uses it.
 pub const MAX_BLOCKING: usize = 512;
 
@@ -16,6 +14,9 @@ pub struct Settings {
     pub address: IpAddr,
     /// `PORT`, default 3000.
     pub port: u16,
+    /// `WORKERS`, default 1: tokio worker threads and Rocket workers, one per server core
+    /// (docs/contract.md, "Workers").
+    pub workers: usize,
 }
 
 #[derive(Debug)]
@@ -42,6 +43,17 @@ impl Settings {
         Ok(Settings {
             address: parse("HOST", "an IP address")?.unwrap_or([127, 0, 0, 1].into()),
             port: parse("PORT", "a port number")?.unwrap_or(3000),
+            workers: match parse::<usize>("WORKERS", "an integer 1…1024")? {
+                None => 1,
+                Some(n @ 1..=1024) => n,
+                Some(n) => {
+                    return Err(SettingsError {
+                        variable: "WORKERS",
+                        value: n.to_string(),
+                        expected: "an integer 1…1024",
+                    });
+                }
+            },
         })
     }
 
@@ -50,7 +62,7 @@ impl Settings {
         Config {
             address: self.address,
             port: self.port,
-            workers: WORKERS,
+            workers: self.workers,
             max_blocking: MAX_BLOCKING,
             // Rocket's own `Server` header, on every response.
             ident: Ident::try_new("Rocket").expect("a valid ident"),

@@ -85,10 +85,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // What `#[launch]` does, with the worker count fixed in code rather than read from
-    // ROCKET_WORKERS or Rocket.toml: one tokio worker thread.
+    // What `#[launch]` does, with the worker count from WORKERS (one per server core) rather than
+    // from ROCKET_WORKERS or Rocket.toml: that many tokio worker threads, and Rocket workers.
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config::WORKERS)
+        .worker_threads(settings.workers)
         .max_blocking_threads(config::MAX_BLOCKING)
         .thread_name("rocket-worker-thread")
         .enable_all()

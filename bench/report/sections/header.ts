@@ -41,8 +41,25 @@ export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Bl
       'note',
     ));
   }
+  if (s.functional) {
+    blocks.push(para(`**Functional run, not figures**: ${s.functional}.`, 'warning'));
+  }
   if (s.quick) {
     blocks.push(para('**Quick run**: shortened settings for a smoke test, not figures to publish.', 'warning'));
+  }
+  const uneven = cells.filter((c) => c.repeats.some((r) => r.state === 'ok' && r.figures.workerCpuUneven));
+  if (uneven.length > 0) {
+    blocks.push(para(
+      `**Uneven worker CPU** (the busiest worker used over 1.5 × the CPU of the idlest in a round, so the cell ` +
+        `used fewer effective cores than it had): ${
+          uneven.map((c) => {
+            const shares = c.repeats.flatMap((r) => r.state === 'ok' && r.figures.workerCpuUneven ? [r.figures] : [])
+              .map((f) => (f.workerCpuShares ?? []).map((x) => `${Math.round(100 * x)}%`).join('/'));
+            return `${c.target} × ${c.workload} (${shares.join(', ')})`;
+          }).join('; ')
+        }.`,
+      'warning',
+    ));
   }
   if (s.peakDriverMissing) {
     blocks.push(

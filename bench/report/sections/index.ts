@@ -3,7 +3,7 @@
  * Pure: the same run, cells and references always give the same blocks.
  */
 import type { Reference } from '../../results/reference.ts';
-import type { Cell, RunMeta } from '../../results/schema.ts';
+import type { Cell, ReferenceRun, RunMeta } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
 import { indexCells } from '../model.ts';
 import { header, howToRead } from './header.ts';
@@ -15,12 +15,15 @@ import { shortenerMix } from './shortener.ts';
 import { workloads } from './workload.ts';
 import { failures, notMeasured, references, setup } from './notes.ts';
 import { precision } from './precision.ts';
+import { seedSetups } from './references.ts';
 
 /** The whole report as blocks, and the ids of the charts in it. */
 export function reportBlocks(
   run: RunMeta,
   cells: readonly Cell[],
   refs: readonly Reference[],
+  /** The seeds' own setups measured beside the run (references.json), when there are any. */
+  seeds?: ReferenceRun,
 ): { blocks: Block[]; chartIds: string[] } {
   const idx = indexCells(run, cells);
   const chartIds = new Set<string>();
@@ -37,6 +40,7 @@ export function reportBlocks(
     ...failures(idx),
     ...notMeasured(run, cells),
     ...setup(run),
+    ...(seeds ? seedSetups(seeds) : []),
     ...references(refs),
   ];
   return { blocks, chartIds: [...chartIds] };

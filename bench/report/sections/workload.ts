@@ -58,6 +58,9 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
 
   const dropped = cells.some((c) => (c.median?.droppedIterations ?? 0) > 0);
   const backendCpu = cells.some((c) => c.median?.backendCpuUsPerUnit !== undefined);
+  // Multi-core runs: each worker's share of the server's CPU, in the repeat nearest the median.
+  const split = (c: Cell) => representative(c)?.figures.workerCpuShares;
+  const workers = cells.some((c) => split(c) !== undefined);
   blocks.push(table(
     [
       'Target',
@@ -70,6 +73,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
       `CPU µs/${unit} (95 % CI)`,
       'limiter',
       ...(backendCpu ? [`backend CPU µs/${unit}`] : []),
+      ...(workers ? ['worker CPU split'] : []),
       'peak RSS MiB',
       'errors',
       'generator CPU',
@@ -94,6 +98,7 @@ function workloadSection(w: string, idx: CellIndex, refs: readonly Reference[], 
         m ? cpuText(c) : '—',
         limiterText(c),
         ...(backendCpu ? [num(m?.backendCpuUsPerUnit)] : []),
+        ...(workers ? [split(c)?.map((x) => `${Math.round(100 * x)}%`).join('/') ?? '—'] : []),
         mib(m?.serverPeakRssBytes),
         m ? pct(m.errorRate, 2) : '—',
         gen,
