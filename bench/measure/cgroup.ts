@@ -117,3 +117,19 @@ export function openCpuAccount(name: string): CpuAccount | undefined {
   }
   return undefined;
 }
+
+/** Most the server's CPU may use, per 100 ms, for it to count as idle after the warm-up (5 %). */
+const IDLE_NS_PER_100_MS = 5e6;
+
+/**
+ * Polls an exact CPU counter every 100 ms (at most 3 s) until it has gone quiet: requests the
+ * warm-up left in flight are then finished, and none of their CPU is charged to the measurement.
+ */
+export async function untilIdle(account: CpuAccount): Promise<void> {
+  for (let i = 0, last = account.usageNs(); i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = account.usageNs();
+    if (now - last < IDLE_NS_PER_100_MS) return;
+    last = now;
+  }
+}

@@ -13,16 +13,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogue } from '../../contract/catalogue.ts';
-import { parseDuration, parsePositiveInt } from '../../contract/units.ts';
 import { K6, LOADGEN, OHA, onPath, WRK } from './machine.ts';
 import { type BenchOptions, runBench } from './run.ts';
 import { services, ServicesUp } from './services.ts';
-import { parseCpuList } from './cpus.ts';
 import { planMultiCore } from './multicore.ts';
+import { args, defaultGeneratorCores, stamp } from './args.ts';
 import { resume, runDirectory } from './resume.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
 
@@ -50,23 +48,7 @@ const { values } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench: ${message}`);
-  process.exit(2);
-}
-
-/** The setting, or the CLI's usage error (exit 2) with the parser's message. */
-function parsed<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    fail((err as Error).message);
-  }
-}
-
-/** `10s`, `1m30s`, `500ms`, or a bare number of seconds. */
-const seconds = (text: string, name: string): number =>
-  parsed(() => parseDuration(`--${name}`, /^[0-9]+(\.[0-9]+)?$/.test(text) ? `${text}s` : text)) / 1000;
+const { fail, parsed, seconds, positiveInt, cpuList } = args('bench');
 
 /** k6 refuses scenarios shorter than 1 s, and the warm-up is a scenario of its own. */
 function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): number {
@@ -76,19 +58,6 @@ function atLeastOneSecond(text: string, name: string, zeroAllowed: boolean): num
   }
   return s;
 }
-
-const positiveInt = (text: string, name: string): number => parsed(() => parsePositiveInt(`--${name}`, text));
-
-/** A CPU list as Linux writes it (`0`, `1-7,12`), checked here and passed on as written. */
-const cpuList = (text: string, name: string): string =>
-  parsed(() => {
-    try {
-      parseCpuList(text);
-    } catch (err) {
-      throw new Error(`--${name}: ${(err as Error).message}`);
-    }
-    return text;
-  });
 
 /** Workload ids, or family names standing for every workload of the family. */
 function workloads(list: string): string[] {
@@ -114,7 +83,6 @@ for (const t of targets) {
 const mode = values.mode === 'rate' ? 'rate' : values.mode === 'closed' ? 'closed' : fail('--mode is closed or rate');
 if (mode === 'rate' && !values.rate) fail('--mode rate needs --rate R (requests per second)');
 if (!['auto', 'k6', 'oha', 'wrk', 'loadgen'].includes(values.driver)) fail('--driver is auto, k6, oha, wrk or loadgen');
-const cores = cpus().length;
 
 // Six rounds: the fewest whose min–max range is a 95 % interval for the median (96.9 %).
 const repeats = positiveInt(values.repeats ?? (quick ? '1' : '6'), 'repeats');
@@ -122,8 +90,7 @@ const maxRepeats = positiveInt(values['max-repeats'] ?? (quick ? String(repeats)
 if (maxRepeats < repeats) fail(`--max-repeats (${maxRepeats}) is below --repeats (${repeats})`);
 
 const now = new Date();
-const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-const runId = `${stamp}${quick ? '-quick' : ''}`;
+const runId = `${stamp(now)}${quick ? '-quick' : ''}`;
 
 /** `--resume <run-id>`: the run's own settings, and what it measured so far. */
 const resumed = values.resume === undefined ? undefined : (() => {
@@ -146,7 +113,7 @@ const options: BenchOptions = resumed?.options ?? {
   rateTable: !quick && !values['no-rate-table'] && mode === 'closed',
   serverCores: cpuList(values['server-cores'] ?? '0', 'server-cores'),
   generatorCores: cpuList(
-    values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
+    values['generator-cores'] ?? defaultGeneratorCores(),
     'generator-cores',
   ),
   driver: values.driver as BenchOptions['driver'],

@@ -16,7 +16,7 @@ import { watchWorkers, workerFigures } from './multicore.ts';
 import { calibrateDrivers, CALIBRATION_TARGET, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
 import { start, type Started } from '../../targets/process.ts';
-import { services, ServicesStatus } from './services.ts';
+import { services, servicesAccount, ServicesStatus } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import {
   type Cell,
@@ -30,8 +30,7 @@ import {
 import { medianOfPresent } from '../results/stats.ts';
 import { cellSummary } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
-import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
-import { spawnSync } from 'node:child_process';
+import { type CpuAccount, openCpuAccount, untilIdle } from './cgroup.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
@@ -147,7 +146,7 @@ export function limiterOf(w: {
 }
 
 /** The k6 scripts' error threshold, applied to every driver: at or above it a repeat has failed. */
-const MAX_ERROR_RATE = 0.01;
+export const MAX_ERROR_RATE = 0.01;
 
 /** Why a driven repeat does not count: the driver's own verdict, nothing completed, or too many errors. */
 export function failureOf(driven: Driven): string | undefined {
@@ -267,22 +266,6 @@ interface RepeatContext {
   backendAccount?: CpuAccount;
   /** The fixed loop on the server core, timed before and after the measured phase. */
   host: HostChecker;
-}
-
-/** Most the server's CPU may use, per 100 ms, for it to count as idle after the warm-up (5 %). */
-const IDLE_NS_PER_100_MS = 5e6;
-
-/**
- * Polls the server's exact CPU counter every 100 ms (at most 3 s) until it has gone quiet: requests
- * the warm-up left in flight are then finished, and none of their CPU is charged to the measurement.
- */
-async function untilIdle(account: CpuAccount): Promise<void> {
-  for (let i = 0, last = account.usageNs(); i < 30; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = account.usageNs();
-    if (now - last < IDLE_NS_PER_100_MS) return;
-    last = now;
-  }
 }
 
 let accounts = 0;
@@ -471,24 +454,6 @@ function withRepeat(
   });
 }
 
-/**
- * Postgres and Redis pinned to `cores` (on 2 cores: with the generator, away from the server) and
- * put in a cgroup of their own, so that a data cell's backend CPU can be read like the server's.
- * New Postgres backends are forked by the postmaster, and inherit both.
- */
-function servicesAccount(cores: string): CpuAccount | undefined {
-  const status = services(ServicesStatus, 'status');
-  const pids = [status.postgres.pid, status.redis.pid].filter((p): p is number => typeof p === 'number');
-  for (const pid of pids) {
-    for (const each of processTree(pid)) {
-      spawnSync('taskset', ['-a', '-p', '-c', cores, String(each)], { stdio: 'ignore' });
-    }
-  }
-  const account = openCpuAccount(`gauntlet-backend-${process.pid}`);
-  for (const pid of pids) account?.addTree(pid);
-  return account;
-}
-
 /** What an interrupted run already holds: its run.json and its cells, for `--resume`. */
 export interface Resumed {
   meta: RunMeta;
@@ -625,7 +590,7 @@ export async function runBench(
   const maxRepeats = Math.max(o.repeats, o.maxRepeats ?? o.repeats);
   const t0 = performance.now();
   let done = 0;
-  const backendAccount = o.backend === 'services' ? servicesAccount(o.generatorCores) : undefined;
+  const backendAccount = o.backend === 'services' ? servicesAccount(o.generatorCores, log) : undefined;
   const host = openHostChecker(o.serverCores);
   const history = [...cells.values()].flatMap((c) =>
     c.repeats.flatMap((r) => (r.state === 'ok' && r.figures.host ? r.figures.host.calibrationNs : []))

@@ -67,13 +67,13 @@ function processUsage(pid: number): Usage {
 }
 
 /** Busy and steal jiffies of some CPUs, from /proc/stat's `cpuN` lines. */
-interface CoreTimes {
+export interface CoreTimes {
   busy: number;
   steal: number;
   total: number;
 }
 
-function coreTimes(cpus: readonly number[]): CoreTimes {
+export function coreTimes(cpus: readonly number[]): CoreTimes {
   const sum = { busy: 0, steal: 0, total: 0 };
   let text = '';
   try {

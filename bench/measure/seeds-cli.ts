@@ -17,19 +17,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDuration, parsePositiveInt } from '../../contract/units.ts';
+import { parsePositiveInt } from '../../contract/units.ts';
 import { ROOT } from '../../targets/table.ts';
 import { loadReferences } from '../results/reference.ts';
 import { type ReferenceRow, ReferenceRun } from '../results/schema.ts';
 import { SEED003 } from '../results/seed-rows.ts';
-import { parseCpuList } from './cpus.ts';
 import { HEY } from './hey.ts';
 import { gitState, machine, run as runCommand, versions, WRK } from './machine.ts';
 import { measureSeed003 } from './seed003.ts';
-import { measureSeed002, type SeedsOptions, servicesAccount } from './seeds.ts';
+import { measureSeed002, type SeedsOptions } from './seeds.ts';
+import { servicesAccount } from './services.ts';
+import { args, defaultGeneratorCores, stamp } from './args.ts';
 import { services, ServicesUp } from './services.ts';
 
 const { values } = parseArgs({
@@ -46,42 +47,18 @@ const { values } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench:seeds: ${message}`);
-  process.exit(2);
-}
-
-function parsed<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    fail((err as Error).message);
-  }
-}
-
-const seconds = (text: string, name: string): number =>
-  parsed(() => parseDuration(`--${name}`, /^[0-9]+(\.[0-9]+)?$/.test(text) ? `${text}s` : text)) / 1000;
-const cpuList = (text: string, name: string): string =>
-  parsed(() => {
-    try {
-      parseCpuList(text);
-    } catch (err) {
-      throw new Error(`--${name}: ${(err as Error).message}`);
-    }
-    return text;
-  });
+const { fail, parsed, seconds, cpuList } = args('bench:seeds');
 
 const seeds = values.seeds.split(',').filter(Boolean);
 for (const s of seeds) if (s !== '002' && s !== '003') fail(`--seeds takes 002 and/or 003, got ${JSON.stringify(s)}`);
-const cores = cpus().length;
 const now = new Date();
-const runId = values.run ?? `${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-seeds`;
+const runId = values.run ?? `${stamp(now)}-seeds`;
 const outDir = isAbsolute(runId) || runId.includes('/') ? runId : join(ROOT, 'results', runId);
 
 const requests = parsed(() => parsePositiveInt('--requests', values.requests));
 if (requests < SEED003.connections) fail(`--requests must be at least hey's ${SEED003.connections} workers`);
 const generatorCores = cpuList(
-  values['generator-cores'] ?? (cores > 1 ? `1${cores > 2 ? `-${cores - 1}` : ''}` : '0'),
+  values['generator-cores'] ?? defaultGeneratorCores(),
   'generator-cores',
 );
 const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-seeds-'));

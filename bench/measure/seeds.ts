@@ -9,8 +9,6 @@
  * workload's response verified, a warm-up, the server left to go idle, then the load while /proc is
  * sampled; the target is always stopped. Rows are interleaved: every row once per repeat, in turn.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byId } from '../../contract/catalogue.ts';
 import { offers } from '../../contract/health.ts';
@@ -22,11 +20,11 @@ import type { LatencyMs, ReferenceFigures, ReferenceRepeat, ReferenceRow, Sample
 import { ReferenceRow as ReferenceRowSchema } from '../results/schema.ts';
 import { referenceSummary, SEED_SETUPS, type SeedSetup, seedSide } from '../results/seed-rows.ts';
 import { medianOfPresent } from '../results/stats.ts';
-import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
+import { type CpuAccount, openCpuAccount, untilIdle } from './cgroup.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { drive, pickDriver } from './drivers.ts';
-import { CLOCK_TICKS, sample } from './sampling.ts';
-import { services, ServicesStatus } from './services.ts';
+import { CLOCK_TICKS, corePercents, coreTimes, sample } from './sampling.ts';
+import { GENERATOR_BOUND_PCT, MAX_ERROR_RATE } from './run.ts';
 
 export interface SeedsOptions {
   /** Every row of a seed is measured once per repeat, in turn. */
@@ -74,11 +72,6 @@ export interface Progress {
   (line: string): void;
 }
 
-/** The same threshold as the orchestrator's: at or above it a window has failed. */
-const MAX_ERROR_RATE = 0.01;
-/** A generator whose cores are this busy (the services' share left out) limits what it can show. */
-const GENERATOR_BOUND_PCT = 90;
-
 /** The reason a load's result does not count, if any. */
 export function loadFailure(l: Pick<Loaded, 'requests' | 'errorRate' | 'durationS' | 'failure'>): string | undefined {
   if (l.failure) return l.failure;
@@ -117,64 +110,6 @@ function peakPoller(usageNs: () => number): { stop(): number | undefined } {
       return peak;
     },
   };
-}
-
-/** Busy and total jiffies of some CPUs (/proc/stat). */
-function coreJiffies(cpus: readonly number[]): { busy: number; total: number } {
-  const sum = { busy: 0, total: 0 };
-  for (const line of readFileSync('/proc/stat', 'latin1').split('\n')) {
-    const m = /^cpu(\d+) (.*)$/.exec(line);
-    if (!m || !cpus.includes(Number(m[1]))) continue;
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.trim()
-      .split(/\s+/).map(Number);
-    sum.busy += user + nice + system + irq + softirq + steal;
-    sum.total += user + nice + system + idle + iowait + irq + softirq + steal;
-  }
-  return sum;
-}
-
-/** Most the server's CPU may use, per 100 ms, for it to count as idle after the warm-up (5 %). */
-const IDLE_NS_PER_100_MS = 5e6;
-
-/** Polls the server's CPU counter every 100 ms (at most 3 s) until it has gone quiet after the warm-up. */
-async function untilIdle(account: CpuAccount): Promise<void> {
-  for (let i = 0, last = account.usageNs(); i < 30; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = account.usageNs();
-    if (now - last < IDLE_NS_PER_100_MS) return;
-    last = now;
-  }
-}
-
-/**
- * Postgres and Redis pinned to `cores` (with the generator, away from the server) and put in a
- * cgroup of their own, as the orchestrator does for its data cells. Nothing is reset: the recipes
- * endpoint only reads, and other people's runs share these services.
- */
-export function servicesAccount(cores: string, log: Progress = () => {}): CpuAccount | undefined {
-  const status = services(ServicesStatus, 'status');
-  const pids = [status.postgres.pid, status.redis.pid].filter((p): p is number => typeof p === 'number');
-  // A bench running beside this one (the services are shared) has them in its own cgroup: leave
-  // them there, and go without their CPU figure.
-  const taken = pids.find((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('gauntlet-');
-    } catch {
-      return false;
-    }
-  });
-  if (taken !== undefined) {
-    log(`the services are in another run's cgroup (pid ${taken}): no backend CPU figures in this run`);
-    return undefined;
-  }
-  for (const pid of pids) {
-    for (const each of processTree(pid)) {
-      spawnSync('taskset', ['-a', '-p', '-c', cores, String(each)], { stdio: 'ignore' });
-    }
-  }
-  const account = openCpuAccount(`gauntlet-seeds-backend-${process.pid}`);
-  for (const pid of pids) account?.addTree(pid);
-  return account;
 }
 
 let accounts = 0;
@@ -216,7 +151,7 @@ export async function measureWindow(
       server: serverCpus,
       generator: parseCpuList(o.generatorCores),
     });
-    const coresBefore = coreJiffies(serverCpus);
+    const coresBefore = coreTimes(serverCpus);
     const before = sampling.mark();
     const cpuBefore = account?.usageNs();
     const backendBefore = o.backend?.usageNs();
@@ -226,7 +161,7 @@ export async function measureWindow(
     const after = sampling.mark();
     const cpuAfter = account?.usageNs();
     const backendAfter = o.backend?.usageNs();
-    const coresAfter = coreJiffies(serverCpus);
+    const coresAfter = coreTimes(serverCpus);
     const samples = sampling.stop();
     const failure = loadFailure(loaded);
     if (failure) return { state: 'failed', repeat, reason: failure };
@@ -254,7 +189,7 @@ export async function measureWindow(
       serverCpuPct: (100 * serverNs) / 1e9 / loaded.durationS,
       serverPeakCpuPct: exactPeak ?? peakCpuPct(samples),
       ...(coresAfter.total > coresBefore.total
-        ? { serverCoresBusyPct: (100 * (coresAfter.busy - coresBefore.busy)) / (coresAfter.total - coresBefore.total) }
+        ? { serverCoresBusyPct: corePercents(coresBefore, coresAfter).busyPct }
         : {}),
       serverPeakRssBytes: Math.max(0, ...samples.map((s) => s.serverRssBytes)),
       ...(backendNs === undefined ? {} : { backendCpuUsPerUnit: backendNs / 1000 / loaded.requests }),

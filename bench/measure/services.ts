@@ -5,8 +5,10 @@
  * and the cache entries a target leaves behind (they outlive it by up to 60 s).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ROOT } from '../../targets/table.ts';
+import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
 
 export interface ServiceUrls {
   DATABASE_URL: string;
@@ -44,4 +46,35 @@ export function runningServices(): ServiceUrls | undefined {
   const status = services(ServicesStatus, 'status');
   if (!status.postgres.up || !status.redis.up) return undefined;
   return { DATABASE_URL: status.DATABASE_URL, REDIS_URL: status.REDIS_URL };
+}
+
+/**
+ * Postgres and Redis pinned to `cores` (on 2 cores: with the generator, away from the server) and
+ * put in a cgroup of their own, so that a data cell's backend CPU can be read like the server's.
+ * New Postgres backends are forked by the postmaster, and inherit both.
+ */
+export function servicesAccount(cores: string, log: (line: string) => void = () => {}): CpuAccount | undefined {
+  const status = services(ServicesStatus, 'status');
+  const pids = [status.postgres.pid, status.redis.pid].filter((p): p is number => typeof p === 'number');
+  // A bench running beside this one (the services are shared) has them in its own cgroup: leave
+  // them there, and go without their CPU figure.
+  const taken = pids.find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('gauntlet-');
+    } catch {
+      return false;
+    }
+  });
+  if (taken !== undefined) {
+    log(`the services are in another run's cgroup (pid ${taken}): no backend CPU figures in this run`);
+    return undefined;
+  }
+  for (const pid of pids) {
+    for (const each of processTree(pid)) {
+      spawnSync('taskset', ['-a', '-p', '-c', cores, String(each)], { stdio: 'ignore' });
+    }
+  }
+  const account = openCpuAccount(`gauntlet-backend-${process.pid}`);
+  for (const pid of pids) account?.addTree(pid);
+  return account;
 }
