@@ -2,7 +2,7 @@
  * `npm run bench -- [--targets …] [--workloads …] [--mode closed|rate] [--connections 50] [--rate R]
  *                   [--duration 3s] [--warmup 1s] [--repeats 6] [--max-repeats 12] [--seed N]
  *                   [--driver auto|k6|oha|wrk|loadgen] [--services] [--server-cores 0] [--generator-cores 1]
- *                   [--no-rate-table] [--no-seeds] [--quick]`
+ *                   [--no-rate-table] [--no-seeds] [--no-instructions] [--quick]`
  * `npm run bench -- --resume <run-id>`: an interrupted run, continued where it stopped.
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes, one
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     'no-rate-table': { type: 'boolean', default: false },
     'no-seeds': { type: 'boolean', default: false },
+    'no-instructions': { type: 'boolean', default: false },
     driver: { type: 'string', default: 'auto' },
     services: { type: 'boolean', default: false },
     'server-cores': { type: 'string' },
@@ -202,7 +203,7 @@ try {
   );
   // A full run on real services ends with the seeds' own setups as labelled reference rows
   // (references.json), measured after the cells — never beside them: both pin the services.
-  let seedsFailed = false;
+  let extrasFailed = false;
   const seedsFile = join(options.outDir, 'references.json');
   if (!options.quick && options.backend === 'services' && !values['no-seeds'] && !existsSync(seedsFile)) {
     console.log("\nbench: the seeds' setups (npm run bench:seeds; --no-seeds skips them)");
@@ -215,11 +216,27 @@ try {
       '--generator-cores',
       options.generatorCores,
     ], { cwd: ROOT, stdio: 'inherit' });
-    seedsFailed = seeds.status !== 0;
+    extrasFailed = seeds.status !== 0;
+  }
+  // A full run ends with the figure the host cannot move: instructions per request under callgrind
+  // for GET /json and POST /json/small on every target of the run (bench/measure/instructions.ts).
+  const instructionsFile = join(options.outDir, 'instructions.json');
+  if (!options.quick && !values['no-instructions'] && !existsSync(instructionsFile)) {
+    console.log(
+      '\nbench: instructions per request under callgrind (npm run bench:instructions; --no-instructions skips it)',
+    );
+    const counted = spawnSync(process.execPath, [
+      'bench/measure/instructions-cli.ts',
+      '--run',
+      options.outDir,
+      '--targets',
+      options.targets.filter((t) => !targetByName(t).reference).join(','),
+    ], { cwd: ROOT, stdio: 'inherit' });
+    extrasFailed ||= counted.status !== 0;
   }
   const report = spawnSync(process.execPath, ['bench/report/cli.ts', options.outDir], { cwd: ROOT, stdio: 'inherit' });
   // A run with failed repeats still gets its report (they are listed there), but never exits 0.
-  if (report.status !== 0 || seedsFailed || meta.failedRepeats! > 0) process.exitCode = 1;
+  if (report.status !== 0 || extrasFailed || meta.failedRepeats! > 0) process.exitCode = 1;
 } catch (err) {
   console.error(`bench: ${(err as Error).message}`);
   process.exitCode = controller.signal.aborted ? 130 : 1;

@@ -15,7 +15,7 @@ import { prettifyError } from 'zod';
 import { loadReferences } from '../results/reference.ts';
 import { renderReport } from './render.ts';
 import { headlineMarkdown, replaceHeadline } from './headline.ts';
-import { Cell, ReferenceRun, RunMeta } from '../results/schema.ts';
+import { Cell, Instructions, ReferenceRun, RunMeta } from '../results/schema.ts';
 import { fileURLToPath } from 'node:url';
 
 /** The repository: results/ and the README live here. */
@@ -54,7 +54,10 @@ export async function writeReport(dir: string, referenceDir: string): Promise<st
   // The seeds' setups, when `npm run bench:seeds -- --run <id>` measured them beside this run.
   const seedFile = join(dir, 'references.json');
   const seeds = existsSync(seedFile) ? readValid(ReferenceRun, seedFile) : undefined;
-  const { markdown, html } = await renderReport(run, cells, references, seeds);
+  // Instructions per request, when `npm run bench:instructions -- --run <id>` counted them.
+  const instructionsFile = join(dir, 'instructions.json');
+  const instructions = existsSync(instructionsFile) ? readValid(Instructions, instructionsFile) : undefined;
+  const { markdown, html } = await renderReport(run, cells, references, seeds, instructions);
   const md = join(dir, 'report.md'), page = join(dir, 'report.html');
   writeFileSync(md, markdown);
   writeFileSync(page, html);

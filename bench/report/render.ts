@@ -7,7 +7,7 @@
  * no charts and is synchronous.
  */
 import type { Reference } from '../results/reference.ts';
-import type { Cell, ReferenceRun, RunMeta } from '../results/schema.ts';
+import type { Cell, Instructions, ReferenceRun, RunMeta } from '../results/schema.ts';
 import { renderSvg, resetChartIds } from './charts.ts';
 import { toHtml, toMarkdown } from './doc.ts';
 import { reportBlocks } from './sections/index.ts';
@@ -22,8 +22,9 @@ export function renderMarkdown(
   cells: readonly Cell[],
   references: readonly Reference[],
   seeds?: ReferenceRun,
+  instructions?: Instructions,
 ): string {
-  return toMarkdown(reportBlocks(run, cells, references, seeds).blocks);
+  return toMarkdown(reportBlocks(run, cells, references, seeds, instructions).blocks);
 }
 
 /**
@@ -37,8 +38,9 @@ export function renderReport(
   cells: readonly Cell[],
   references: readonly Reference[],
   seeds?: ReferenceRun,
+  instructions?: Instructions,
 ): Promise<Report> {
-  const report = queue.then(() => render(run, cells, references, seeds));
+  const report = queue.then(() => render(run, cells, references, seeds, instructions));
   queue = report.catch(() => {});
   return report;
 }
@@ -48,8 +50,9 @@ async function render(
   cells: readonly Cell[],
   references: readonly Reference[],
   seeds?: ReferenceRun,
+  instructions?: Instructions,
 ): Promise<Report> {
-  const { blocks } = reportBlocks(run, cells, references, seeds);
+  const { blocks } = reportBlocks(run, cells, references, seeds, instructions);
   resetChartIds();
   const svgs = new Map<string, string>();
   for (const b of blocks) {

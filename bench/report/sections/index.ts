@@ -3,7 +3,7 @@
  * Pure: the same run, cells and references always give the same blocks.
  */
 import type { Reference } from '../../results/reference.ts';
-import type { Cell, ReferenceRun, RunMeta } from '../../results/schema.ts';
+import type { Cell, Instructions, ReferenceRun, RunMeta } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
 import { indexCells } from '../model.ts';
 import { header, howToRead } from './header.ts';
@@ -16,6 +16,7 @@ import { workloads } from './workload.ts';
 import { failures, notMeasured, references, setup } from './notes.ts';
 import { precision } from './precision.ts';
 import { seedSetups } from './references.ts';
+import { instructionsSection } from './instructions.ts';
 
 /** The whole report as blocks, and the ids of the charts in it. */
 export function reportBlocks(
@@ -24,6 +25,8 @@ export function reportBlocks(
   refs: readonly Reference[],
   /** The seeds' own setups measured beside the run (references.json), when there are any. */
   seeds?: ReferenceRun,
+  /** Instructions per request under callgrind (instructions.json), when they were counted. */
+  instructions?: Instructions,
 ): { blocks: Block[]; chartIds: string[] } {
   const idx = indexCells(run, cells);
   const chartIds = new Set<string>();
@@ -35,6 +38,7 @@ export function reportBlocks(
     ...drivers(idx, run.driverCalibration),
     ...ratios(idx, refs, chartIds),
     ...honoOverhead(idx),
+    ...(instructions ? instructionsSection(instructions) : []),
     ...shortenerMix(idx, refs),
     ...workloads(idx, refs, chartIds),
     ...failures(idx),

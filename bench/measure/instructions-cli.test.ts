@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseInstructionsArgs } from './instructions-cli.ts';
+import { targets } from '../../targets/table.ts';
+
+describe('npm run bench:instructions arguments', () => {
+  it('defaults to every target, basic-json and json-small, 12,000 + 2,000 requests, two runs, no run id', () => {
+    assert.deepEqual(parseInstructionsArgs([]), {
+      options: {
+        targets: targets.filter((t) => !t.reference).map((t) => t.name),
+        workloads: ['basic-json', 'json-small'],
+        warmup: 12000,
+        measured: 2000,
+        runs: 2,
+      },
+    });
+  });
+
+  it('takes the targets, workloads, counts and run id it is given', () => {
+    assert.deepEqual(
+      parseInstructionsArgs([
+        '--targets',
+        'bare-node,rust',
+        '--workloads',
+        'basic-plaintext',
+        '--requests',
+        '500',
+        '--warmup',
+        '1000',
+        '--runs',
+        '3',
+        '--run',
+        '20261130-120000',
+      ]),
+      {
+        options: {
+          targets: ['bare-node', 'rust'],
+          workloads: ['basic-plaintext'],
+          warmup: 1000,
+          measured: 500,
+          runs: 3,
+        },
+        run: '20261130-120000',
+      },
+    );
+  });
+
+  for (
+    const [args, message] of [
+      [['--targets', 'nodejs'], /unknown target "nodejs"/],
+      [['--workloads', 'json-huge'], /no workload "json-huge" in the catalogue/],
+      [['--requests', '0'], /--requests must be a positive integer, got "0"/],
+      [['--warmup', '3k'], /--warmup must be a positive integer, got "3k"/],
+      [['--runs', '1.5'], /--runs must be a positive integer, got "1.5"/],
+      [['--run', ''], /--run needs a run id/],
+      [['--duration', '10s'], /Unknown option '--duration'/],
+    ] as const
+  ) {
+    it(`refuses ${args.join(' ')}`, () => {
+      assert.throws(() => parseInstructionsArgs([...args]), message);
+    });
+  }
+});

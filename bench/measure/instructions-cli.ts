@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:instructions -- [--targets a,b] [--workloads basic-json,json-small] [--requests 2000]
+ *                                [--warmup 12000] [--runs 2] [--run <run-id>]`
+ *
+ * Instructions per request under callgrind, per target × workload (bench/measure/instructions.ts).
+ * Defaults: every target of the table but the seeds' references, basic-json and json-small, 12,000 warm-up and 2,000 measured
+ * requests, two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
+ * run's run.json; the folder is made if missing), else into a new results/<stamp>-instructions/.
+ * Progress goes to stdout. A target that cannot run under valgrind is a result (its cell says why),
+ * not a failure: the exit status is 0 once the file is written, 2 on a usage error.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { byId } from '../../contract/catalogue.ts';
+import { parsePositiveInt } from '../../contract/units.ts';
+import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
+import {
+  INSTRUCTIONS_DEFAULTS,
+  type InstructionsOptions,
+  measureInstructions,
+  writeInstructions,
+} from './instructions.ts';
+import { runDirectory } from './resume.ts';
+import { stamp } from './args.ts';
+
+/** The options a command line asks for, and the run it names; throws, saying what is wrong. */
+export function parseInstructionsArgs(args: string[]): { options: InstructionsOptions; run?: string } {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      targets: { type: 'string' },
+      workloads: { type: 'string' },
+      requests: { type: 'string' },
+      warmup: { type: 'string' },
+      runs: { type: 'string' },
+      run: { type: 'string' },
+    },
+  });
+  const list = (text: string | undefined) => text?.split(',').filter(Boolean);
+  // Not the seeds' reference targets: they serve only the db family.
+  const targets = list(values.targets) ?? targetTable.filter((t) => !t.reference).map((t) => t.name);
+  for (const t of targets) targetByName(t);
+  const workloads = list(values.workloads) ?? [...INSTRUCTIONS_DEFAULTS.workloads];
+  for (const w of workloads) byId(w);
+  const count = (name: 'requests' | 'warmup' | 'runs', fallback: number) =>
+    values[name] === undefined ? fallback : parsePositiveInt(`--${name}`, values[name]);
+  if (values.run !== undefined && values.run.trim() === '') throw new Error('--run needs a run id');
+  return {
+    options: {
+      targets,
+      workloads,
+      warmup: count('warmup', INSTRUCTIONS_DEFAULTS.warmup),
+      measured: count('requests', INSTRUCTIONS_DEFAULTS.measured),
+      runs: count('runs', INSTRUCTIONS_DEFAULTS.runs),
+    },
+    ...(values.run === undefined ? {} : { run: values.run }),
+  };
+}
+
+if (import.meta.main) {
+  let parsed: ReturnType<typeof parseInstructionsArgs>;
+  try {
+    parsed = parseInstructionsArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench:instructions: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const { options, run } = parsed;
+  const dir = run === undefined ? join(ROOT, 'results', `${stamp(new Date())}-instructions`) : runDirectory(run);
+  console.log(
+    `bench:instructions: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.runs} ` +
+      `runs, ${options.warmup} warm-up + ${options.measured} measured requests each, under callgrind`,
+  );
+  const result = await measureInstructions(options, (line) => console.log(line));
+  console.log(`\nwrote ${writeInstructions(dir, result)} (${result.wallTimeS} s)`);
+}

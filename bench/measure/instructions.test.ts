@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { measureInstructions, parseCallgrindOut, perfVerdict } from './instructions.ts';
+import { onPath } from './machine.ts';
+
+/**
+ * A dump as `vgdb … dump` makes callgrind write it (3.19), cut down; its cost lines (not the line after
+ * `calls=`, an inclusive cost) sum to `totals:`, and after a zeroing `summary:` falls short of it.
+ */
+const DUMP = `# callgrind format
+version: 1
+creator: callgrind-3.19.0
+pid: 14263
+cmd:  /work/main/node_modules/node/bin/node runtimes/bare/node.ts
+part: 1
+
+
+desc: I1 cache: 
+desc: D1 cache: 
+desc: LL cache: 
+
+desc: Timerange: Basic block 0 - 205178464
+desc: Trigger: dump gauntlet-measured
+
+positions: line
+events: Ir
+summary: 142964527
+
+
+ob=(8) /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30
+fl=(160) ???
+fn=(1694) std::__detail::_Prime_rehash_policy::_M_next_bkt(unsigned long) const
+0 255
+
+ob=(10) /work/main/node_modules/node/bin/node
+fl=(192) /home/iojs/build/ws/out/../deps/uv/src/unix/core.c
+fn=(57300) uv__io_cb
+907 602
++2 143257011
+cfn=(57302) uv__stream_io
+calls=200 1290
+* 143000000
+
+totals: 143257868
+`;
+
+describe('parseCallgrindOut', () => {
+  it('reads the Ir of the totals line, the pid and the command', () => {
+    assert.deepEqual(parseCallgrindOut(DUMP), {
+      pid: 14263,
+      command: '/work/main/node_modules/node/bin/node runtimes/bare/node.ts',
+      instructions: 143257868,
+    });
+  });
+
+  it('finds Ir among several events, and reads a missing trailing count as zero', () => {
+    const text = DUMP.replace('events: Ir', 'events: Dr Ir Dw').replace('totals: 143257868', 'totals: 5 77');
+    assert.equal(parseCallgrindOut(text).instructions, 77);
+    assert.equal(parseCallgrindOut(text.replace('totals: 5 77', 'totals: 5')).instructions, 0);
+  });
+
+  it('falls back to the summary line when there is no totals line', () => {
+    assert.equal(parseCallgrindOut(DUMP.replace('totals: 143257868\n', '')).instructions, 142964527);
+  });
+
+  it('refuses what is not a callgrind output file counting Ir', () => {
+    assert.throws(() => parseCallgrindOut('hello\n'), /no "events:" line naming Ir/);
+    assert.throws(() => parseCallgrindOut(DUMP.replace('events: Ir', 'events: Dr')), /no "events:" line naming Ir/);
+    assert.throws(
+      () => parseCallgrindOut(DUMP.replace('totals: 143257868\n', '').replace('summary: 142964527\n', '')),
+      /no "totals:" or "summary:" line/,
+    );
+    assert.throws(() => parseCallgrindOut(DUMP.replace('totals: 143257868', 'totals: many')), /not a count/);
+  });
+});
+
+describe('perfVerdict', () => {
+  it('is available when perf counted instructions', () => {
+    const stderr = '1234567,,instructions:u,456789,100.00,,\n';
+    assert.deepEqual(perfVerdict({ status: 0, stderr, cpuPmu: true }), { available: true });
+  });
+
+  it('says why not on a VM without a PMU (perf prints <not supported> and exits 0)', () => {
+    assert.deepEqual(perfVerdict({ status: 0, stderr: '<not supported>,,instructions,0,100.00,,\n', cpuPmu: false }), {
+      available: false,
+      reason: 'perf stat -e instructions counts <not supported>: the kernel exposes no hardware PMU ' +
+        '(no /sys/bus/event_source/devices/cpu; a VM without a virtual PMU)',
+    });
+  });
+
+  it('says why not when perf is missing or refuses', () => {
+    assert.deepEqual(perfVerdict({ error: 'not installed', status: null, stderr: '', cpuPmu: true }), {
+      available: false,
+      reason: 'perf is not usable: not installed',
+    });
+    const refused = 'Error:\nAccess to performance monitoring and observability operations is limited.\n';
+    assert.deepEqual(perfVerdict({ status: 255, stderr: refused, cpuPmu: true }), {
+      available: false,
+      reason: 'perf stat -e instructions failed (exit 255): Error:',
+    });
+  });
+});
+
+describe('measureInstructions, end to end', () => {
+  it(
+    'counts bare-node on basic-json under callgrind: a plausible figure, two runs within a few %',
+    { skip: !onPath('valgrind') && 'valgrind is not installed', timeout: 600_000 },
+    async () => {
+      // 1,000 warm-up requests: after 200, V8 is still compiling the request path and runs differ by ~10 %.
+      const result = await measureInstructions(
+        { targets: ['bare-node'], workloads: ['basic-json'], warmup: 1000, measured: 200, runs: 2 },
+        () => {},
+      );
+      const [cell] = result.cells;
+      assert.ok(cell && !('unavailable' in cell), JSON.stringify(cell));
+      assert.equal(cell.runs.length, 2);
+      assert.ok(cell.runs.every((r) => r.connections === 1 && r.processes.length === 1));
+      // Node answering /json natively is tens of µs: somewhere between 10 thousand and 10 million instructions.
+      assert.ok(
+        cell.instructionsPerRequest > 1e4 && cell.instructionsPerRequest < 1e7,
+        String(cell.instructionsPerRequest),
+      );
+      assert.ok(cell.difference < 0.05, `runs differ by ${(cell.difference * 100).toFixed(1)} %`);
+      assert.match(cell.valgrind, /^valgrind-3\./);
+    },
+  );
+});

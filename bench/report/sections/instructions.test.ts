@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toMarkdown } from '../doc.ts';
+import { honoOverBare } from '../../results/instructions.ts';
+import type { Instructions, InstructionsCell, InstructionsRun } from '../../results/schema.ts';
+import { instructionsSection } from './instructions.ts';
+
+const run = (perRequest: number): InstructionsRun => ({
+  instructions: perRequest * 2000,
+  instructionsPerRequest: perRequest,
+  processes: [{ command: 'node', instructions: perRequest * 2000 }],
+  connections: 1,
+  wallTimeS: 10,
+});
+
+const counted = (target: string, workload: string, a: number, b: number): InstructionsCell => ({
+  target,
+  workload,
+  instructionsPerRequest: (a + b) / 2,
+  difference: Math.abs(a - b) / ((a + b) / 2),
+  runs: [run(a), run(b)],
+  warmup: 3000,
+  measured: 2000,
+  valgrind: 'valgrind-3.19.0',
+});
+
+const cells: InstructionsCell[] = [
+  counted('node', 'basic-json', 99_000, 101_000),
+  counted('node', 'json-small', 150_000, 150_000),
+  counted('bare-node', 'basic-json', 40_000, 40_000),
+  counted('bare-node', 'json-small', 60_000, 60_000),
+  { target: 'bun', workload: 'basic-json', unavailable: 'run 1: did not start under valgrind: exited (1)' },
+  { target: 'bun', workload: 'json-small', unavailable: 'run 1: did not start under valgrind: exited (1)' },
+  {
+    target: 'django-seed002',
+    workload: 'basic-json',
+    unavailable: 'not implemented: django-seed002 does not declare the basic family',
+    notImplemented: true,
+  },
+  {
+    target: 'django-seed002',
+    workload: 'json-small',
+    unavailable: 'not implemented: django-seed002 does not declare the json family',
+    notImplemented: true,
+  },
+];
+
+const data: Instructions = {
+  startedAt: '2026-11-30T12:00:00.000Z',
+  wallTimeS: 600,
+  git: { commit: 'abc', dirty: false },
+  valgrind: 'valgrind-3.19.0',
+  command: ['valgrind', '--tool=callgrind'],
+  settings: { warmup: 3000, measured: 2000, runs: 2 },
+  perf: { available: false, reason: 'perf stat -e instructions counts <not supported>' },
+  cells,
+  honoOverBare: honoOverBare(cells),
+};
+
+describe('instructionsSection', () => {
+  it('tabulates the figures, Hono ÷ bare, what could not run and why, and perf', () => {
+    assert.equal(
+      toMarkdown(instructionsSection(data)),
+      `## Instructions per request (callgrind, user space)
+
+Instructions the server executed in user space per request, counted by valgrind's callgrind (valgrind-3.19.0): 3,000 warm-up requests, then 2,000 counted, one after another over one keep-alive connection, every thread and process of the server summed; 2 runs, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise cannot move this count, but it excludes the kernel (syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside CPU µs/request, never mixed with it. A JIT still compiling, or a major collection, in the counted window is counted too — at the same request in every run, so it repeats — so compare figures made with the same warm-up.
+
+| Target | basic-json instr/req | basic-json runs Δ | json-small instr/req | json-small runs Δ |
+|---|---|---:|---|---:|
+| node | 100,000 | 2.0% | 150,000 | 0% |
+| bare-node | 40,000 | 0% | 60,000 | 0% |
+| bun | could not run | — | could not run | — |
+
+Hono's instructions against its runtime's own server with no framework, on the same workload:
+
+| Runtime | Workload | Hono instr/req | Bare instr/req | Hono ÷ bare |
+|---|---|---:|---:|---:|
+| node vs bare-node | basic-json | 100,000 | 40,000 | 2.50× |
+| node vs bare-node | json-small | 150,000 | 60,000 | 2.50× |
+
+Could not be counted under valgrind:
+
+- \`bun\` on basic-json: run 1: did not start under valgrind: exited (1)
+- \`bun\` on json-small: run 1: did not start under valgrind: exited (1)
+
+> \`perf stat -e instructions\`: not available here (perf stat -e instructions counts <not supported>).
+`,
+    );
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Instructions per request under callgrind (instructions.json): the cost the host's noise cannot
+ * move, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
+ */
+import type { Instructions, InstructionsCell } from '../../results/schema.ts';
+import type { Block } from '../doc.ts';
+import { heading, list, para, table } from '../doc.ts';
+import { count, pct, ratio } from '../format.ts';
+
+const TITLE = 'Instructions per request (callgrind, user space)';
+
+/** A cell's two table entries: its figure and how far its runs differ, or why there is none. */
+function entries(c: InstructionsCell | undefined): [string, string] {
+  if (!c) return ['—', '—'];
+  if ('unavailable' in c) return [c.notImplemented ? 'not implemented' : 'could not run', '—'];
+  return [count(c.instructionsPerRequest), c.runs.length > 1 ? pct(c.difference, 1) : '—'];
+}
+
+const implemented = (c: InstructionsCell | undefined): boolean => !!c && !('unavailable' in c && c.notImplemented);
+
+/** The section: per-target figures, Hono ÷ bare, the targets that could not run and why, perf's verdict. */
+export function instructionsSection(data: Instructions): Block[] {
+  const workloads = [...new Set(data.cells.map((c) => c.workload))];
+  const targets = [...new Set(data.cells.map((c) => c.target))];
+  const cell = (t: string, w: string) => data.cells.find((c) => c.target === t && c.workload === w);
+  const { warmup, measured, runs } = data.settings;
+  const blocks: Block[] = [
+    heading(2, TITLE, 'instructions'),
+    para(
+      `Instructions the server executed in user space per request, counted by valgrind's callgrind ` +
+        `(${data.valgrind}): ${count(warmup)} warm-up requests, then ${count(measured)} counted, one after another ` +
+        `over one keep-alive connection, every thread and process of the server summed; ${runs} run${
+          runs === 1 ? '' : 's'
+        }, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise cannot move this count, but it ` +
+        'excludes the kernel (syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside ' +
+        'CPU µs/request, never mixed with it. A JIT still compiling, or a major collection, in the counted window is ' +
+        'counted too — at the same request in every run, so it repeats — so compare figures made with the same ' +
+        'warm-up.',
+    ),
+    table(
+      ['Target', ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`])],
+      targets.filter((t) => workloads.some((w) => implemented(cell(t, w)))).map((t) => [
+        t,
+        ...workloads.flatMap((w) => entries(cell(t, w))),
+      ]),
+    ),
+  ];
+  if (data.honoOverBare.length > 0) {
+    blocks.push(
+      para("Hono's instructions against its runtime's own server with no framework, on the same workload:"),
+      table(
+        ['Runtime', 'Workload', 'Hono instr/req', 'Bare instr/req', 'Hono ÷ bare'],
+        data.honoOverBare.map((r) => [
+          `${r.framework} vs ${r.bare}`,
+          r.workload,
+          count(r.frameworkPerRequest),
+          count(r.barePerRequest),
+          ratio(r.ratio),
+        ]),
+      ),
+    );
+  }
+  const failed = data.cells.flatMap((c) => ('unavailable' in c && !c.notImplemented ? [c] : []));
+  if (failed.length > 0) {
+    blocks.push(
+      para('Could not be counted under valgrind:'),
+      list(failed.map((c) => `\`${c.target}\` on ${c.workload}: ${c.unavailable}`)),
+    );
+  }
+  blocks.push(
+    para(
+      `\`perf stat -e instructions\`: ${
+        data.perf.available
+          ? 'hardware counters work on this machine'
+          : `not available here (${data.perf.reason ?? 'no reason given'})`
+      }.`,
+      'note',
+    ),
+  );
+  return blocks;
+}
