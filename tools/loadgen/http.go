@@ -416,8 +416,14 @@ func httpLoad(o *httpOptions, u *url.URL, body []byte) *Report {
 		ExpectStatus: o.ExpectStatus, TimeoutS: o.Timeout.Seconds(),
 		LateBoundUs: float64(o.LateBound) / 1e3, DropAfterUs: float64(o.DropAfter) / 1e3,
 	}
-	rep := newReport("http-rate", "request", settings, clk, res.ph)
-	rep.LateBoundUs, rep.DropAfterUs = settings.LateBoundUs, settings.DropAfterUs
+	return rateReport("http-rate", "request", settings, &settings, o, clk, res)
+}
+
+// rateReport is the report of an open-model loop (http-rate, sse-rate): its schedule, drops,
+// lateness, connections, status codes and latencies from the intended send time.
+func rateReport(mode, unit string, settings any, base *httpSettings, o *httpOptions, clk clock, res *httpResult) *Report {
+	rep := newReport(mode, unit, settings, clk, res.ph)
+	rep.LateBoundUs, rep.DropAfterUs = base.LateBoundUs, base.DropAfterUs
 	rate := o.Rate
 	rep.OfferedRate, rep.Scheduled = &rate, &res.scheduled
 	rep.Dropped = res.dropped

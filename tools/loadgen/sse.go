@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 )
 
@@ -204,23 +203,7 @@ func sseLoad(o *sseOptions, u *url.URL, spec *sseSpec) *Report {
 		},
 		ExpectBodyFile: o.ExpectBodyFile, ExpectBodyBytes: len(spec.body), ExpectEvents: spec.events,
 	}
-	rep := newReport("sse-rate", "stream", settings, clk, res.ph)
-	rep.LateBoundUs, rep.DropAfterUs = settings.LateBoundUs, settings.DropAfterUs
-	rate := o.Rate
-	rep.OfferedRate, rep.Scheduled = &rate, &res.scheduled
-	rep.Dropped = res.dropped
-	rep.Completed = res.completed
-	rep.Warmup.Completed = res.warmCompleted
-	rep.Late = res.late
-	rep.Connections = Connections{Requested: o.Connections, Opened: res.opened, Failed: res.failed, Reconnects: res.reconnects}
-	rep.StatusCodes = map[string]int64{}
-	for code, n := range res.status {
-		if n > 0 {
-			rep.StatusCodes[strconv.Itoa(code)] = n
-		}
-	}
-	lat, svc := res.rec.merged()
-	rep.finish(res.errs, lat, svc, res.cpuA, res.cpuB, true)
+	rep := rateReport("sse-rate", "stream", settings, &settings.httpSettings, &o.httpOptions, clk, res)
 	first := latencyFrom(res.first)
 	events := res.events
 	var eventsRate float64
