@@ -205,7 +205,16 @@ try {
   // (references.json), measured after the cells — never beside them: both pin the services.
   let extrasFailed = false;
   const seedsFile = join(options.outDir, 'references.json');
-  if (!options.quick && options.backend === 'services' && !values['no-seeds'] && !existsSync(seedsFile)) {
+  // Only after a full matrix (every workload of the catalogue): a run of a few workloads is a
+  // comparison its user scoped, and these take minutes (they can be run on it afterwards).
+  const fullMatrix = catalogue.every((e) => options.workloads.includes(e.id));
+  if (!fullMatrix && !options.quick) {
+    console.log(
+      `\nbench: not a full matrix, so no seeds' setups or instruction counts; add them with ` +
+        `npm run bench:seeds -- --run ${options.runId} and npm run bench:instructions -- --run ${options.runId}`,
+    );
+  }
+  if (fullMatrix && !options.quick && options.backend === 'services' && !values['no-seeds'] && !existsSync(seedsFile)) {
     console.log("\nbench: the seeds' setups (npm run bench:seeds; --no-seeds skips them)");
     const seeds = spawnSync(process.execPath, [
       'bench/measure/seeds-cli.ts',
@@ -221,7 +230,7 @@ try {
   // A full run ends with the figure the host cannot move: instructions per request under callgrind
   // for GET /json and POST /json/small on every target of the run (bench/measure/instructions.ts).
   const instructionsFile = join(options.outDir, 'instructions.json');
-  if (!options.quick && !values['no-instructions'] && !existsSync(instructionsFile)) {
+  if (fullMatrix && !options.quick && !values['no-instructions'] && !existsSync(instructionsFile)) {
     console.log(
       '\nbench: instructions per request under callgrind (npm run bench:instructions; --no-instructions skips it)',
     );
