@@ -149,7 +149,9 @@ export function limiterOf(w: {
 export const MAX_ERROR_RATE = 0.01;
 
 /** Why a driven repeat does not count: the driver's own verdict, nothing completed, or too many errors. */
-export function failureOf(driven: Driven): string | undefined {
+export function failureOf(
+  driven: Pick<Driven, 'failure' | 'units' | 'durationS' | 'errorRate'>,
+): string | undefined {
   if (driven.failure) return driven.failure;
   if (driven.units === 0) return `nothing completed in the ${driven.durationS.toFixed(1)} s measured`;
   if (driven.errorRate >= MAX_ERROR_RATE) {

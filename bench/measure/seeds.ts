@@ -24,7 +24,7 @@ import { type CpuAccount, openCpuAccount, untilIdle } from './cgroup.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { drive, pickDriver } from './drivers.ts';
 import { CLOCK_TICKS, corePercents, coreTimes, sample } from './sampling.ts';
-import { GENERATOR_BOUND_PCT, MAX_ERROR_RATE } from './run.ts';
+import { failureOf, GENERATOR_BOUND_PCT } from './run.ts';
 
 export interface SeedsOptions {
   /** Every row of a seed is measured once per repeat, in turn. */
@@ -70,16 +70,6 @@ export interface Load {
 
 export interface Progress {
   (line: string): void;
-}
-
-/** The reason a load's result does not count, if any. */
-export function loadFailure(l: Pick<Loaded, 'requests' | 'errorRate' | 'durationS' | 'failure'>): string | undefined {
-  if (l.failure) return l.failure;
-  if (l.requests === 0) return `nothing completed in the ${l.durationS.toFixed(1)} s measured`;
-  if (l.errorRate >= MAX_ERROR_RATE) {
-    return `error rate ${(l.errorRate * 100).toFixed(1)}% (the limit is ${MAX_ERROR_RATE * 100}%)`;
-  }
-  return undefined;
 }
 
 /** The highest 1 s average of the server's CPU from /proc's samples (four of 250 ms), as psrecord --interval 1 sees it. */
@@ -163,7 +153,7 @@ export async function measureWindow(
     const backendAfter = o.backend?.usageNs();
     const coresAfter = coreTimes(serverCpus);
     const samples = sampling.stop();
-    const failure = loadFailure(loaded);
+    const failure = failureOf({ ...loaded, units: loaded.requests });
     if (failure) return { state: 'failed', repeat, reason: failure };
 
     const serverNs = cpuBefore !== undefined && cpuAfter !== undefined
