@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Cell, Repeat, RunMeta } from '../results/schema.ts';
 import { cellMedians } from '../results/summary.ts';
-import { compareMarkdown, compareRuns, figureChange } from './compare.ts';
+import { compareMarkdown, comparePairs, compareRuns, figureChange } from './compare.ts';
 import { run } from './fixture.ts';
 import { NODE, ROOT } from '../../targets/table.ts';
 
@@ -163,6 +163,17 @@ describe('compareRuns', () => {
         '| json-small | rust (driver: oha vs wrk) | 10,000 (9,000–11,000) † | 8,000 (7,900–8,100) † | 0.80× (0.71–0.90) down | 10.0 (9.0–11.0) † | 10.0 (9.0–11.0) † | 1.00× (0.81–1.23) no clear change |',
         '| json-small | python | 400 (390–410) † | — | not measured | 200 (195–205) † | — | not measured |',
         '',
+        '## Paired ratios',
+        '',
+        "Each ratio is taken round by round within its run (the two windows minutes apart), then its median and interval. \"Inside\": run B's median ratio lies inside run A's interval — B reproduces A's claim.",
+        '',
+        '| Workload | Ratio | Throughput A | Throughput B | B in A? | CPU µs/unit A | CPU µs/unit B | B in A? |',
+        '| --- | --- | ---: | ---: | --- | ---: | ---: | --- |',
+        // node ÷ rust round by round (see comparePairs above), intervals rounded outwards
+        '| json-small | node ÷ rust | 0.101 (0.090–0.112) † | 0.150 (0.145–0.155) † | **outside** | 5.1 (4.4–5.6) † | 4.9 (4.6–5.6) † | inside |',
+        '',
+        '1 of 2 ratios inside.',
+        '',
         'Only in A (run-a): bun × json-small.',
         '',
         'Only in B (run-b): node × db-recipes.',
@@ -180,6 +191,45 @@ describe('compareRuns', () => {
         assert.equal(f.change?.median, 1);
       }
     }
+  });
+});
+
+describe('comparePairs', () => {
+  it('pairs every two targets run B measured on a workload, round by round, in both runs', () => {
+    const pairs = comparePairs({ run: runA, cells: cellsA }, { run: runB, cells: cellsB });
+    // B measured node and rust on json-small (python failed every repeat; db-recipes is not in A).
+    assert.deepEqual(pairs.map((p) => `${p.workload} ${p.num} ÷ ${p.den}`), ['json-small node ÷ rust']);
+    const [p] = pairs;
+    // A, rounds 1–3 (rust has three): 1000/9000, 1010/10000, 990/11000 — 3 ratios: min–max only.
+    assert.deepEqual(p!.throughput.a, {
+      median: 1010 / 10000,
+      low: 990 / 11000,
+      high: 1000 / 9000,
+      n: 3,
+      confidence: 0.75,
+      exact: false,
+    });
+    // B: 1200/8000 = 0.15, 1180/8100, 1220/7900 — median 0.15, outside A's 0.09–0.111.
+    assert.equal(p!.throughput.b.median, 0.15);
+    assert.equal(p!.throughput.inside, false);
+    // CPU, A: 50/9, 51/10, 49/11 → median 5.1; B: 50/9, 49/10, 51/11 → median 4.9, inside 4.45–5.56.
+    assert.equal(p!.serverCpuUsPerUnit.a.median, 5.1);
+    assert.equal(p!.serverCpuUsPerUnit.b.median, 4.9);
+    assert.equal(p!.serverCpuUsPerUnit.inside, true);
+  });
+
+  it('a run against itself: every ratio inside, at the same median', () => {
+    for (const p of comparePairs({ run: runA, cells: cellsA }, { run: runA, cells: cellsA })) {
+      for (const r of [p.throughput, p.serverCpuUsPerUnit]) {
+        assert.equal(r.inside, true);
+        assert.equal(r.b.median, r.a.median);
+      }
+    }
+  });
+
+  it('leaves out the fixed-rate table and a pair only one run measured', () => {
+    const rate = { ...cellsB[1]!, phase: 'rate-table' as const };
+    assert.deepEqual(comparePairs({ run: runA, cells: cellsA }, { run: runB, cells: [rate, cellsB[2]!] }), []);
   });
 });
 

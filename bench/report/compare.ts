@@ -6,7 +6,7 @@
 import type { Cell, RunMeta } from '../results/schema.ts';
 import type { MedianInterval } from '../results/stats.ts';
 import { formatWithInterval, medianInterval, noClearDifference } from '../results/stats.ts';
-import { indexCells, okRepeats } from './model.ts';
+import { indexCells, okRepeats, pairedInterval } from './model.ts';
 
 /** Run B ÷ run A, with an interval (see figureChange). */
 export interface Change {
@@ -53,6 +53,24 @@ export interface RunComparison {
   cells: CellChange[];
   onlyInA: { target: string; workload: string }[];
   onlyInB: { target: string; workload: string }[];
+  /** Every two targets run B measured on a workload, their paired ratios in both runs. */
+  pairs: PairCheck[];
+}
+
+/** One paired ratio (`num` ÷ `den`, round by round) of a figure, in run A and again in run B. */
+export interface PairRatio {
+  a: MedianInterval;
+  b: MedianInterval;
+  /** B's median ratio lies inside A's interval: the re-run reproduces run A's claim. */
+  inside: boolean;
+}
+
+export interface PairCheck {
+  workload: string;
+  num: string;
+  den: string;
+  throughput: PairRatio;
+  serverCpuUsPerUnit: PairRatio;
 }
 
 /**
@@ -102,6 +120,46 @@ function settingsDifferences(a: RunMeta, b: RunMeta): string[] {
     .map((k) => `${k}: ${fa[k] ?? '—'} vs ${fb[k] ?? '—'}`);
 }
 
+/**
+ * The paired ratios of every two targets that run B measured on the same workload (and run A
+ * too), in both runs, in run B's order — how a re-run of a few pairs checks a committed run: its
+ * ratios should land inside the committed run's intervals. Within each run the ratio is paired
+ * by round (see pairedInterval), so what drifted between that run's rounds cancels out.
+ */
+export function comparePairs(
+  a: { run: RunMeta; cells: readonly Cell[] },
+  b: { run: RunMeta; cells: readonly Cell[] },
+  confidence = 0.95,
+): PairCheck[] {
+  const inA = new Map(inRunOrder(a.run, a.cells).map((c) => [key(c), c]));
+  const index = indexCells(b.run, b.cells);
+  const ratio = (
+    na: Cell,
+    da: Cell,
+    nb: Cell,
+    db: Cell,
+    pick: (f: { throughput: number; serverCpuUsPerUnit: number }) => number,
+  ): PairRatio => {
+    const ia = pairedInterval(na, da, pick, confidence), ib = pairedInterval(nb, db, pick, confidence);
+    return { a: ia, b: ib, inside: ia.n > 0 && ib.n > 0 && ib.median >= ia.low && ib.median <= ia.high };
+  };
+  return index.workloads.flatMap((w) => {
+    const measured = index.targets.flatMap((t) => {
+      const cb = index.get(t, w), ca = inA.get(key({ target: t, workload: w }));
+      return cb?.median && ca?.median ? [{ t, ca, cb }] : [];
+    });
+    return measured.flatMap((n, i) =>
+      measured.slice(i + 1).map((d): PairCheck => ({
+        workload: w,
+        num: n.t,
+        den: d.t,
+        throughput: ratio(n.ca, d.ca, n.cb, d.cb, (f) => f.throughput),
+        serverCpuUsPerUnit: ratio(n.ca, d.ca, n.cb, d.cb, (f) => f.serverCpuUsPerUnit),
+      }))
+    );
+  });
+}
+
 const side = (r: RunMeta): RunSide => ({
   id: r.id,
   commit: r.git.commit,
@@ -143,6 +201,7 @@ export function compareRuns(
     cells,
     onlyInA: cellsA.filter((c) => !inB.has(key(c))).map(pair),
     onlyInB: cellsB.filter((c) => !inA.has(key(c))).map(pair),
+    pairs: comparePairs(a, b, confidence),
   };
 }
 
@@ -187,6 +246,25 @@ export function compareMarkdown(c: RunComparison): string {
   const list = (title: string, cells: { target: string; workload: string }[]) => {
     if (cells.length > 0) lines.push('', `${title}: ${cells.map((x) => `${x.target} × ${x.workload}`).join(', ')}.`);
   };
+  if (c.pairs.length > 0) {
+    const ratio = (r: PairRatio) => `${figure(r.a)} | ${figure(r.b)} | ${r.inside ? 'inside' : '**outside**'}`;
+    lines.push(
+      '',
+      '## Paired ratios',
+      '',
+      "Each ratio is taken round by round within its run (the two windows minutes apart), then its median and interval. \"Inside\": run B's median ratio lies inside run A's interval — B reproduces A's claim.",
+      '',
+      '| Workload | Ratio | Throughput A | Throughput B | B in A? | CPU µs/unit A | CPU µs/unit B | B in A? |',
+      '| --- | --- | ---: | ---: | --- | ---: | ---: | --- |',
+      ...c.pairs.map((p) =>
+        `| ${p.workload} | ${p.num} ÷ ${p.den} | ${ratio(p.throughput)} | ${ratio(p.serverCpuUsPerUnit)} |`
+      ),
+      '',
+      `${c.pairs.flatMap((p) => [p.throughput, p.serverCpuUsPerUnit]).filter((r) => r.inside).length} of ${
+        c.pairs.length * 2
+      } ratios inside.`,
+    );
+  }
   list(`Only in A (${c.a.id})`, c.onlyInA);
   list(`Only in B (${c.b.id})`, c.onlyInB);
   return `${lines.join('\n')}\n`;

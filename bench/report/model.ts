@@ -102,10 +102,15 @@ export const intervalOf = (c: Cell, pick: (f: Figures) => number): MedianInterva
  * `pick(num) ÷ pick(den)` round by round — the rounds both measured, each pair minutes apart —
  * then the median of those ratios and its interval: what drifts between rounds cancels out.
  */
-export function pairedInterval(num: Cell, den: Cell, pick: (f: Figures) => number): MedianInterval {
+export function pairedInterval(
+  num: Cell,
+  den: Cell,
+  pick: (f: Figures) => number,
+  confidence = 0.95,
+): MedianInterval {
   const rounds = [...new Set([...okRepeats(num), ...okRepeats(den)].map((r) => r.repeat))].sort((a, b) => a - b);
   const at = (c: Cell) => rounds.map((k) => okRepeats(c).find((r) => r.repeat === k)).map((r) => r && pick(r.figures));
-  return medianInterval(pairedRatios(at(num), at(den)));
+  return medianInterval(pairedRatios(at(num), at(den)), confidence);
 }
 
 /** A ratio of two cells' figures, with what qualifies it. */
