@@ -43,12 +43,15 @@ function ok(repeat: number, s: RepeatSpec): Repeat {
 }
 
 const FAMILY: Record<string, string> = {
+  'basic-json': 'basic',
   'json-small': 'json',
+  'json-medium': 'json',
   'db-recipes': 'db',
   'shortener-redirect': 'shortener',
 };
 
-function cell(
+/** A cell of `repeats` (a string is a failed repeat), its medians, intervals and convergence computed. */
+export function cell(
   target: string,
   workload: string,
   repeats: (RepeatSpec | string)[],

@@ -3,11 +3,18 @@
  * (never typed by hand). `npm run report -- <run-id> --readme` rewrites the README block between
  * the markers below; a test renders the block again from the committed results and compares.
  */
-import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, RunMeta } from '../results/schema.ts';
 import { para, table, toMarkdown } from './doc.ts';
 import { signed } from './format.ts';
-import { controlPairs, cpuAdded, cpuRatio, indexCells, RUST, throughputRatio } from './model.ts';
+import {
+  cpuAdded,
+  cpuRatio,
+  headlineScope,
+  HONO_OVERHEAD_WORKLOAD,
+  indexCells,
+  RUST,
+  throughputRatio,
+} from './model.ts';
 import { comparisonText, cpuText, DIFFERS, GEN, rateText, UNCLEAR, workloadRow } from './sections/text.ts';
 
 export const BEGIN = (runPath: string) => `<!-- gauntlet:headline ${runPath} -->`;
@@ -23,9 +30,7 @@ function heavyText(cells: readonly Cell[]): string {
 /** The Markdown of the headline: throughput, CPU per request, Hono's overhead. `runPath` links the report. */
 export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: string): string {
   const idx = indexCells(run, cells);
-  const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
-  const targets = idx.targets.filter((t) => !controls.has(t));
-  const workloads = catalogue.filter((e) => e.headline && idx.workloads.includes(e.id)).map((e) => e.id);
+  const { targets, workloads, pairs } = headlineScope(idx);
   const row = (w: string, pick: (c: Cell) => string) => workloadRow(idx, w, targets, w, pick);
   const head = ['Workload', 'Driver', ...targets];
   const s = run.settings;
@@ -63,16 +68,13 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
       ),
     );
   }
-  const pairs = controlPairs(idx.targets).filter((p) =>
-    idx.get(p.framework, 'basic-json') && idx.get(p.bare, 'basic-json')
-  );
   if (pairs.length > 0) {
     blocks.push(
       para("**Hono's overhead** on `GET /json` (Hono ÷ the runtime's own server with no framework):"),
       table(
         ['Runtime', 'Hono req/s', 'Bare req/s', 'Hono ÷ bare', 'Hono ÷ bare CPU', 'Δ CPU µs/req'],
         pairs.map(({ framework, bare }) => {
-          const h = idx.get(framework, 'basic-json')!, b = idx.get(bare, 'basic-json')!;
+          const h = idx.get(framework, HONO_OVERHEAD_WORKLOAD)!, b = idx.get(bare, HONO_OVERHEAD_WORKLOAD)!;
           const delta = cpuAdded(h, b);
           return [
             `${framework} vs ${bare}`,

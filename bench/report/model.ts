@@ -2,6 +2,7 @@
  * What the report derives from the result files, as pure functions over Cell and RunMeta: the
  * figures it quotes, the ratios it computes and the flags it raises. No formatting here.
  */
+import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, Figures, Repeat, RunMeta, Spread } from '../results/schema.ts';
 import { type MedianInterval, medianInterval, pairedRatios, relativeRange } from '../results/stats.ts';
 
@@ -45,6 +46,32 @@ export function indexCells(run: RunMeta, all: readonly Cell[]): CellIndex {
     cells: [...cells],
   };
 }
+
+/**
+ * What the README's headline tables show: the headline workloads on every target but the bare
+ * controls, and each framework with its bare control on `GET /json` (Hono's overhead).
+ */
+export function headlineScope(idx: CellIndex): {
+  targets: string[];
+  workloads: string[];
+  pairs: { framework: string; bare: string }[];
+  cells: Cell[];
+} {
+  const pairs = controlPairs(idx.targets).filter((p) =>
+    idx.get(p.framework, HONO_OVERHEAD_WORKLOAD) && idx.get(p.bare, HONO_OVERHEAD_WORKLOAD)
+  );
+  const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
+  const targets = idx.targets.filter((t) => !controls.has(t));
+  const workloads = catalogue.filter((e) => e.headline && idx.workloads.includes(e.id)).map((e) => e.id);
+  const cells = [
+    ...workloads.flatMap((w) => targets.flatMap((t) => idx.get(t, w) ?? [])),
+    ...pairs.map((p) => idx.get(p.bare, HONO_OVERHEAD_WORKLOAD)!),
+  ];
+  return { targets, workloads, pairs, cells };
+}
+
+/** The workload Hono's overhead over each bare runtime is headlined on. */
+export const HONO_OVERHEAD_WORKLOAD = 'basic-json';
 
 /** The fixed-rate table's cells of a run. */
 export const rateTableCells = (cells: readonly Cell[]): Cell[] => cells.filter((c) => c.phase === 'rate-table');

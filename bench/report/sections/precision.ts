@@ -11,7 +11,7 @@ import type { Block } from '../doc.ts';
 import { heading, list, para, table } from '../doc.ts';
 import { count, num, pct } from '../format.ts';
 import type { CellIndex } from '../model.ts';
-import { okRepeats, rateTableCells } from '../model.ts';
+import { headlineScope, okRepeats, rateTableCells } from '../model.ts';
 import { cpuText, figureText, limiterText } from './text.ts';
 
 /** p50 and p90 of values, as `median 3.1 %, p90 8.0 %`. */
@@ -22,8 +22,19 @@ const distribution = (values: number[]): string => {
     : `median ${pct(percentile(sorted, 50))}, p90 ${pct(percentile(sorted, 90))}, worst ${pct(sorted.at(-1))}`;
 };
 
-/** Cells that got intervals: converged or not, with their CPU half-widths. */
-function convergence(run: RunMeta, cells: readonly Cell[]): Block[] {
+/** `n of m` converged among `cells` (those with a convergence verdict), with the share. */
+const convergedShare = (cells: readonly Cell[]): string => {
+  const judged = cells.filter((c) => okRepeats(c).length > 0 && c.converged !== undefined);
+  const n = judged.filter((c) => c.converged).length;
+  return `${count(n)} of ${count(judged.length)} (${pct(n / Math.max(1, judged.length))})`;
+};
+
+/**
+ * Cells that got intervals: converged or not, with their CPU half-widths — counted apart for the
+ * README's headline cells, the whole closed-loop matrix and the fixed-rate table.
+ */
+function convergence(run: RunMeta, idx: CellIndex, rate: readonly Cell[]): Block[] {
+  const cells = [...idx.cells, ...rate];
   const target = run.settings.targetHalfWidth ?? 0.05;
   const widths = (figure: string) =>
     cells.flatMap((c) => {
@@ -32,6 +43,7 @@ function convergence(run: RunMeta, cells: readonly Cell[]): Block[] {
     });
   const measured = cells.filter((c) => okRepeats(c).length > 0);
   const notConverged = measured.filter((c) => c.converged === false);
+  const headline = new Set(headlineScope(idx).cells);
   const blocks: Block[] = [
     heading(3, 'Intervals and convergence', 'convergence'),
     para(
@@ -46,15 +58,17 @@ function convergence(run: RunMeta, cells: readonly Cell[]): Block[] {
   ];
   if (measured.some((c) => c.converged !== undefined)) {
     blocks.push(para(
-      `${measured.length - notConverged.length} of ${measured.length} cells converged (${
-        pct((measured.length - notConverged.length) / Math.max(1, measured.length))
-      }).` + (notConverged.length > 0 ? ' Not converged (CPU per unit, its interval and rounds):' : ''),
+      `Converged: the README's headline cells ${convergedShare([...headline])}; every closed-loop cell ${
+        convergedShare(idx.cells)
+      }` + (rate.length > 0 ? `; the fixed-rate table ${convergedShare(rate)}.` : '.') +
+        (notConverged.length > 0 ? ' Not converged (CPU per unit, its interval and rounds; ★ a headline cell):' : ''),
     ));
     if (notConverged.length > 0) {
       blocks.push(list(notConverged.map((c) => {
         const i = cellIntervals(c.repeats).serverCpuUsPerUnit;
-        return `\`${c.target}\` ${c.workload}${c.phase === 'rate-table' ? ` at ${c.rate}/s` : ''}: ${cpuText(c)} µs ` +
-          `(±${pct(i ? halfWidthRelative(i) : NaN)}, ${okRepeats(c).length} rounds)`;
+        return `\`${c.target}\` ${c.workload}${c.phase === 'rate-table' ? ` at ${c.rate}/s` : ''}${
+          headline.has(c) ? ' ★' : ''
+        }: ${cpuText(c)} µs (±${pct(i ? halfWidthRelative(i) : NaN)}, ${okRepeats(c).length} rounds)`;
       })));
     }
   }
@@ -154,10 +168,11 @@ function rateTable(run: RunMeta, all: readonly Cell[]): Block[] {
 }
 
 export function precision(run: RunMeta, all: readonly Cell[], idx: CellIndex): Block[] {
-  const cells = [...idx.cells, ...rateTableCells(all)];
+  const rate = rateTableCells(all);
+  const cells = [...idx.cells, ...rate];
   return [
     heading(2, 'How far the figures hold', 'precision'),
-    ...convergence(run, cells),
+    ...convergence(run, idx, rate),
     ...limiters(idx.cells),
     ...host(cells),
     ...rateTable(run, all),
