@@ -47,6 +47,53 @@ function hierarchies(): Hierarchy[] {
   return found;
 }
 
+/**
+ * CPU time of every task on the machine so far, in nanoseconds — the root cgroup's scheduler
+ * counter (v1 cpuacct, else the v2 root's cpu.stat) — or undefined where neither can be read.
+ */
+export function systemCpuNs(): number | undefined {
+  const read = (path: string, parse: (text: string) => number) => {
+    try {
+      const ns = parse(readFileSync(path, 'utf8'));
+      return Number.isFinite(ns) ? ns : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = (text: string) => 1000 * Number(/^usage_usec (\d+)$/m.exec(text)?.[1] ?? NaN);
+  return read('/sys/fs/cgroup/cpuacct/cpuacct.usage', (text) => Number(text.trim())) ??
+    read('/sys/fs/cgroup/cpu.stat', v2);
+}
+
+/** A moment's CPU counters: the machine's, ours (server, driver, services, this process), and the clock. */
+export interface CpuMark {
+  systemNs: number;
+  oursNs: number;
+  at: number;
+}
+
+/** The counters now, or undefined where the machine's or the server's or the driver's cannot be read. */
+export function cpuMark(server?: CpuAccount, driver?: CpuAccount, backend?: CpuAccount): CpuMark | undefined {
+  const systemNs = systemCpuNs();
+  if (systemNs === undefined || !server || !driver) return undefined;
+  const self = process.cpuUsage();
+  return {
+    systemNs,
+    oursNs: server.usageNs() + driver.usageNs() + (backend?.usageNs() ?? 0) + (self.user + self.system) * 1000,
+    at: performance.now(),
+  };
+}
+
+/** Other processes' CPU between two marks, ns (never below 0: the counters are read a moment apart). */
+export const foreignCpuNs = (before: CpuMark, after: CpuMark): number =>
+  Math.max(0, (after.systemNs - before.systemNs) - (after.oursNs - before.oursNs));
+
+/** Other processes' CPU between two marks, % of one core. */
+export function foreignCpuPct(before: CpuMark, after: CpuMark): number {
+  const seconds = (after.at - before.at) / 1000;
+  return seconds > 0 ? (100 * foreignCpuNs(before, after)) / 1e9 / seconds : 0;
+}
+
 /** Every live process with its parent and process group, from /proc. */
 function processes(): { pid: number; ppid: number; pgrp: number }[] {
   return readdirSync('/proc').flatMap((entry) => {

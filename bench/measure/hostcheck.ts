@@ -71,22 +71,31 @@ export function openHostChecker(cores: string, node = process.execPath): HostChe
 export const MAX_STEAL_PCT = 10;
 /** …or the loop, before or after, slower than the run's median check by more than this factor. */
 export const MAX_CALIBRATION_RATIO = 1.25;
+/** …or other processes than ours used more than this share of one core during the window. */
+export const MAX_FOREIGN_PCT = 10;
 /** The run's median is trusted once it has this many checks behind it. */
 const MIN_CHECKS = 10;
 /** Windows measured at most for one (the first and two more), so a bad host cannot stall the run. */
 export const MAX_ATTEMPTS = 3;
 
 /**
- * Why a window's host was far out of line, or undefined when it was not: its steal, or its loop
- * checks against every check of the run so far (`history`, the checks of this window excluded).
+ * Why a window's host was far out of line, or undefined when it was not: its steal, other
+ * processes' CPU during it, or its loop checks against every check of the run so far (`history`,
+ * the checks of this window excluded).
  */
 export function hostOutlier(
   calibrationNs: readonly [number, number],
   stealPct: number | undefined,
   history: readonly number[],
+  foreignCpuPct?: number,
 ): string | undefined {
   if (stealPct !== undefined && stealPct > MAX_STEAL_PCT) {
     return `steal ${stealPct.toFixed(1)}% of the measured cores (the bound is ${MAX_STEAL_PCT}%)`;
+  }
+  if (foreignCpuPct !== undefined && foreignCpuPct > MAX_FOREIGN_PCT) {
+    return `other processes took ${
+      foreignCpuPct.toFixed(1)
+    }% of a core during the window (the bound is ${MAX_FOREIGN_PCT}%)`;
   }
   if (history.length < MIN_CHECKS) return undefined;
   const usual = median(history);

@@ -122,6 +122,11 @@ describe('hostOutlier', () => {
     assert.match(hostOutlier([5e6, 6.5e6], 0, history)!, /1\.30× its run median/);
     assert.equal(hostOutlier([5e6, 6e6], 0, history), undefined);
   });
+  it("flags other processes' CPU above 10 % of a core during the window", () => {
+    assert.match(hostOutlier([5e6, 5e6], 0, history, 35)!, /other processes took 35\.0% of a core/);
+    assert.equal(hostOutlier([5e6, 5e6], 0, history, 10), undefined);
+    assert.equal(hostOutlier([5e6, 5e6], 0, history, undefined), undefined);
+  });
   it('judges the loop only once the run has ten checks behind it', () => {
     assert.equal(hostOutlier([5e6, 9e6], 0, history.slice(0, 9)), undefined);
   });

@@ -30,7 +30,7 @@ import {
 import { medianOfPresent } from '../results/stats.ts';
 import { cellSummary } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
-import { type CpuAccount, openCpuAccount, untilIdle } from './cgroup.ts';
+import { type CpuAccount, cpuMark, foreignCpuPct, openCpuAccount, untilIdle } from './cgroup.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
@@ -289,6 +289,8 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
   const connections = connectionsFor(endpoint, o.connections);
   let server: Started | undefined;
   const account = openCpuAccount(`gauntlet-${process.pid}-${++accounts}`);
+  // The driver in a cgroup of its own, so that what else ran during the window can be told apart.
+  const driverAccount = account && openCpuAccount(`gauntlet-driver-${process.pid}-${accounts}`);
   try {
     // Equal conditions: every data cell starts from the seed (no rows, URLs, clicks or cache
     // entries left by the cell before it).
@@ -348,16 +350,23 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     const cpuBefore = account?.usageNs();
     const backendAccount = endpoint.needs.some((n) => n === 'db' || n === 'cache') ? c.backendAccount : undefined;
     const backendBefore = backendAccount?.usageNs();
+    const marked = () => cpuMark(account, driverAccount, c.backendAccount);
+    const markBefore = marked();
     const driven = await drive(driver, {
       ...base,
       durationS: o.durationS,
       summaryPath: join(c.scratch, `${plan.target}__${plan.workload}-${repeat}.json`),
-      onStart: (pid) => (generatorPid = pid),
+      onStart: (pid) => {
+        generatorPid = pid;
+        driverAccount?.addTree(pid);
+      },
     });
     const after = sampling.mark();
     const split = workerSplit();
     const cpuAfter = account?.usageNs();
     const backendAfter = backendAccount?.usageNs();
+    const markAfter = markBefore && marked();
+    const foreign = markBefore && markAfter ? foreignCpuPct(markBefore, markAfter) : undefined;
     const samples = sampling.stop();
     const hostAfter = await c.host.check();
     const failure = failureOf(driven);
@@ -375,6 +384,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     const f: Figures = {
       ...figures(driven, serverCpu, samples, c.generatorCoreCount, backendNs, c.serverCoreCount, mode),
       ...workerFigures(split),
+      ...(foreign === undefined ? {} : { foreignCpuPct: foreign }),
       host: { calibrationNs: [hostBefore, hostAfter], attempts: 1 },
     };
     const result: Repeat = failure
@@ -387,6 +397,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
   } finally {
     await server?.stop();
     account?.close();
+    driverAccount?.close();
   }
 }
 
@@ -401,7 +412,7 @@ async function measureWindow(c: RepeatContext, history: number[], log: Progress)
     if (m.kind !== 'result' || m.result.state !== 'ok') return m;
     const f = m.result.figures;
     const checks = f.host!.calibrationNs;
-    const outlier = hostOutlier(checks, f.stealPct, history);
+    const outlier = hostOutlier(checks, f.stealPct, history, f.foreignCpuPct);
     history.push(...checks);
     if (!outlier) {
       f.host = { calibrationNs: checks, attempts: attempt };

@@ -75,6 +75,11 @@ export const Figures = z.object({
   generatorCpuUsPerUnit: z.number().optional(),
   /** Median share of the measured cores' time stolen by the hypervisor. */
   stealPct: z.number().optional(),
+  /**
+   * CPU of every process on the machine that was not ours (the server, the driver, the services, the
+   * orchestrator) over the window, % of one core: another job on the cores the figures need.
+   */
+  foreignCpuPct: z.number().optional(),
   generatorBound: z.boolean(),
   /** The server's CPU over the window, % of its cores. */
   serverCpuPct: z.number().optional(),

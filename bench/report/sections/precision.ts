@@ -93,12 +93,13 @@ function limiters(cells: readonly Cell[]): Block[] {
 
 /** The host check loop across the run, steal, and the windows measured again. */
 function host(cells: readonly Cell[]): Block[] {
-  const checks: number[] = [], steal: number[] = [];
+  const checks: number[] = [], steal: number[] = [], foreign: number[] = [];
   let remeasured = 0, outliers = 0, windows = 0;
   for (const c of cells) {
     for (const r of okRepeats(c)) {
       windows++;
       if (r.figures.stealPct !== undefined) steal.push(r.figures.stealPct);
+      if (r.figures.foreignCpuPct !== undefined) foreign.push(r.figures.foreignCpuPct);
       const h = r.figures.host;
       if (!h) continue;
       checks.push(...h.calibrationNs);
@@ -110,6 +111,7 @@ function host(cells: readonly Cell[]): Block[] {
   const sorted = [...checks].sort((a, b) => a - b);
   const med = percentile(sorted, 50);
   const steals = [...steal].sort((a, b) => a - b);
+  const others = [...foreign].sort((a, b) => a - b);
   return [
     heading(3, 'The host during the run', 'host'),
     para(
@@ -121,8 +123,14 @@ function host(cells: readonly Cell[]): Block[] {
         num(sorted.at(-1)! / 1e6)
       } ms. This is the host's own variation, which every figure carries. Steal, median over windows: ${
         steals.length > 0 ? `${num(percentile(steals, 50))} %, worst ${num(steals.at(-1))} %` : 'not measured'
-      }. ${count(remeasured)} windows were measured again because the host was far out of line (steal above ` +
-        `10 %, or the loop 1.25× slower than the run's median); ${count(outliers)} of ${
+      }. Other processes' CPU during a window (every process but the server, the driver, the services and the ` +
+        `orchestrator), median over windows: ${
+          others.length > 0
+            ? `${num(percentile(others, 50))} % of a core, worst ${num(others.at(-1))} %`
+            : 'not recorded in this run'
+        }. ${count(remeasured)} windows were measured again because the host was far out of line (steal above ` +
+        `10 %, ${others.length > 0 ? 'other processes above 10 % of a core, ' : ''}or the loop 1.25× slower ` +
+        `than the run's median); ${count(outliers)} of ${
           count(windows)
         } kept windows were still out of line after three attempts.`,
     ),
