@@ -20,10 +20,13 @@ describe('README headline', () => {
       // Medians with their min–max range (3 rounds), at the digits the range supports.
       '| json-small | oha | 8,000 (7,900–8,100) | ≥20,000 (19,000–21,000) ⚠ | 10,000 (9,000–11,000) | 4,000 (3,900–4,100) |',
       '| json-small | oha | 60.0 (59.0–61.0) | 20.0 (19.0–21.0) | 10.0 (9.0–11.0) | 200 (195–205) |',
-      // Paired by round: node 7,900/9,000, 8,000/10,000, 8,100/11,000 → 0.80 (0.73–0.88); bun is generator-bound.
-      '| json-small | 0.80× (0.73–0.88) | 0.167× (0.147–0.187) | ≥1.91× (1.90–2.23) ⚠ | 0.48× (0.45–0.58) | ' +
-      '0.39× (0.37–0.45) | 0.049× (0.045–0.057) |',
+      // Against rust, one table per figure. Paired by round: node 7,900/9,000, 8,000/10,000,
+      // 8,100/11,000 → 0.80 (0.73–0.88); bun is generator-bound.
+      '| json-small | 0.80× (0.73–0.88) | ≥1.91× (1.90–2.23) ⚠ | 0.39× (0.37–0.45) |',
+      // rust's CPU ÷ the target's: 9/61, 10/60, 11/59 → 0.167 (0.147–0.187)
+      '| json-small | 0.167× (0.147–0.187) | 0.48× (0.45–0.58) | 0.049× (0.045–0.057) |',
     ]);
+    assert.match(md, /\*\*Throughput against rust\*\*[^\n]*\n\n\| Workload \| node \| bun \| python \|/);
     // python's failed repeat leaves the median of the other two: (400 + 420) / 2.
     assert.equal(
       rowsOf(md, 'db-recipes')[0],
@@ -31,6 +34,31 @@ describe('README headline', () => {
     );
     // node and bun ran db-recipes embedded, rust on services: their ratios are marked.
     assert.match(rowsOf(md, 'db-recipes')[2]!, /^\| db-recipes \| 2\.00× \(1\.80–2\.21\) ‡ \|/);
+  });
+
+  it('says "not implemented" where a target does not declare the family, apart from a cell that is missing', () => {
+    const undeclared = {
+      ...run,
+      workloads: [...run.workloads, 'basic-json'],
+      skipped: [{
+        target: 'python',
+        workload: 'json-small',
+        reason: 'python does not declare json',
+        notImplemented: true,
+      }],
+    };
+    const without = headlineMarkdown(
+      undeclared,
+      withJson.filter((c) => !(c.target === 'python' && c.workload === 'json-small')),
+      'r',
+    );
+    for (const row of rowsOf(without, 'json-small')) assert.match(row, /\| not implemented \|$/);
+    const missing = headlineMarkdown(
+      { ...undeclared, skipped: [] },
+      withJson.filter((c) => !(c.target === 'python' && c.workload === 'json-small')),
+      'r',
+    );
+    for (const row of rowsOf(missing, 'json-small')) assert.match(row, /\| — \|$/);
   });
 
   it('shows Hono overhead against each bare control on GET /json', () => {

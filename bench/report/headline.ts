@@ -54,18 +54,23 @@ export function headlineMarkdown(run: RunMeta, cells: readonly Cell[], runPath: 
     table(head, workloads.map((w) => row(w, cpuText))),
   ];
   if (targets.includes(RUST)) {
-    blocks.push(
-      para("**Against rust**: throughput ÷ rust, and rust's CPU per request ÷ the target's (1 = as cheap):"),
+    // One table per figure, shaped like the two above (a workload a row, a target a column): a
+    // table of both figures side by side would be two columns a target, too wide to read.
+    const others = targets.filter((t) => t !== RUST);
+    const against = workloads.filter((w) => idx.get(RUST, w));
+    const ratios = (ratio: (rust: Cell, c: Cell | undefined) => string) =>
       table(
-        ['Workload', ...targets.filter((t) => t !== RUST).flatMap((t) => [`${t} req/s`, `${t} CPU`])],
-        workloads.filter((w) => idx.get(RUST, w)).map((w) => [
+        ['Workload', ...others],
+        against.map((w) => [
           w,
-          ...targets.filter((t) => t !== RUST).flatMap((t) => {
-            const base = idx.get(RUST, w)!, c = idx.get(t, w);
-            return [comparisonText(throughputRatio(c, base)), comparisonText(cpuRatio(base, c))];
-          }),
+          ...others.map((t) => idx.notImplemented(t, w) ? 'not implemented' : ratio(idx.get(RUST, w)!, idx.get(t, w))),
         ]),
-      ),
+      );
+    blocks.push(
+      para('**Throughput against rust** (the target ÷ rust, paired by round):'),
+      ratios((rust, c) => comparisonText(throughputRatio(c, rust))),
+      para("**CPU per request against rust** (rust's ÷ the target's: 1 = as cheap as rust, 0.5 = twice rust's CPU):"),
+      ratios((rust, c) => comparisonText(cpuRatio(rust, c))),
     );
   }
   if (pairs.length > 0) {
