@@ -50,6 +50,11 @@ export interface Endpoint {
   request: RequestSpec;
   expect: Expect;
   needs: Need[];
+  /**
+   * Reached when the target offers them, though the workload runs without: `/health` pings the db
+   * and the cache it has. A bench accounts their CPU and backend for it as for a data workload.
+   */
+  uses?: Need[];
   /** Measured at a fixed rate by default rather than closed loop (too slow per request to saturate usefully). */
   heavy?: boolean;
   /**
@@ -138,6 +143,7 @@ export const catalogue: Endpoint[] = [
     request: { method: 'GET', path: '/health' },
     expect: { kind: 'json-shape', status: 200, shape: 'health' },
     needs: [],
+    uses: ['db', 'cache'],
   },
   {
     id: 'basic-echo',
@@ -440,6 +446,9 @@ export const catalogue: Endpoint[] = [
     heavy: true,
   },
 ];
+
+/** The endpoint needs `need`, or reaches it where the target offers it (see Endpoint.uses). */
+export const reaches = (e: Endpoint, need: Need): boolean => e.needs.includes(need) || (e.uses ?? []).includes(need);
 
 export const byId = (id: string): Endpoint => {
   const endpoint = catalogue.find((e) => e.id === id);

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLOCK_TICKS, kernelThreadTicks } from './sampling.ts';
 
 export interface CpuAccount {
   /** Where the counter lives, for run.json: `cgroup v2` or `cgroup v1 cpuacct`. */
@@ -65,7 +66,11 @@ export function systemCpuNs(): number | undefined {
     read('/sys/fs/cgroup/cpu.stat', v2);
 }
 
-/** A moment's CPU counters: the machine's, ours (server, driver, services, this process), and the clock. */
+/**
+ * A moment's CPU counters: the machine's, and what of it is accounted for — ours (server, driver,
+ * services, this process) and the kernel's own threads (their work is often the server's: page
+ * reclaim under stress-memory, network softirq) — and the clock.
+ */
 export interface CpuMark {
   systemNs: number;
   oursNs: number;
@@ -79,7 +84,8 @@ export function cpuMark(server?: CpuAccount, driver?: CpuAccount, backend?: CpuA
   const self = process.cpuUsage();
   return {
     systemNs,
-    oursNs: server.usageNs() + driver.usageNs() + (backend?.usageNs() ?? 0) + (self.user + self.system) * 1000,
+    oursNs: server.usageNs() + driver.usageNs() + (backend?.usageNs() ?? 0) + (self.user + self.system) * 1000 +
+      (kernelThreadTicks() * 1e9) / CLOCK_TICKS,
     at: performance.now(),
   };
 }

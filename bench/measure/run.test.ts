@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromK6Summary, fromLoadgenJson, fromOhaJson, fromWrkJson, pickDriver } from './drivers.ts';
-import { connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS } from './run.ts';
+import { backendOf, connectionsFor, failureOf, figures, GENERATOR_BOUND_PCT, HEAVY_CONNECTIONS } from './run.ts';
 import { cellMedians } from '../results/summary.ts';
 import { Cell, type Figures, type Repeat } from '../results/schema.ts';
 import { CLOCK_TICKS } from './sampling.ts';
 import { byId } from '../../contract/catalogue.ts';
 
 const latency = { avg: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 9 };
+
+describe('backendOf', () => {
+  const health = (db: string) => ({ db: { backend: db, up: db !== 'none' } });
+  it('is the database a data workload reached: the services, the embedded one, or none', () => {
+    assert.equal(backendOf(byId('db-recipes'), health('postgres')), 'services');
+    assert.equal(backendOf(byId('db-recipes'), health('pglite')), 'embedded');
+    assert.equal(backendOf(byId('basic-json'), health('postgres')), 'none');
+  });
+  it("counts /health's ping of the db the target has, and none where it has none", () => {
+    assert.equal(backendOf(byId('basic-health'), health('postgres')), 'services');
+    assert.equal(backendOf(byId('basic-health'), health('none')), 'none');
+    assert.equal(backendOf(byId('basic-health'), {}), 'none');
+  });
+});
 
 describe('fromOhaJson', () => {
   const sample = {

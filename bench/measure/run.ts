@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byId, type Endpoint } from '../../contract/catalogue.ts';
+import { byId, type Endpoint, reaches } from '../../contract/catalogue.ts';
 import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
@@ -69,8 +69,12 @@ export interface BenchOptions {
 /** A generator above this share of its cores limits the throughput it can show. */
 export const GENERATOR_BOUND_PCT = 90;
 
-const backendOf = (endpoint: Endpoint, health: Partial<Health>): Cell['backend'] =>
-  !endpoint.needs.includes('db') ? 'none' : health.db?.backend === 'postgres' ? 'services' : 'embedded';
+/** The database a cell's requests reached: none, the target's embedded one, or the real services. */
+export function backendOf(endpoint: Endpoint, health: Partial<Health>): Cell['backend'] {
+  const db = health.db?.backend;
+  if (!reaches(endpoint, 'db') || !db || db === 'none') return 'none';
+  return db === 'postgres' ? 'services' : 'embedded';
+}
 
 /**
  * The server's figures for the measured phase, joined with what the generator reported. The
@@ -348,7 +352,7 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     const workerSplit = workers.start();
     const before = sampling.mark();
     const cpuBefore = account?.usageNs();
-    const backendAccount = endpoint.needs.some((n) => n === 'db' || n === 'cache') ? c.backendAccount : undefined;
+    const backendAccount = reaches(endpoint, 'db') || reaches(endpoint, 'cache') ? c.backendAccount : undefined;
     const backendBefore = backendAccount?.usageNs();
     const marked = () => cpuMark(account, driverAccount, c.backendAccount);
     const markBefore = marked();
@@ -368,6 +372,9 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
     const markAfter = markBefore && marked();
     const foreign = markBefore && markAfter ? foreignCpuPct(markBefore, markAfter) : undefined;
     const samples = sampling.stop();
+    // The requests the driver left in flight finish first: a server still computing (a stress cell
+    // on a slow target) would share the core with the check loop and read as a slow host.
+    if (account) await untilIdle(account);
     const hostAfter = await c.host.check();
     const failure = failureOf(driven);
     // Nothing completed: no figure to compute (CPU per request would divide by zero).

@@ -46,6 +46,28 @@ function stat(pid: number): Stat | undefined {
   };
 }
 
+/** PF_KTHREAD in /proc/<pid>/stat's flags: a kernel thread. */
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * CPU ticks of every kernel thread so far (page reclaim, network softirq, workqueues): work the
+ * kernel does on behalf of whatever runs, the server included, so never another job's.
+ */
+export function kernelThreadTicks(): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[6]) & PF_KTHREAD) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks;
+}
+
 /** CPU ticks and RSS summed over every live process in a process group. */
 function groupUsage(pgrp: number): Usage {
   let ticks = 0, rssBytes = 0;

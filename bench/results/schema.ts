@@ -77,7 +77,8 @@ export const Figures = z.object({
   stealPct: z.number().optional(),
   /**
    * CPU of every process on the machine that was not ours (the server, the driver, the services, the
-   * orchestrator) over the window, % of one core: another job on the cores the figures need.
+   * orchestrator) nor a kernel thread, over the window, % of one core: another job on the cores the
+   * figures need.
    */
   foreignCpuPct: z.number().optional(),
   generatorBound: z.boolean(),

@@ -123,8 +123,8 @@ function host(cells: readonly Cell[]): Block[] {
         num(sorted.at(-1)! / 1e6)
       } ms. This is the host's own variation, which every figure carries. Steal, median over windows: ${
         steals.length > 0 ? `${num(percentile(steals, 50))} %, worst ${num(steals.at(-1))} %` : 'not measured'
-      }. Other processes' CPU during a window (every process but the server, the driver, the services and the ` +
-        `orchestrator), median over windows: ${
+      }. Other processes' CPU during a window (every process but the server, the driver, the services, the ` +
+        `orchestrator and the kernel's threads), median over windows: ${
           others.length > 0
             ? `${num(percentile(others, 50))} % of a core, worst ${num(others.at(-1))} %`
             : 'not recorded in this run'
