@@ -26,6 +26,8 @@ export interface Usage {
 interface Stat extends Usage {
   pid: number;
   pgrp: number;
+  /** The kernel's per-process flags (PF_*). */
+  flags: number;
 }
 
 /** Parses /proc/<pid>/stat; undefined when the process is gone. */
@@ -41,6 +43,7 @@ function stat(pid: number): Stat | undefined {
   return {
     pid,
     pgrp: Number(fields[2]),
+    flags: Number(fields[6]),
     ticks: Number(fields[11]) + Number(fields[12]),
     rssBytes: Number(fields[21]) * PAGE_SIZE,
   };
@@ -49,33 +52,31 @@ function stat(pid: number): Stat | undefined {
 /** PF_KTHREAD in /proc/<pid>/stat's flags: a kernel thread. */
 const PF_KTHREAD = 0x00200000;
 
+/** Every live process's /proc/<pid>/stat. */
+function* processStats(): Generator<Stat> {
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s) yield s;
+  }
+}
+
 /**
  * CPU ticks of every kernel thread so far (page reclaim, network softirq, workqueues): work the
  * kernel does on behalf of whatever runs, the server included, so never another job's.
  */
 export function kernelThreadTicks(): number {
   let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[6]) & PF_KTHREAD) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // exited meanwhile
-    }
-  }
+  for (const s of processStats()) if (s.flags & PF_KTHREAD) ticks += s.ticks;
   return ticks;
 }
 
 /** CPU ticks and RSS summed over every live process in a process group. */
 function groupUsage(pgrp: number): Usage {
   let ticks = 0, rssBytes = 0;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const s = stat(pid);
-    if (s && s.pgrp === pgrp) {
+  for (const s of processStats()) {
+    if (s.pgrp === pgrp) {
       ticks += s.ticks;
       rssBytes += s.rssBytes;
     }

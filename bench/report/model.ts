@@ -57,10 +57,11 @@ export function headlineScope(idx: CellIndex): {
   pairs: { framework: string; bare: string }[];
   cells: Cell[];
 } {
-  const pairs = controlPairs(idx.targets).filter((p) =>
+  const all = controlPairs(idx.targets);
+  const pairs = all.filter((p) =>
     idx.get(p.framework, HONO_OVERHEAD_WORKLOAD) && idx.get(p.bare, HONO_OVERHEAD_WORKLOAD)
   );
-  const controls = new Set(controlPairs(idx.targets).map((p) => p.bare));
+  const controls = new Set(all.map((p) => p.bare));
   const targets = idx.targets.filter((t) => !controls.has(t));
   const workloads = catalogue.filter((e) => e.headline && idx.workloads.includes(e.id)).map((e) => e.id);
   const cells = [
