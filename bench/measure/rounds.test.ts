@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { Cell, Repeat } from '../results/schema.ts';
 import { cellSummary } from '../results/summary.ts';
 import { cells as fixtureCells } from '../report/fixture.ts';
+import { cellKey } from '../results/drift.ts';
 import {
-  cellKey,
   limiterOf,
   rateTableRates,
   rateTableWorkloads,

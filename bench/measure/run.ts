@@ -29,6 +29,7 @@ import {
 } from '../results/schema.ts';
 import { medianOfPresent } from '../results/stats.ts';
 import { cellSummary } from '../results/summary.ts';
+import { cellKey } from '../results/drift.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { type CpuAccount, cpuMark, foreignCpuPct, openCpuAccount, untilIdle } from './cgroup.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
@@ -479,9 +480,6 @@ export interface Resumed {
   meta: RunMeta;
   cells: Cell[];
 }
-
-export const cellKey = (p: { target: string; workload: string; phase?: string }) =>
-  `${p.target}__${p.workload}${p.phase === 'rate-table' ? '__rate' : ''}`;
 
 /**
  * Whether a cell gets a window in `round`: never twice in a round (a resumed run skips what it

@@ -4,6 +4,7 @@
  */
 import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, Figures, Repeat, RunMeta, Spread } from '../results/schema.ts';
+import { cellKey } from '../results/drift.ts';
 import { type MedianInterval, medianInterval, pairedRatios, relativeRange } from '../results/stats.ts';
 
 /** The two baselines every ratio table is computed against. */
@@ -79,7 +80,7 @@ export const rateTableCells = (cells: readonly Cell[]): Cell[] => cells.filter((
 
 /** Cell file names (`<target>__<workload>`, `__rate` for the fixed-rate table) run.json lists but no supplied cell matches. */
 export function missingCells(run: RunMeta, cells: readonly Cell[]): string[] {
-  const have = new Set(cells.map((c) => `${c.target}__${c.workload}${c.phase === 'rate-table' ? '__rate' : ''}`));
+  const have = new Set(cells.map(cellKey));
   return run.cells
     .map((name) => name.replace(/^.*\//, '').replace(/\.json$/, ''))
     .filter((name) => !have.has(name));

@@ -63,3 +63,33 @@ describe('precision: intervals and convergence', () => {
     ]);
   });
 });
+
+describe('precision: the host', () => {
+  it("says how much of the scatter neighbouring windows share, from the run's round orders", () => {
+    // Four targets whose every round runs at 1×, 2× or ½× their median alike: all of it the host's.
+    const hosted = (['node', 'bare-node', 'rust', 'bun'] as const).map((t, i) => {
+      const base = 10 * (i + 1);
+      const c = cell(t, 'basic-json', rounds([1, 2, 0.5, 1, 2, 0.5].map((f) => f * base)));
+      return {
+        ...c,
+        repeats: c.repeats.map((r) =>
+          r.state === 'ok' ? { ...r, figures: { ...r.figures, host: { calibrationNs: [7e6, 7e6] as [number, number], attempts: 1 } } } : r
+        ),
+      };
+    });
+    const order = hosted.map((c) => `${c.target}__basic-json`);
+    const runRounds = [1, 2, 3, 4, 5, 6].map((round) => ({
+      phase: 'main' as const,
+      round,
+      order,
+      startedAt: '2026-12-01T00:00:00.000Z',
+    }));
+    const md = toMarkdown(precision({ ...meta, rounds: runRounds }, hosted, indexCells(meta, hosted)));
+    assert.match(
+      md,
+      /the median deviation of the 3 windows either side of it in its round \(other targets, mostly of the same workload\): correlation 1\.00 over 24 windows\. Dividing each window by its neighbours' deviation takes the median deviation from 100\.0% to 0% and the p90 from 100\.0% to 0%;/,
+    );
+    const without = toMarkdown(precision(meta, hosted, indexCells(meta, hosted)));
+    assert.doesNotMatch(without, /windows either side/);
+  });
+});

@@ -7,6 +7,7 @@
 import type { Cell, RunMeta } from '../../results/schema.ts';
 import { halfWidthRelative, percentile } from '../../results/stats.ts';
 import { cellIntervals, cellLimiter } from '../../results/summary.ts';
+import { NEIGHBOURS, sharedDrift } from '../../results/drift.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para, table } from '../doc.ts';
 import { count, num, pct } from '../format.ts';
@@ -91,8 +92,26 @@ function limiters(cells: readonly Cell[]): Block[] {
   ];
 }
 
-/** The host check loop across the run, steal, and the windows measured again. */
-function host(cells: readonly Cell[]): Block[] {
+/** How much of the windows' scatter neighbouring windows share (bench/results/drift.ts), as a sentence. */
+function drift(run: RunMeta, cells: readonly Cell[]): string {
+  const d = sharedDrift(run.rounds, cells);
+  if (!d) return '';
+  const shift = (from: number, to: number) => `${pct(from)} to ${pct(to)}`;
+  return ` How much of the scatter the host shares out: each window's deviation from its cell's median, against ` +
+    `the median deviation of the ${NEIGHBOURS} windows either side of it in its round (other targets, mostly of ` +
+    `the same workload): ${
+      d.correlation === undefined
+        ? 'no correlation to speak of (one side never moved)'
+        : `correlation ${num(d.correlation)}`
+    } over ${count(d.windows)} windows. Dividing each window by its neighbours' deviation takes the median ` +
+    `deviation from ${shift(d.deviation.p50, d.remaining.p50)} and the p90 from ${
+      shift(d.deviation.p90, d.remaining.p90)
+    }; what is left is each window's own (the target's scatter and the host's brief spikes). The shared part is the host's slow swings: more rounds of one ` +
+    'cell average it away slowly, a ratio of two targets paired by round cancels it.';
+}
+
+/** The host check loop across the run, steal, the windows measured again, and the drift they share. */
+function host(run: RunMeta, cells: readonly Cell[]): Block[] {
   const checks: number[] = [], steal: number[] = [], foreign: number[] = [];
   let remeasured = 0, outliers = 0, windows = 0;
   for (const c of cells) {
@@ -132,7 +151,7 @@ function host(cells: readonly Cell[]): Block[] {
         `10 %, ${others.length > 0 ? 'other processes above 10 % of a core, ' : ''}or the loop 1.25× slower ` +
         `than the run's median); ${count(outliers)} of ${
           count(windows)
-        } kept windows were still out of line after three attempts.`,
+        } kept windows were still out of line after three attempts.` + drift(run, cells),
     ),
   ];
 }
@@ -182,7 +201,7 @@ export function precision(run: RunMeta, all: readonly Cell[], idx: CellIndex): B
     heading(2, 'How far the figures hold', 'precision'),
     ...convergence(run, idx, rate),
     ...limiters(idx.cells),
-    ...host(cells),
+    ...host(run, cells),
     ...rateTable(run, all),
   ];
 }
