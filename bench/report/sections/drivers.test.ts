@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DriverCalibration, RunMeta } from '../../results/schema.ts';
+import { type Cell, DriverCalibration, RunMeta } from '../../results/schema.ts';
 import { toMarkdown } from '../doc.ts';
 import { cells, run } from '../fixture.ts';
 import { indexCells } from '../model.ts';
 import { reportBlocks } from './index.ts';
-import { drivers } from './drivers.ts';
+import { drivers, PARITY } from './drivers.ts';
 
 const calibration: DriverCalibration[] = [
   {
@@ -89,5 +89,48 @@ describe('the load generators section', () => {
     const md = toMarkdown(reportBlocks(withCalibration, cells, []).blocks);
     assert.match(md, /### Calibration/);
     assert.doesNotMatch(toMarkdown(reportBlocks(run, cells, []).blocks), /### Calibration/);
+  });
+});
+
+describe('generator-bound cells at parity with their driver', () => {
+  /** A cell of the fixture whose every round has these figures. */
+  const costed = (target: string, workload: string, server: number, driver: number, bound: boolean): Cell => {
+    const base = cells.find((c) => c.median)!;
+    const figures = {
+      ...base.median!,
+      serverCpuUsPerUnit: server,
+      generatorCpuUsPerUnit: driver,
+      generatorBound: bound,
+    };
+    return {
+      ...base,
+      target,
+      workload,
+      driver: 'loadgen',
+      median: figures,
+      repeats: [1, 2, 3].map((repeat) => ({ repeat, state: 'ok' as const, figures, samples: [] })),
+    };
+  };
+
+  it('names the bound cells whose server is within PARITY of the driver, with both costs', () => {
+    const idx = indexCells(run, [
+      costed('rust', 'ws-echo', 6.26, 5.89, true), // 1.06×: at parity
+      costed('bun', 'ws-echo', 7.5, 6, true), // exactly 1.25×: at parity
+      costed('node', 'ws-echo', 9.92, 7.16, true), // 1.39×: bound, yet the server costs more
+      costed('python', 'ws-echo', 5, 5, false), // not bound
+    ]);
+    const md = toMarkdown(drivers(idx));
+    assert.ok(
+      md.includes(
+        "Generator-bound cells whose server spent at most 1.25× its driver's CPU per unit (server/driver µs per unit): `rust` ws-echo 6.26/5.89 (loadgen); `bun` ws-echo 7.50/6.00 (loadgen). Over loopback",
+      ),
+      md,
+    );
+    assert.equal(PARITY, 1.25);
+  });
+
+  it('says nothing when no bound cell is at parity', () => {
+    const idx = indexCells(run, [costed('node', 'ws-echo', 9.92, 7.16, true)]);
+    assert.doesNotMatch(toMarkdown(drivers(idx)), /at most 1\.25×/);
   });
 });

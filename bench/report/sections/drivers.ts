@@ -65,6 +65,41 @@ function driverCosts(idx: CellIndex): Block[] {
         ];
       }),
     ),
+    ...atParity(costed),
+  ];
+}
+
+/** A server within this factor of its driver's CPU per unit is as cheap per unit as the driver. */
+export const PARITY = 1.25;
+
+/**
+ * Generator-bound cells whose server spent at most PARITY × what its driver did per unit. Over
+ * loopback both ends pay for the same socket work (the kernel delivers each write in the writer's
+ * time), so a driver cannot be made much cheaper than a server that does little beyond it: such a
+ * cell needs more generator cores than the server has, not a cheaper driver.
+ */
+function atParity(cells: readonly Cell[]): Block[] {
+  const even = cells.flatMap((c) => {
+    const server = c.median?.serverCpuUsPerUnit, driver = c.median?.generatorCpuUsPerUnit;
+    return generatorBound(c).bound && server !== undefined && driver ? [{ c, server, driver }] : [];
+  }).filter(({ server, driver }) => server <= PARITY * driver);
+  if (even.length === 0) return [];
+  const byTarget = new Map<string, string[]>();
+  for (const { c, server, driver } of even) {
+    byTarget.set(c.target, [
+      ...(byTarget.get(c.target) ?? []),
+      `${c.workload} ${num(server)}/${num(driver)} (${c.driver})`,
+    ]);
+  }
+  return [
+    para(
+      `Generator-bound cells whose server spent at most ${PARITY}× its driver's CPU per unit (server/driver µs ` +
+        `per unit): ${[...byTarget].map(([t, list]) => `\`${t}\` ${list.join(', ')}`).join('; ')}. Over loopback ` +
+        "both ends pay for the same socket work (the kernel delivers each write in the writer's time), so no " +
+        'driver is much cheaper per unit than a server that does little beyond that work: these cells need more ' +
+        'generator cores than server cores (`--generator-cores`), not a cheaper driver. Their CPU per unit ' +
+        'stands; their throughput is a floor.',
+    ),
   ];
 }
 

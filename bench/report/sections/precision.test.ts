@@ -73,7 +73,9 @@ describe('precision: the host', () => {
       return {
         ...c,
         repeats: c.repeats.map((r) =>
-          r.state === 'ok' ? { ...r, figures: { ...r.figures, host: { calibrationNs: [7e6, 7e6] as [number, number], attempts: 1 } } } : r
+          r.state === 'ok'
+            ? { ...r, figures: { ...r.figures, host: { calibrationNs: [7e6, 7e6] as [number, number], attempts: 1 } } }
+            : r
         ),
       };
     });
