@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, Repeat } from '../results/schema.ts';
-import { cellSummary } from '../results/summary.ts';
+import { cellKey, cellSummary } from '../results/summary.ts';
 import { cells as fixtureCells } from '../report/fixture.ts';
-import { cellKey } from '../results/drift.ts';
 import {
   limiterOf,
   rateTableRates,

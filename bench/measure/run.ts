@@ -28,8 +28,7 @@ import {
   type Sample,
 } from '../results/schema.ts';
 import { medianOfPresent } from '../results/stats.ts';
-import { cellSummary } from '../results/summary.ts';
-import { cellKey } from '../results/drift.ts';
+import { cellKey, cellSummary } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { type CpuAccount, cpuMark, foreignCpuPct, openCpuAccount, untilIdle } from './cgroup.ts';
 import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';

@@ -4,8 +4,8 @@
  */
 import { catalogue } from '../../contract/catalogue.ts';
 import type { Cell, Figures, Repeat, RunMeta, Spread } from '../results/schema.ts';
-import { cellKey } from '../results/drift.ts';
 import { type MedianInterval, medianInterval, pairedRatios, relativeRange } from '../results/stats.ts';
+import { cellKey } from '../results/summary.ts';
 
 /** The two baselines every ratio table is computed against. */
 export const PYTHON = 'python';

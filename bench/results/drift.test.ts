@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellKey, pearson, sharedDrift } from './drift.ts';
+import { pearson, sharedDrift } from './drift.ts';
+import { cellKey } from './summary.ts';
 import type { Cell, RunMeta } from './schema.ts';
 import { cells as fixtureCells } from '../report/fixture.ts';
 

@@ -7,12 +7,9 @@
  * host's slow swings, which no count of a cell's own rounds averages away quickly but which a ratio
  * of two targets paired by round cancels. Pure.
  */
-import type { Cell, Figures, RunMeta } from './schema.ts';
+import type { Cell, RunMeta } from './schema.ts';
 import { median, percentile } from './stats.ts';
-
-/** A cell's file name and its key in run.json's round orders: `<target>__<workload>[__rate]`. */
-export const cellKey = (p: { target: string; workload: string; phase?: string }): string =>
-  `${p.target}__${p.workload}${p.phase === 'rate-table' ? '__rate' : ''}`;
+import { cellKey } from './summary.ts';
 
 /** Windows on either side of a window, in its round's order, that make its neighbourhood. */
 export const NEIGHBOURS = 3;
@@ -32,15 +29,11 @@ export interface SharedDrift {
 }
 
 /**
- * The closed-loop rounds of `rounds` read against `cells` (`figure` of each good window, by cell
- * key and round): see the module comment. Undefined when no window has a neighbourhood.
+ * The closed-loop rounds of `rounds` read against `cells` (the server's CPU per unit of each good
+ * window, by cell key and round): see the module comment. Undefined when no window has a neighbourhood.
  */
-export function sharedDrift(
-  rounds: RunMeta['rounds'],
-  cells: readonly Cell[],
-  figure: (f: Figures) => number = (f) => f.serverCpuUsPerUnit,
-  k = NEIGHBOURS,
-): SharedDrift | undefined {
+export function sharedDrift(rounds: RunMeta['rounds'], cells: readonly Cell[]): SharedDrift | undefined {
+  const k = NEIGHBOURS;
   // log(window ÷ cell median) by cell key, then round.
   const deviations = new Map<string, Map<number, number>>();
   for (const c of cells) {
@@ -48,7 +41,7 @@ export function sharedDrift(
     const byRound = new Map<number, number>();
     for (const r of c.repeats) {
       if (r.state !== 'ok') continue;
-      const v = figure(r.figures);
+      const v = r.figures.serverCpuUsPerUnit;
       if (Number.isFinite(v) && v > 0) byRound.set(r.repeat, v);
     }
     if (byRound.size < MIN_WINDOWS) continue;

@@ -8,6 +8,10 @@ function optionalMedian<K extends string>(key: K, values: (number | undefined)[]
   return m === undefined ? {} : { [key]: m } as Partial<Record<K, number>>;
 }
 
+/** A cell's file name and its key in run.json's round orders: `<target>__<workload>[__rate]`. */
+export const cellKey = (p: { target: string; workload: string; phase?: string }): string =>
+  `${p.target}__${p.workload}${p.phase === 'rate-table' ? '__rate' : ''}`;
+
 /** Medians and spreads over the ok repeats of a cell. */
 export function cellMedians(repeats: Repeat[]): Pick<Cell, 'median' | 'spread'> {
   const ok = repeats.flatMap((r) => (r.state === 'ok' ? [r.figures] : []));

@@ -106,8 +106,9 @@ function drift(run: RunMeta, cells: readonly Cell[]): string {
     } over ${count(d.windows)} windows. Dividing each window by its neighbours' deviation takes the median ` +
     `deviation from ${shift(d.deviation.p50, d.remaining.p50)} and the p90 from ${
       shift(d.deviation.p90, d.remaining.p90)
-    }; what is left is each window's own (the target's scatter and the host's brief spikes). The shared part is the host's slow swings: more rounds of one ` +
-    'cell average it away slowly, a ratio of two targets paired by round cancels it.';
+    }; what is left is each window's own (the target's scatter and the host's brief spikes). The shared ` +
+    "part is the host's slow swings: more rounds of one cell average it away slowly, a ratio of two targets " +
+    'paired by round cancels it.';
 }
 
 /** The host check loop across the run, steal, the windows measured again, and the drift they share. */
