@@ -47,8 +47,8 @@ export function loadRun(dir: string): { run: RunMeta; cells: Cell[] } {
 export const runDir = (arg: string, resultsDir: string): string =>
   arg.includes('/') || isAbsolute(arg) ? resolve(arg) : join(resultsDir, arg);
 
-/** Render and write the report of the run in `dir`; returns the paths written. */
-export async function writeReport(dir: string, referenceDir: string): Promise<string[]> {
+/** Everything a run's report is rendered from: its result files, the seeds' sources, and what was measured beside it. */
+export function loadReportInputs(dir: string, referenceDir: string) {
   const { run, cells } = loadRun(dir);
   const references = existsSync(referenceDir) ? loadReferences(referenceDir) : [];
   // The seeds' setups, when `npm run bench:seeds -- --run <id>` measured them beside this run.
@@ -57,6 +57,12 @@ export async function writeReport(dir: string, referenceDir: string): Promise<st
   // Instructions per request, when `npm run bench:instructions -- --run <id>` counted them.
   const instructionsFile = join(dir, 'instructions.json');
   const instructions = existsSync(instructionsFile) ? readValid(Instructions, instructionsFile) : undefined;
+  return { run, cells, references, seeds, instructions };
+}
+
+/** Render and write the report of the run in `dir`; returns the paths written. */
+export async function writeReport(dir: string, referenceDir: string): Promise<string[]> {
+  const { run, cells, references, seeds, instructions } = loadReportInputs(dir, referenceDir);
   const { markdown, html } = await renderReport(run, cells, references, seeds, instructions);
   const md = join(dir, 'report.md'), page = join(dir, 'report.html');
   writeFileSync(md, markdown);

@@ -7,18 +7,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadReferences } from '../results/reference.ts';
-import { loadRun } from './cli.ts';
+import { loadReportInputs } from './cli.ts';
 import { renderMarkdown } from './render.ts';
 import { BEGIN, END, headlineMarkdown, headlineRun } from './headline.ts';
 import { catalogue } from '../../contract/catalogue.ts';
-import { ROOT } from '../../targets/table.ts';
+import { declaredFamilies, ROOT, targets } from '../../targets/table.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const runPath = headlineRun(readme);
 /** The named run, read and validated once (in a test, so a missing or invalid run fails it). */
-let loaded: ReturnType<typeof loadRun> | undefined;
-const committed = () => (loaded ??= loadRun(join(ROOT, runPath!)));
+let loaded: ReturnType<typeof loadReportInputs> | undefined;
+const committed = () => (loaded ??= loadReportInputs(join(ROOT, runPath!), join(ROOT, 'results', 'reference')));
 
 describe('the committed result set', () => {
   it('the README shows a headline block naming a committed run', () => {
@@ -34,8 +33,8 @@ describe('the committed result set', () => {
 
   it('its report.md is what its result files render to, and report.html is beside it', { skip: !runPath }, () => {
     const dir = join(ROOT, runPath!);
-    const { run, cells } = committed();
-    const expected = renderMarkdown(run, cells, loadReferences(join(ROOT, 'results', 'reference')));
+    const { run, cells, references, seeds, instructions } = committed();
+    const expected = renderMarkdown(run, cells, references, seeds, instructions);
     assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), expected);
     assert.ok(existsSync(join(dir, 'report.html')));
   });
@@ -47,12 +46,38 @@ describe('the committed result set', () => {
     assert.equal(run.settings.backend, 'services');
     assert.ok(run.settings.repeats >= 3);
     assert.deepEqual(cells.flatMap((c) => c.repeats.filter((r) => r.state === 'failed').map(() => c.target)), []);
-    for (const t of ['node', 'bun', 'deno', 'bare-node', 'bare-bun', 'bare-deno']) {
-      assert.ok(cells.some((c) => c.target === t), `no cell for ${t}`);
-    }
-    for (const t of ['node', 'bun', 'deno']) {
-      const missing = catalogue.filter((e) => !cells.some((c) => c.target === t && c.workload === e.id));
-      assert.deepEqual(missing.map((e) => e.id), [], `workloads ${t} did not run`);
-    }
+    // Every target the suite has (the seeds' reference setups are measured beside the run, below),
+    // on every workload: a cell, or a pair the run left out with its reason.
+    const ran = new Set(run.targets.map((t) => t.name));
+    assert.deepEqual(targets.filter((t) => !t.reference && !ran.has(t.name)).map((t) => t.name), []);
+    const missing = run.targets.flatMap((t) =>
+      catalogue
+        .filter((e) => !cells.some((c) => c.target === t.name && c.workload === e.id))
+        .filter((e) => !run.skipped.some((s) => s.target === t.name && s.workload === e.id && s.reason))
+        .map((e) => `${t.name} × ${e.id}`)
+    );
+    assert.deepEqual(missing, [], 'pairs with neither a cell nor a reason');
+  });
+
+  it(
+    "has the fixed-rate table, the seeds' setups and the instruction counts beside its cells",
+    { skip: !runPath },
+    () => {
+      const { run, cells, seeds, instructions } = committed();
+      assert.equal(run.settings.rateTable, true);
+      assert.ok(cells.some((c) => c.phase === 'rate-table'), 'no cell of the fixed-rate table');
+      assert.ok(seeds && seeds.rows.length > 0, 'no references.json (npm run bench:seeds)');
+      assert.ok(instructions, 'no instructions.json (npm run bench:instructions)');
+    },
+  );
+
+  it('skips a declared family only for a reason other than "not implemented"', { skip: !runPath }, () => {
+    const { run } = committed();
+    const wrong = run.skipped.filter((s) => {
+      const target = targets.find((t) => t.name === s.target);
+      const family = catalogue.find((e) => e.id === s.workload)?.family;
+      return target && family && /not implemented/.test(s.reason) && declaredFamilies(target).has(family);
+    });
+    assert.deepEqual(wrong, [], 'the run says not implemented for a family the target now declares: a new run is due');
   });
 });
