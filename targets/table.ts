@@ -552,6 +552,26 @@ export const CONTROL_WORKLOADS = ['basic-plaintext', 'basic-json', 'json-small']
 /** The families a target implements. */
 export const declaredFamilies = (target: Target): ReadonlySet<Family> => new Set(target.families ?? FAMILIES);
 
+/**
+ * Why `target` does not serve a workload (a control target outside its three, or a family it does not
+ * declare), or undefined when it does: the one rule the matrix and the instruction counts skip by.
+ */
+export function notServed(
+  target: Target,
+  workload: { id: string; family: Family },
+): { reason: string; notImplemented: true } | undefined {
+  if (target.control && !CONTROL_WORKLOADS.includes(workload.id)) {
+    return { reason: 'control targets serve only /plaintext, /json and POST /json/small', notImplemented: true };
+  }
+  if (!declaredFamilies(target).has(workload.family)) {
+    return {
+      reason: `not implemented: ${target.name} does not declare the ${workload.family} family`,
+      notImplemented: true,
+    };
+  }
+  return undefined;
+}
+
 export function targetByName(name: string): Target {
   const target = targets.find((t) => t.name === name);
   if (!target) {

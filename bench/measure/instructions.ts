@@ -32,7 +32,7 @@ import { mismatches, type Observed } from '../../contract/expect.ts';
 import { offers } from '../../contract/health.ts';
 import { fixture, fixtureText } from '../../conformance/harness.ts';
 import { start, type Started } from '../../targets/process.ts';
-import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
+import { notServed as notServedBy, targetByName } from '../../targets/table.ts';
 import { honoOverBare, overRuns } from '../results/instructions.ts';
 import { Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
 import { processTree } from './cgroup.ts';
@@ -321,16 +321,8 @@ async function countTarget(
 
 /** Why a target does not serve a workload here, or undefined when it does. */
 function notServed(target: string, endpoint: Endpoint): { reason: string; notImplemented?: boolean } | undefined {
-  const t = targetByName(target);
-  if (t.control && !CONTROL_WORKLOADS.includes(endpoint.id)) {
-    return { reason: 'control targets serve only /plaintext, /json and POST /json/small', notImplemented: true };
-  }
-  if (!declaredFamilies(t).has(endpoint.family)) {
-    return {
-      reason: `not implemented: ${target} does not declare the ${endpoint.family} family`,
-      notImplemented: true,
-    };
-  }
+  const undeclared = notServedBy(targetByName(target), endpoint);
+  if (undeclared) return undeclared;
   if (endpoint.expect.kind === 'websocket-echo') return { reason: 'a WebSocket echo: this counts HTTP requests' };
   return undefined;
 }

@@ -31,7 +31,7 @@ import { medianOfPresent } from '../results/stats.ts';
 import { cellKey, cellSummary } from '../results/summary.ts';
 import { cpuCount, parseCpuList } from './cpus.ts';
 import { type CpuAccount, cpuMark, foreignCpuPct, openCpuAccount, untilIdle } from './cgroup.ts';
-import { CONTROL_WORKLOADS, declaredFamilies, targetByName } from '../../targets/table.ts';
+import { notServed, targetByName } from '../../targets/table.ts';
 
 export interface BenchOptions {
   targets: string[];
@@ -193,16 +193,9 @@ function planCells(o: BenchOptions): { plans: CellPlan[]; skipped: RunMeta['skip
   for (const workload of o.workloads) {
     const endpoint = byId(workload);
     for (const target of o.targets) {
-      const t = targetByName(target);
-      if (t.control && !CONTROL_WORKLOADS.includes(workload)) {
-        skipped.push({ target, workload, reason: 'control targets serve only /plaintext, /json and POST /json/small' });
-      } else if (!declaredFamilies(t).has(endpoint.family)) {
-        skipped.push({
-          target,
-          workload,
-          reason: `not implemented: ${target} does not declare the ${endpoint.family} family`,
-        });
-      } else plans.push({ target, workload });
+      const why = notServed(targetByName(target), endpoint);
+      if (why) skipped.push({ target, workload, ...why });
+      else plans.push({ target, workload });
     }
   }
   return { plans, skipped };
