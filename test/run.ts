@@ -10,7 +10,7 @@
  * python where cargo and python3 are on the PATH to build them).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from 'node:test';
@@ -93,6 +93,23 @@ if (onPath('cargo') && onPath('python3')) {
 } else {
   tally.skipped++;
   stages.push('- baselines lint skipped: it needs cargo and python3');
+}
+if (onPath('cargo')) {
+  // Each Rust crate's own tests (pure logic: codes, limits, rules), in the release profile the lint shares.
+  for (const dir of readdirSync(join(ROOT, 'baselines')).filter((d) => /^rust-/.test(d)).sort()) {
+    if (!existsSync(join(ROOT, 'baselines', dir, 'Cargo.toml'))) continue;
+    command(`baselines/${dir}: cargo test`, [
+      'cargo',
+      'test',
+      '--release',
+      '--locked',
+      '--manifest-path',
+      join(ROOT, 'baselines', dir, 'Cargo.toml'),
+    ]);
+  }
+} else {
+  tally.skipped++;
+  stages.push("- Rust baselines' tests skipped: no cargo");
 }
 if (onPath('go')) command('loadgen (go test)', ['bash', '-c', 'cd tools/loadgen && go test ./...']);
 else {

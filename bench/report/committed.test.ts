@@ -100,7 +100,10 @@ const supplementPaths = () =>
     .filter((d) => d.isDirectory() && d.name !== 'reference' && `results/${d.name}` !== runPath)
     .map((d) => `results/${d.name}`);
 const supplements = () =>
-  supplementPaths().map((path) => ({ path, ...loadReportInputs(join(ROOT, path), join(ROOT, 'results', 'reference')) }));
+  supplementPaths().map((path) => ({
+    path,
+    ...loadReportInputs(join(ROOT, path), join(ROOT, 'results', 'reference')),
+  }));
 
 describe('the supplement runs', () => {
   for (const path of supplementPaths()) {
