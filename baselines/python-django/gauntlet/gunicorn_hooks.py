@@ -15,7 +15,10 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    if not worker.booted:  # it failed before post_worker_init: no app, no flusher
+    # `booted` is set in the worker process once post_worker_init has run. It is False in a worker
+    # that failed before (no app, no flusher), and in the arbiter, which also calls this hook for a
+    # worker it finds already gone (Arbiter.kill_worker) and has no app loaded (no --preload).
+    if not worker.booted:
         return
     from api import clicks
 
