@@ -425,12 +425,16 @@ export const targets: Target[] = [
       bodies: '415/413 checked before reading; a body refused with 413 is read and dropped (≤ 16 MiB, ≤ 5 s) so the ' +
         "close cannot RST the answer away (gunicorn's own drain stops at 64 KiB)",
       postgres: 'psycopg 3 (binary) via Django connection.cursor(), raw parameterised SQL; CONN_MAX_AGE=None (one ' +
-        "persistent connection per thread, ≤ 5 with /health's), CONN_HEALTH_CHECKS=False, server-side binding, " +
-        'prepare_threshold=0, connect_timeout 2 s',
+        'persistent connection per thread; per worker, one more for /health and one for the click flusher), ' +
+        'CONN_HEALTH_CHECKS=False, server-side binding, prepare_threshold=0, connect_timeout 2 s',
       'db/queries':
         "n statements issued sequentially on the request's connection (Django's sync idiom), not concurrently",
+      cache: 'redis-py 8.1 (sync client, hiredis parser): one pool per worker of 4 / WORKERS + 1 connections (one ' +
+        'per request thread, one for the flusher), one command at a time each, 1 s timeouts, no retry',
+      clicks: 'a flusher thread per worker (gunicorn post_worker_init), every 250 ms on its own psycopg connection; ' +
+        'the final flush in gunicorn worker_exit, after the worker stopped accepting and answered its connections',
     },
-    families: [...WEB, 'db', 'multipart', 'stress'],
+    families: [...WEB, 'db', 'multipart', 'stress', 'shortener'],
   },
   {
     name: 'robyn',

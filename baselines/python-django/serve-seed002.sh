@@ -11,10 +11,12 @@
 # worker processes break the one-worker rule (docs/contract.md) on purpose: this is the seed's
 # setup, measured as a labelled reference row beside ours, never one of our cells.
 # Env: HOST (127.0.0.1), PORT (3000), DATABASE_URL (optional, as serve.sh). WORKERS is ignored:
-# the seed's 5, always.
+# the seed's 5, always. REDIS_URL is ignored: the seed measured the recipes list only (family `db`),
+# and its command line has no hooks to start the click flusher (serve.sh's --config), so this launch
+# serves no shortener through Redis and its /health reports the cache as `none`.
 set -euo pipefail
 # The seed's five workers, whatever WORKERS says (its setup, not ours).
-unset WORKERS
+unset WORKERS REDIS_URL
 cd "$(dirname "$0")"
 ./build.sh >&2
 export DJANGO_SETTINGS_MODULE=gauntlet.settings

@@ -5,6 +5,8 @@ column lists, LIMIT/OFFSET inlined as literals, no `::float8`). `%s` is psycopg'
 server-side binding (settings.DATABASES) psycopg sends `$1, $2…`, the contract's text exactly.
 """
 
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager, suppress
@@ -85,9 +87,16 @@ def _select_one() -> bool:
         return False
 
 
-def ping() -> bool:
-    """`SELECT 1` answered within 1 s."""
-    try:
-        return _health.submit(_select_one).result(timeout=HEALTH_TIMEOUT_S)
-    except FutureTimeout:
-        return False
+def start_ping() -> Callable[[], bool]:
+    """Sends `SELECT 1` now; the call returned tells whether it was answered within 1 s of now
+    (so /health can check the cache meanwhile)."""
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    answer = _health.submit(_select_one)
+
+    def answered() -> bool:
+        try:
+            return answer.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            return False
+
+    return answered

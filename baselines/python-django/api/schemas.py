@@ -10,6 +10,7 @@ dropped.
 """
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +42,9 @@ class Schema:
 
 
 class Str(Schema):
-    def __init__(self, min_length: int = 0, max_length: int | None = None) -> None:
+    def __init__(self, min_length: int = 0, max_length: int | None = None, pattern: str | None = None) -> None:
         self.min_length, self.max_length = min_length, max_length
+        self.pattern = re.compile(pattern) if pattern is not None else None
 
     def check(self, value: Any, path: list, issues: list[Issue]) -> Any:
         if not isinstance(value, str):
@@ -51,6 +53,8 @@ class Str(Schema):
             return self.fail(issues, path, f"at least {self.min_length} characters")
         if self.max_length is not None and len(value) > self.max_length:
             return self.fail(issues, path, f"at most {self.max_length} characters")
+        if self.pattern is not None and not self.pattern.fullmatch(value):
+            return self.fail(issues, path, f"does not match {self.pattern.pattern}")
         return value
 
 
@@ -184,3 +188,11 @@ NEW_ITEM = Obj(
     price=Num(0, 1_000_000, rule=cents),
     stock=Int(0, INT32_MAX),
 )
+
+
+# --- shortener ------------------------------------------------------------------
+
+# http or https in any case; printable ASCII only (it goes back out in `Location` as is); the
+# character after `//` is not `/`, `?` or `#` (there is a host).
+URL = r"[hH][tT][tT][pP][sS]?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e][\x21-\x7e]*"
+SHORTEN = Obj(url=Str(max_length=2048, pattern=URL))

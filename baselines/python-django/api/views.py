@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
-from . import db, forms, schemas
+from . import cache, db, forms, schemas, shortener
 from .http import (
+    ApiError,
     Issue,
     MiB,
     accepts,
@@ -23,6 +24,7 @@ from .http import (
     json_response,
     methods,
     not_found,
+    unavailable,
     validation_failed,
 )
 
@@ -43,14 +45,15 @@ def json_serialization(request: HttpRequest) -> HttpResponse:
 
 @methods("GET")
 def health(request: HttpRequest) -> HttpResponse:
-    """`SELECT 1` answered within 1 s or down; there is no cache (Redis) in this target."""
-    up = db.ping() if db.configured() else False
+    """`SELECT 1` and `PING` at once, each answered within 1 s or down; `degraded` if either is."""
+    db_answered = db.start_ping() if db.configured() else None  # on /health's own thread
+    cache_up = cache.ping()  # meanwhile, on this one
     report = {
-        "db": {"backend": "postgres" if db.configured() else "none", "up": up},
-        "cache": {"backend": "none", "up": False},
+        "db": {"backend": "none" if db_answered is None else "postgres", "up": bool(db_answered and db_answered())},
+        "cache": {"backend": "none" if cache.redis is None else "redis", "up": cache_up},
     }
-    report = {"status": "ok" if up or not db.configured() else "degraded", **report}
-    return json_response(report)
+    in_use = [backend for backend in report.values() if backend["backend"] != "none"]
+    return json_response({"status": "ok" if all(b["up"] for b in in_use) else "degraded", **report})
 
 
 @accepts("application/json", MiB)
@@ -370,6 +373,44 @@ def recipes(request: HttpRequest) -> HttpResponse:
             folded.append(current)
         current["ingredients"].append({"name": ingredient, "amount": amount})
     return json_response({"recipes": folded})
+
+
+# --- shortener --------------------------------------------------------------
+
+
+@accepts("application/json", MiB)
+def shorten(request: HttpRequest) -> HttpResponse:
+    """A fresh code for an http(s) URL, stored with its scheme lower-cased; the cache is not touched."""
+    url = validated(schemas.SHORTEN, json_body(request))["url"]
+    code = shortener.create(shortener.normalise(url))
+    if code is None:
+        raise ApiError(500, "internal", f"no free code in {shortener.MAX_ATTEMPTS} attempts")
+    return json_response({"code": code, "short_url": f"http://{request.get_host()}/{code}"}, 201)
+
+
+@methods("GET")
+def click_stats(request: HttpRequest, code: str) -> HttpResponse:
+    """A code's URL and clicks, from Postgres (clicks made more than 1 s ago are in)."""
+    found = shortener.stats(code) if shortener.CODE.fullmatch(code) else None
+    if found is None:
+        raise not_found(f"no short code {code!r}")
+    return json_response(found)
+
+
+@methods("GET")
+def redirect(request: HttpRequest, code: str) -> HttpResponse:
+    """302 to the code's URL (through the cache), its click counted first."""
+    if not db.configured():
+        raise unavailable("this server runs without a database (DATABASE_URL is not set)")
+    url = shortener.resolve(code)
+    if url is None:
+        raise not_found(f"no short code {code!r}")
+    shortener.count(code)
+    # Not HttpResponseRedirect: it passes the URL through iri_to_uri, which would percent-encode
+    # characters the contract sends back as stored (`"`, `{`, `|`…); the URL is printable ASCII.
+    response = HttpResponse(status=302)
+    response["Location"] = url
+    return response
 
 
 # --- errors (urls.py's handlers) ------------------------------------------------

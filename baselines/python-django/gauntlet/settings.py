@@ -1,7 +1,9 @@
 """Production settings of the Gauntlet catalogue on Django (docs/contract.md).
 
 Everything comes from the environment: `DATABASE_URL` (postgres://…; unset → no database, the db
-endpoints answer 503), `ALLOWED_HOSTS` (comma-separated, default `*`), `DJANGO_SECRET_KEY`.
+endpoints answer 503), `REDIS_URL` (redis://…; unset → no cache, the shortener reads and counts in
+Postgres), `WORKERS` (gunicorn worker processes, default 1), `ALLOWED_HOSTS` (comma-separated, default
+`*`), `DJANGO_SECRET_KEY`. A malformed one stops the server at start, naming the variable.
 """
 
 import os
@@ -92,10 +94,42 @@ def _database(url: str | None) -> dict:
     }
 
 
+def _redis_url(url: str | None) -> str | None:
+    """`REDIS_URL` checked here (redis-py parses it when the pool opens, in each worker)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 — raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"REDIS_URL is not a valid URL: {exc}") from None
+    if parts.scheme not in ("redis", "rediss"):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL, got {url!r}")
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"REDIS_URL names no host: {url!r}")
+    return url
+
+
+def _workers(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 1024:
+        raise ImproperlyConfigured(f"WORKERS must be an integer 1…1024, got {value!r}")
+    return int(value)
+
+
 try:
     DATABASES = _database(os.environ.get("DATABASE_URL"))
+    REDIS_URL = _redis_url(os.environ.get("REDIS_URL"))
+    WORKERS = _workers(os.environ.get("WORKERS") or "1")
 except ImproperlyConfigured as error:
     sys.exit(f"python-django: {error}")
+
+# gunicorn's request threads per worker process (serve.sh reads it from here): 4 per target, shared
+# out over the workers and rounded up, so Postgres sees the same connections whatever WORKERS is.
+REQUEST_THREADS = -(-4 // WORKERS)
+# Redis connections per worker process: one per request thread, and one for the click flusher
+# (api.clicks); a command never waits for a free connection.
+REDIS_POOL_SIZE = REQUEST_THREADS + 1
+REDIS_TIMEOUT_S = 1.0  # per command, per connect and per wait for a pooled connection
 
 LOGGING = {
     "version": 1,

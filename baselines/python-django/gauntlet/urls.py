@@ -2,9 +2,10 @@
 
 Path parameters use the `segment` converter (api.converters): one raw segment, percent-decoded,
 `%2F` included. Values are validated in the views, so a bad one is a 422 naming the parameter
-rather than a 404."""
+rather than a 404. A short code is the exception: `/{code}` is only 7 base62 characters, anything
+else an unknown route."""
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from api import views
 from api.converters import Segment
@@ -48,6 +49,10 @@ urlpatterns = [
     path("db/random", views.db_random),
     path("db/queries", views.db_queries),
     path("api/v1/recipes", views.recipes),
+    # shortener: /{code} last, so that it shadows no other route
+    path("api/shorten", views.shorten),
+    path("api/stats/<segment:code>", views.click_stats),
+    re_path(r"^(?P<code>[0-9A-Za-z]{7})$", views.redirect),
 ]
 
 handler400 = views.handler400
