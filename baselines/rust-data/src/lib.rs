@@ -106,9 +106,10 @@ pub struct Health {
 }
 
 impl Data {
-    /// Opens what the configuration names. Connects lazily: a backend that is down at start
-    /// is reported down and used as soon as it answers. Starts nothing: `start` does, in the
-    /// server's runtime. `name` prefixes the log lines.
+    /// Opens what the configuration names; call it inside the tokio runtime (the Redis
+    /// manager is created there). Connects lazily: a backend that is down at start is reported
+    /// down and used as soon as it answers. Starts nothing: `start` does, once the server runs.
+    /// `name` prefixes the log lines.
     pub fn open(config: &DataConfig, name: &'static str) -> Data {
         let db = config.database.clone().map(Db::new);
         let cache = config.redis.clone().map(|info| Cache::new(info, name));
