@@ -2,7 +2,6 @@
 
 mod common;
 mod config;
-mod data;
 mod state;
 mod workloads;
 
@@ -15,20 +14,15 @@ use axum::{
 };
 use tokio::net::TcpListener;
 
+use gauntlet_data::Data;
+
 use common::{error::not_found, shutdown};
 use config::Config;
-use data::Data;
 use state::AppState;
-use workloads::{
-    basic, db, form, json, mixed, path, query,
-    shortener::{self, clicks::Clicks, redirects::Resolver},
-    sse, stress, upload, ws,
-};
+use workloads::{basic, db, form, json, mixed, path, query, shortener, sse, stress, upload, ws};
 
 /// How long in-flight requests, streams and sockets get to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(2);
-/// How long the last click flush may take after the server has stopped.
-const LAST_FLUSH: Duration = Duration::from_millis(2500);
 
 /// Every route of the catalogue; `GET /{code}` is the fallback, so it shadows no other route;
 /// any other path or method gets the contract's JSON 404.
@@ -110,7 +104,7 @@ async fn serve(config: Config) -> std::io::Result<()> {
     } else {
         config.host.clone()
     };
-    let data = Data::open(&config);
+    let data = Data::open(&config.data, "rust-axum");
     println!(
         "rust-axum listening on http://{host}:{} (axum {}, tokio, {} worker thread(s); {})",
         config.port,
@@ -118,17 +112,7 @@ async fn serve(config: Config) -> std::io::Result<()> {
         config.workers,
         data.describe()
     );
-    let resolver = data
-        .db
-        .clone()
-        .map(|db| Resolver::new(db, data.cache.clone()));
-    if let Some(db) = &data.db {
-        shortener::clicks::prune_ledger(db);
-    }
-    let clicks = match (&data.db, &data.cache) {
-        (Some(db), Some(cache)) => Some(Clicks::start(db.clone(), cache.clone())),
-        _ => None,
-    };
+    data.start();
 
     let (stop, shutdown) = shutdown::channel();
     let listener = listener.tap_io(|tcp| {
@@ -138,8 +122,7 @@ async fn serve(config: Config) -> std::io::Result<()> {
         listener,
         app(AppState {
             shutdown: shutdown.clone(),
-            data,
-            resolver,
+            data: data.clone(),
         }),
     )
     .with_graceful_shutdown(shutdown.requested());
@@ -156,15 +139,7 @@ async fn serve(config: Config) -> std::io::Result<()> {
     };
     let _ = tokio::time::timeout(DRAIN, drained).await;
     // No request counts a click any more: apply what is pending, so nothing is lost.
-    if let Some(clicks) = clicks
-        && tokio::time::timeout(LAST_FLUSH, clicks.stop())
-            .await
-            .is_err()
-    {
-        eprintln!(
-            "rust-axum: shortener: the last click flush did not finish in time; the batch stays in Redis"
-        );
-    }
+    data.stop(Duration::ZERO).await;
     Ok(())
 }
 

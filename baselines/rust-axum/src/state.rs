@@ -1,17 +1,14 @@
-//! What handlers share: the stop signal, the data backends, and the shortener's resolver.
-
-use std::sync::Arc;
+//! What handlers share: the stop signal and the data layer (gauntlet-data).
 
 use axum::extract::FromRef;
+use gauntlet_data::Data;
 
-use crate::{common::shutdown::Shutdown, data::Data, workloads::shortener::redirects::Resolver};
+use crate::common::shutdown::Shutdown;
 
 #[derive(Clone)]
 pub struct AppState {
     pub shutdown: Shutdown,
     pub data: Data,
-    /// Present when there is a database (redirects need it).
-    pub resolver: Option<Arc<Resolver>>,
 }
 
 impl FromRef<AppState> for Shutdown {

@@ -1,8 +1,9 @@
-//! Settings: HOST, PORT and WORKERS from the environment, everything else fixed in code, so that no
-//! ROCKET_* variable or Rocket.toml can change what is measured.
+//! Settings: HOST, PORT, WORKERS, DATABASE_URL and REDIS_URL from the environment, everything else
+//! fixed in code, so that no ROCKET_* variable or Rocket.toml can change what is measured.
 
-use std::{env, fmt, net::IpAddr};
+use std::{env, net::IpAddr, time::Duration};
 
+use gauntlet_data::config::{ConfigError, DataConfig};
 use rocket::config::{Config, Ident, LogLevel, Shutdown};
 use rocket::data::{Limits, ToByteUnit};
 
@@ -17,29 +18,20 @@ pub struct Settings {
     /// `WORKERS`, default 1: tokio worker threads and Rocket workers, one per server core
     /// (docs/contract.md, "Workers").
     pub workers: usize,
+    /// `DATABASE_URL` and `REDIS_URL` (gauntlet-data): the shortener's and db's backends.
+    pub data: DataConfig,
 }
 
-#[derive(Debug)]
-pub struct SettingsError {
-    variable: &'static str,
-    value: String,
-    expected: &'static str,
-}
+/// Rocket's grace period (seconds): how long requests, streams and sockets get to end by
+/// themselves once shutdown is requested; also how long the last click flush waits for the
+/// redirects still running.
+const GRACE: u32 = 1;
 
-impl fmt::Display for SettingsError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{}={:?} is not {}",
-            self.variable, self.value, self.expected
-        )
-    }
-}
-
-impl std::error::Error for SettingsError {}
+/// `GRACE` as a duration.
+pub const DRAIN: Duration = Duration::from_secs(GRACE as u64);
 
 impl Settings {
-    pub fn from_env() -> Result<Settings, SettingsError> {
+    pub fn from_env() -> Result<Settings, ConfigError> {
         Ok(Settings {
             address: parse("HOST", "an IP address")?.unwrap_or([127, 0, 0, 1].into()),
             port: parse("PORT", "a port number")?.unwrap_or(3000),
@@ -47,13 +39,14 @@ impl Settings {
                 None => 1,
                 Some(n @ 1..=1024) => n,
                 Some(n) => {
-                    return Err(SettingsError {
-                        variable: "WORKERS",
-                        value: n.to_string(),
-                        expected: "an integer 1…1024",
-                    });
+                    return Err(ConfigError::new(
+                        "WORKERS",
+                        Some(n.to_string()),
+                        "an integer 1…1024",
+                    ));
                 }
             },
+            data: DataConfig::from_env()?,
         })
     }
 
@@ -80,7 +73,7 @@ impl Settings {
                 // to end by themselves and 1 s more before connections are cut.
                 ctrlc: true,
                 signals: [rocket::config::Sig::Term].into_iter().collect(),
-                grace: 1,
+                grace: GRACE,
                 mercy: 1,
                 force: true,
                 ..Shutdown::default()
@@ -94,15 +87,13 @@ impl Settings {
 fn parse<T: std::str::FromStr>(
     variable: &'static str,
     expected: &'static str,
-) -> Result<Option<T>, SettingsError> {
+) -> Result<Option<T>, ConfigError> {
     match env::var(variable) {
-        Ok(value) if !value.trim().is_empty() => {
-            value.trim().parse().map(Some).map_err(|_| SettingsError {
-                variable,
-                value,
-                expected,
-            })
-        }
+        Ok(value) if !value.trim().is_empty() => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| ConfigError::new(variable, Some(value), expected)),
         _ => Ok(None),
     }
 }

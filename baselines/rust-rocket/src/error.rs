@@ -15,7 +15,7 @@ use serde_path_to_error::Segment as JsonSegment;
 pub enum ApiError {
     /// 400: malformed JSON, urlencoded or multipart body.
     InvalidBody(String),
-    /// 404: unknown route (any method).
+    /// 404: unknown route (any method), unknown record.
     NotFound,
     /// 413: body over its limit.
     TooLarge,
@@ -23,6 +23,10 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// 422: schema, parameter or range failures; never empty.
     Validation(Vec<Issue>),
+    /// 503: a backing service (Postgres) is down, or this server runs without one.
+    Unavailable(&'static str),
+    /// 500: a bug (an SQL error that is not about reachability, no free short code).
+    Internal(String),
     /// Anything else Rocket answers by itself (a status without a row in the table).
     Other(Status),
 }
@@ -94,6 +98,18 @@ impl<'r> Responder<'r, 'static> for ApiError {
                 "request validation failed".into(),
                 Some(issues.as_slice()),
             ),
+            ApiError::Unavailable(message) => (
+                Status::ServiceUnavailable,
+                "unavailable",
+                (*message).to_owned(),
+                None,
+            ),
+            ApiError::Internal(message) => (
+                Status::InternalServerError,
+                "internal",
+                message.clone(),
+                None,
+            ),
             ApiError::Other(status) => (
                 *status,
                 if status.code >= 500 {
@@ -113,6 +129,30 @@ impl<'r> Responder<'r, 'static> for ApiError {
             },
         });
         (status, body).respond_to(request)
+    }
+}
+
+/// The data layer's refusals and failures (gauntlet-data), as rows of the same table.
+impl From<gauntlet_data::Error> for ApiError {
+    fn from(err: gauntlet_data::Error) -> Self {
+        match err {
+            gauntlet_data::Error::NotFound => ApiError::NotFound,
+            gauntlet_data::Error::Invalid(issues) => ApiError::Validation(
+                issues
+                    .into_iter()
+                    .map(|issue| Issue {
+                        path: issue
+                            .field
+                            .map(|field| Segment::Key(field.to_owned()))
+                            .into_iter()
+                            .collect(),
+                        message: issue.message,
+                    })
+                    .collect(),
+            ),
+            gauntlet_data::Error::Unavailable(message) => ApiError::Unavailable(message),
+            gauntlet_data::Error::Internal(message) => ApiError::Internal(message),
+        }
     }
 }
 

@@ -55,6 +55,30 @@ impl Issue {
     }
 }
 
+/// The data layer's refusals and failures, as rows of the same table.
+impl From<gauntlet_data::Error> for ApiError {
+    fn from(err: gauntlet_data::Error) -> ApiError {
+        match err {
+            gauntlet_data::Error::NotFound => ApiError::NotFound,
+            gauntlet_data::Error::Invalid(issues) => ApiError::Validation(
+                issues
+                    .into_iter()
+                    .map(|issue| Issue {
+                        path: issue
+                            .field
+                            .map(|field| Segment::Key(field.to_owned()))
+                            .into_iter()
+                            .collect(),
+                        message: issue.message,
+                    })
+                    .collect(),
+            ),
+            gauntlet_data::Error::Unavailable(message) => ApiError::Unavailable(message),
+            gauntlet_data::Error::Internal(message) => ApiError::Internal(message),
+        }
+    }
+}
+
 impl ApiError {
     pub fn invalid_body(message: impl Into<String>) -> Self {
         ApiError::InvalidBody(message.into())

@@ -1,10 +1,11 @@
 //! basic: TechEmpower's plaintext and json tests, health, echo.
 
 use axum::{Json, extract::State, http::header::SERVER, response::IntoResponse};
+use gauntlet_data::Health;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{common::body::JsonBody, data::Backend, state::AppState};
+use crate::{common::body::JsonBody, state::AppState};
 
 /// The `Server` header of TechEmpower's endpoints (/plaintext, /json, /db/random, /db/queries).
 pub const SERVER_NAME: &str = "axum";
@@ -29,24 +30,10 @@ pub async fn json() -> impl IntoResponse {
     )
 }
 
-#[derive(Serialize)]
-pub struct Health {
-    status: &'static str,
-    db: Backend,
-    cache: Backend,
-}
-
 /// `GET /health`: `SELECT 1` and `PING`, concurrently, each within 1 s; `degraded` when a
 /// backend in use is down (`none` is not in use).
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
-    let (db, cache) = state.data.health().await;
-    let down = |backend: &Backend| backend.backend != "none" && !backend.up;
-    let status = if down(&db) || down(&cache) {
-        "degraded"
-    } else {
-        "ok"
-    };
-    Json(Health { status, db, cache })
+    Json(state.data.health().await)
 }
 
 /// `POST /echo`: any JSON value (≤ 1 MiB), parsed and re-serialised, key order kept.

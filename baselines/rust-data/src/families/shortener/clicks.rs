@@ -7,7 +7,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
@@ -16,7 +16,7 @@ use std::{
 use serde_json::{Map, Value};
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::data::{
+use crate::{
     DataError,
     cache::Cache,
     db::{Db, classify},
@@ -48,11 +48,11 @@ pub async fn count(db: &Db, cache: Option<&Cache>, code: &str) -> Result<(), Dat
 }
 
 /// Prunes the ledger of batches applied more than a day ago (once per start; best effort).
-pub fn prune_ledger(db: &Db) {
+pub fn prune_ledger(db: &Db, name: &'static str) {
     let db = db.clone();
     tokio::spawn(async move {
         if let Err(err) = db.query(PRUNE_BATCHES_SQL, &[]).await {
-            eprintln!("rust-axum: shortener: could not prune click_batches: {err:?}");
+            eprintln!("{name}: shortener: could not prune click_batches: {err:?}");
         }
     });
 }
@@ -64,47 +64,59 @@ struct Flusher {
     failing: AtomicBool,
     /// One flush at a time in this process.
     running: tokio::sync::Mutex<()>,
+    /// The target's name, prefixing the log lines.
+    name: &'static str,
 }
 
-/// The periodic flush task; `stop` ends it and applies what is left.
+/// The periodic flush: `start` runs it, `stop` ends it and applies what is left.
 pub struct Clicks {
     flusher: Arc<Flusher>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    /// The running flush task, between `start` and `stop`.
+    task: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Clicks {
-    /// Starts flushing every 250 ms.
-    pub fn start(db: Db, cache: Cache) -> Clicks {
-        let flusher = Arc::new(Flusher {
-            db,
-            cache,
-            failing: AtomicBool::new(false),
-            running: tokio::sync::Mutex::new(()),
-        });
-        let (stop, mut stopped) = watch::channel(false);
-        let task = tokio::spawn({
-            let flusher = Arc::clone(&flusher);
-            async move {
-                loop {
-                    tokio::select! {
-                        () = tokio::time::sleep(FLUSH_INTERVAL) => flusher.flush().await,
-                        _ = stopped.changed() => return,
-                    }
-                }
-            }
-        });
+    /// A flusher that does nothing until `start`.
+    pub fn new(db: Db, cache: Cache, name: &'static str) -> Clicks {
         Clicks {
-            flusher,
-            stop,
-            task,
+            flusher: Arc::new(Flusher {
+                db,
+                cache,
+                failing: AtomicBool::new(false),
+                running: tokio::sync::Mutex::new(()),
+                name,
+            }),
+            stop: watch::channel(false).0,
+            task: Mutex::new(None),
         }
     }
 
+    /// Starts flushing every 250 ms (on the current tokio runtime); once only.
+    pub fn start(&self) {
+        let mut task = self.task.lock().unwrap();
+        if task.is_some() || *self.stop.borrow() {
+            return;
+        }
+        let flusher = Arc::clone(&self.flusher);
+        let mut stopped = self.stop.subscribe();
+        *task = Some(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(FLUSH_INTERVAL) => flusher.flush().await,
+                    _ = stopped.changed() => return,
+                }
+            }
+        }));
+    }
+
     /// Stops the periodic flush and applies what is pending (up to 3 tries, 200 ms apart).
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
+    pub async fn stop(&self) {
+        self.stop.send_replace(true);
+        let task = self.task.lock().unwrap().take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
         for attempt in 0..3 {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -134,12 +146,15 @@ impl Flusher {
         match result {
             Ok(()) => {
                 if self.failing.swap(false, Ordering::Relaxed) {
-                    eprintln!("rust-axum: shortener: click flush recovered");
+                    eprintln!("{}: shortener: click flush recovered", self.name);
                 }
             }
             Err(err) => {
                 if !self.failing.swap(true, Ordering::Relaxed) {
-                    eprintln!("rust-axum: shortener: click flush failed, will retry: {err}");
+                    eprintln!(
+                        "{}: shortener: click flush failed, will retry: {err}",
+                        self.name
+                    );
                 }
             }
         }

@@ -57,16 +57,36 @@ pub struct Batch {
     pub counts: Vec<(String, String)>,
 }
 
+impl Batch {
+    /// The field/value pairs of `HGETALL` on a taken batch: `#batch` is its id, every other
+    /// field a code and its count. `None` when there is no batch (no `#batch`).
+    fn from_fields(flat: Vec<String>) -> Option<Batch> {
+        let mut id = None;
+        let mut counts = Vec::with_capacity(flat.len() / 2);
+        let mut pairs = flat.into_iter();
+        while let (Some(field), Some(value)) = (pairs.next(), pairs.next()) {
+            if field == BATCH_FIELD {
+                id = Some(value);
+            } else {
+                counts.push((field, value));
+            }
+        }
+        id.map(|id| Batch { id, counts })
+    }
+}
+
 #[derive(Clone)]
 pub struct Cache {
     connection: ConnectionManager,
     /// For logging the transitions only.
     up: Arc<AtomicBool>,
+    /// The target's name, prefixing the log lines.
+    name: &'static str,
 }
 
 impl Cache {
-    /// Connects lazily, on the first command.
-    pub fn new(info: ConnectionInfo) -> Cache {
+    /// Connects lazily, on the first command. `name` prefixes the log lines.
+    pub fn new(info: ConnectionInfo, name: &'static str) -> Cache {
         let client = redis::Client::open(info).expect("a parsed redis:// URL opens");
         let config = ConnectionManagerConfig::new()
             // One connection attempt per failed command, no backoff to wait through.
@@ -78,6 +98,7 @@ impl Cache {
         Cache {
             connection,
             up: Arc::new(AtomicBool::new(false)),
+            name,
         }
     }
 
@@ -95,12 +116,15 @@ impl Cache {
         match &result {
             Ok(_) => {
                 if !self.up.swap(true, Ordering::Relaxed) {
-                    eprintln!("rust-axum: redis: connected");
+                    eprintln!("{}: redis: connected", self.name);
                 }
             }
             Err(err) => {
                 if self.up.swap(false, Ordering::Relaxed) {
-                    eprintln!("rust-axum: redis: {err}; falling back to Postgres until it returns");
+                    eprintln!(
+                        "{}: redis: {err}; falling back to Postgres until it returns",
+                        self.name
+                    );
                 }
             }
         }
@@ -168,17 +192,7 @@ impl Cache {
                     .arg(uuid_v4()),
             )
             .await?;
-        let mut id = None;
-        let mut counts = Vec::with_capacity(flat.len() / 2);
-        let mut pairs = flat.into_iter();
-        while let (Some(field), Some(value)) = (pairs.next(), pairs.next()) {
-            if field == BATCH_FIELD {
-                id = Some(value);
-            } else {
-                counts.push((field, value));
-            }
-        }
-        Ok(id.map(|id| Batch { id, counts }))
+        Ok(Batch::from_fields(flat))
     }
 
     /// Deletes `processing` if it still holds batch `id` (once the batch is applied).
@@ -219,4 +233,42 @@ pub fn uuid_v4() -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_read_from_their_fields() {
+        let fields = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(Batch::from_fields(Vec::new()).is_none());
+        let batch = Batch::from_fields(fields(&["celeb01", "17", "#batch", "b-1", "abcdefg", "2"]))
+            .expect("a batch");
+        assert_eq!(batch.id, "b-1");
+        assert_eq!(
+            batch.counts,
+            vec![
+                ("celeb01".to_owned(), "17".to_owned()),
+                ("abcdefg".to_owned(), "2".to_owned())
+            ]
+        );
+        // Only the id left (every count applied elsewhere): a batch of nothing, still finished.
+        let empty = Batch::from_fields(fields(&["#batch", "b-2"])).expect("a batch");
+        assert!(empty.counts.is_empty());
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let uuid = uuid_v4();
+        assert_eq!(uuid.len(), 36);
+        let groups: Vec<&str> = uuid.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(groups[2].starts_with('4'));
+        assert!(matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(uuid_v4(), uuid);
+    }
 }

@@ -16,7 +16,9 @@ use futures_util::{
     future::{BoxFuture, Shared},
 };
 
-use crate::data::{
+use tokio::sync::watch;
+
+use crate::{
     DataError,
     cache::Cache,
     db::{Db, column},
@@ -51,6 +53,18 @@ pub struct Resolver {
     cache: Option<Cache>,
     /// The lookups in progress in this process, by code.
     flights: Mutex<HashMap<String, Flight>>,
+    /// How many redirects are running (from their lookup to their click's count), so that the
+    /// last click flush can wait for them.
+    running: watch::Sender<usize>,
+}
+
+/// Held by a running redirect; counts it in `Resolver::running`.
+pub struct Running<'a>(&'a watch::Sender<usize>);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|running| *running -= 1);
+    }
 }
 
 /// A cached value: `Some(None)` for a code cached as missing, `None` for no entry.
@@ -64,7 +78,20 @@ impl Resolver {
             db,
             cache,
             flights: Mutex::new(HashMap::new()),
+            running: watch::channel(0).0,
         })
+    }
+
+    /// Marks a redirect as running until the returned guard is dropped.
+    pub fn enter(&self) -> Running<'_> {
+        self.running.send_modify(|running| *running += 1);
+        Running(&self.running)
+    }
+
+    /// Resolves once no redirect is running.
+    pub async fn idle(&self) {
+        let mut running = self.running.subscribe();
+        let _ = running.wait_for(|running| *running == 0).await;
     }
 
     pub fn cache(&self) -> Option<&Cache> {
@@ -152,5 +179,33 @@ impl Resolver {
         }
         // The holder is slow or gone: wait no longer, and leave the fill to it.
         self.read_db(code).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_values() {
+        assert_eq!(cached(None), None);
+        assert_eq!(cached(Some(String::new())), Some(None));
+        assert_eq!(
+            cached(Some("https://example.com/".to_owned())),
+            Some(Some("https://example.com/".to_owned()))
+        );
+    }
+
+    #[test]
+    fn keys_are_the_contracts() {
+        assert_eq!(url_key("celeb01"), "gauntlet:url:celeb01");
+        assert_eq!(lock_key("celeb01"), "gauntlet:lock:url:celeb01");
+    }
+
+    #[test]
+    fn polls_last_about_a_second() {
+        assert_eq!(&WAIT_STEPS_MS[..4], &[5, 10, 20, 40]);
+        assert!(WAIT_STEPS_MS[4..].iter().all(|&pause| pause == 50));
+        assert_eq!(WAIT_STEPS_MS.len(), 4 + 19);
     }
 }
