@@ -317,10 +317,7 @@ export const targets: Target[] = [
       websocket: 'rocket_ws 0.1.1 (tungstenite 0.21), max message 1 MiB',
       shutdown: 'grace 1 s, mercy 1 s; on_shutdown fairing: last click flush',
     },
-    // db and shortener are implemented (baselines/rust-rocket/README.md, "Data") and pass conformance, but stay
-    // undeclared until a new committed run measures them: the committed run reports them as not implemented
-    // (bench/report/committed.test.ts). Declaring them is adding 'db', 'shortener' here.
-    families: [...WEB, 'multipart', 'sse', 'ws', 'stress'],
+    families: [...WEB, 'multipart', 'sse', 'ws', 'stress', 'db', 'shortener'],
   },
   {
     name: 'python',
