@@ -5,11 +5,11 @@ workloads/json/ field for field; unknown keys are dropped. Query and form models
 the text types of params.py.
 """
 
-import math
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from gauntlet_data.records import has_cents
 from params import INT32_MAX, Bool, Date, integer, number, one_of, text
 
 
@@ -242,15 +242,8 @@ class Shorten(Strict):
 # --- db ---------------------------------------------------------------------
 
 
-def _js_round(value: float) -> float:
-    """JavaScript's Math.round: to the nearest integer, halves up (Python's round() halves to even)."""
-    floor = math.floor(value)
-    return floor + 1 if value - floor >= 0.5 else floor
-
-
 def _cents(price: float) -> float:
-    # The contract's test, `round(price × 100) / 100 == price` in binary64: 12.5 and 12.34 pass, 12.345 does not.
-    if _js_round(price * 100) / 100 != price:
+    if not has_cents(price):
         raise ValueError("expected at most two decimal places")
     return price
 
