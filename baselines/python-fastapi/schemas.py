@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from gauntlet_data.records import has_cents
+from gauntlet_data.records import cents
 from params import INT32_MAX, Bool, Date, integer, number, one_of, text
 
 
@@ -242,14 +242,8 @@ class Shorten(Strict):
 # --- db ---------------------------------------------------------------------
 
 
-def _cents(price: float) -> float:
-    if not has_cents(price):
-        raise ValueError("expected at most two decimal places")
-    return price
-
-
 class NewItem(Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2000)]
-    price: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False), AfterValidator(_cents)]
+    price: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False), AfterValidator(cents)]
     stock: Annotated[JsonInt, Field(ge=0, le=INT32_MAX)]

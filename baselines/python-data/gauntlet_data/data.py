@@ -15,9 +15,9 @@ Postgres closed is replaced at its next acquire. A released connection is not re
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
@@ -27,7 +27,10 @@ from gauntlet_data.config import database_url, per_worker, redis_url
 if TYPE_CHECKING:
     from gauntlet_data.cache import Cache
 
-POOL_MAX = per_worker(16)  # Postgres connections per process: the contract's 16 per target, shared out
+T = TypeVar("T")
+
+POOL_PER_TARGET = 16  # Postgres connections: the contract's bound for a whole target
+POOL_MAX = per_worker(POOL_PER_TARGET)  # ... shared out over its worker processes
 CONNECT_TIMEOUT_S = 2.0
 HEALTH_TIMEOUT_S = 1.0
 
@@ -69,8 +72,9 @@ class Db:
 
     backend = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, max_size: int = POOL_MAX) -> None:
         self.url = url
+        self.max_size = max_size
         self.pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
@@ -78,7 +82,7 @@ class Db:
         self.pool = await asyncpg.create_pool(
             self.url,
             min_size=0,
-            max_size=POOL_MAX,
+            max_size=self.max_size,
             timeout=CONNECT_TIMEOUT_S,
             reset=keep_session,
         )
@@ -103,24 +107,19 @@ class Db:
             raise
 
     async def fetch(self, statement: str, *args: Any) -> list[asyncpg.Record]:
-        try:
-            return await self.pool.fetch(statement, *args)  # type: ignore[union-attr]
-        except Exception as exc:
-            if is_unavailable(exc):
-                raise DataUnavailable() from exc
-            raise
+        return await self._reached(self.pool.fetch, statement, *args)  # type: ignore[union-attr]
 
     async def fetchrow(self, statement: str, *args: Any) -> asyncpg.Record | None:
-        try:
-            return await self.pool.fetchrow(statement, *args)  # type: ignore[union-attr]
-        except Exception as exc:
-            if is_unavailable(exc):
-                raise DataUnavailable() from exc
-            raise
+        return await self._reached(self.pool.fetchrow, statement, *args)  # type: ignore[union-attr]
 
     async def execute(self, statement: str, *args: Any) -> str:
+        return await self._reached(self.pool.execute, statement, *args)  # type: ignore[union-attr]
+
+    @staticmethod
+    async def _reached(call: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """`call(*args)`; a failure to reach Postgres raises `DataUnavailable`, any other error stays as it is."""
         try:
-            return await self.pool.execute(statement, *args)  # type: ignore[union-attr]
+            return await call(*args)
         except Exception as exc:
             if is_unavailable(exc):
                 raise DataUnavailable() from exc
@@ -144,10 +143,11 @@ class Data:
         self.cache = cache
 
     @classmethod
-    async def open(cls, *, cache: bool = True) -> "Data":
-        """`cache=False`: a target that uses no Redis (its venv has no redis-py); `REDIS_URL` is not read."""
+    async def open(cls, *, cache: bool = True, pool_max: int = POOL_MAX) -> "Data":
+        """`cache=False`: a target that uses no Redis (its venv has no redis-py); `REDIS_URL` is not read.
+        `pool_max`: POOL_PER_TARGET for a target whose WORKERS are threads of one process."""
         db_url, cache_url = database_url(), redis_url() if cache else None  # both checked before anything opens
-        db = Db(db_url) if db_url else None
+        db = Db(db_url, pool_max) if db_url else None
         if db is not None:
             await db.open()
         if cache_url is None:

@@ -25,6 +25,13 @@ def has_cents(price: float) -> bool:
     return (floor + 1 if scaled - floor >= 0.5 else floor) / 100 == price
 
 
+def cents(price: float) -> float:
+    """`price` if it passes `has_cents`, else ValueError: a pydantic `AfterValidator`'s failure, at the field."""
+    if not has_cents(price):
+        raise ValueError("expected at most two decimal places")
+    return price
+
+
 def queries_count(values: list[str]) -> int:
     """TechEmpower's rule for the first `n`: an integer (of any size) clamped to 1…500, else 1."""
     raw = values[0] if values else ""
