@@ -70,9 +70,9 @@ TEXT_HEADERS = Headers({"Content-Type": "text/plain"})
 
 # --- data -------------------------------------------------------------------
 # The asyncpg pool lives on the event loop that runs the `async def` handlers: Robyn awaits an async
-# startup handler on that loop before the server accepts, and an async shutdown handler on it once
-# the server stops (processes=1; with more, Robyn's supervisor kills its worker processes, whose
-# connections then simply close). Postgres only: this target serves no Redis (no shortener).
+# startup handler on that loop before the server accepts, and an async shutdown handler on it at the
+# stop (processes=1; with more, Robyn's supervisor kills its worker processes, whose connections then
+# simply close). Postgres only: this target serves no Redis (no shortener: README).
 
 data = Data(None, None)  # until the startup handler has run: every backend `none`
 

@@ -56,7 +56,7 @@ class Backends:
     """The data layer, opened on the event loop that runs the `async def` handlers.
 
     Spikard 0.13.0 has no startup or shutdown hook, and its dependency injection awaits an async
-    factory with `asyncio.run()` on a loop of its own (crates/spikard-py/src/di.rs), where an asyncpg
+    factory with `asyncio.run()` on a loop of its own (crates/spikard-py/src/di.rs:196 at v0.13.0), where an asyncpg
     pool would be bound to a loop that is then closed. So the first request that needs the data
     layer opens it on the handler loop (the orchestrator's first `/health` poll, before any load;
     asyncpg connects on demand, so nothing is sent then), and `close()` runs it down on that loop
