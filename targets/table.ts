@@ -456,13 +456,19 @@ export const targets: Target[] = [
     settings: {
       server: 'Robyn 0.88.0 (actix-web in Rust, handlers in CPython 3.11), python app.py: no argv, stdin /dev/null',
       workers: 'WORKERS processes (Config processes=WORKERS; 1 by default), 1 worker thread each',
-      handlers: 'sync def (run on the actix worker thread)',
+      handlers: 'sync def (run on the actix worker thread); the db family and /health async def (on the uvloop ' +
+        "event loop of Robyn's main thread)",
       validation: 'pydantic 2.14 models (strict JSON bodies; query, form, path by the contract value rules)',
       json: 'orjson 3.13 (parsing; dict returns serialised by Robyn with orjson, models by model_dump_json)',
       logging: 'log level WARN (no access log), no dev mode, OpenAPI routes off',
       bodies: 'read whole by Robyn before the handler (no limit of its own); 413 by Content-Length or bytes read',
+      database: 'asyncpg 0.32 pool (baselines/python-data): ≤ 16 connections per target (16 / WORKERS per process, ' +
+        "rounded up), opened in Robyn's startup handler, closed in its shutdown handler, one query at a time per " +
+        'connection, per-connection statement cache, reset on release off; /db/queries: asyncio.gather, each read ' +
+        'on its own pooled connection',
+      cache: 'none (the shortener is not declared: README)',
     },
-    families: [...WEB, 'stress'],
+    families: [...WEB, 'db', 'stress'],
   },
   {
     name: 'spikard',
@@ -485,8 +491,13 @@ export const targets: Target[] = [
         "msgspec 0.23.0 Structs in the handlers (Spikard's own validation answers RFC 9457, not the contract)",
       responses: 'msgspec-encoded by Spikard for plain returns; serde_json for Response(...)',
       flags: 'enable_request_id False, compression None, RUST_LOG=warn, no access log (enable_http_trace off)',
+      database: 'asyncpg 0.32 pool (baselines/python-data): ≤ 16 connections (one process), opened on the ' +
+        'handler event loop by the first request that needs it (Spikard 0.13 has no startup hook), closed from the ' +
+        'main thread at the stop; one query at a time per connection, per-connection statement cache, reset on ' +
+        'release off; /db/queries: asyncio.gather, each read on its own pooled connection',
+      cache: 'none (the shortener is not declared: README)',
     },
-    families: [...WEB, 'multipart', 'stress'],
+    families: [...WEB, 'db', 'multipart', 'stress'],
   },
   // Reference targets: seed 002's own launches of its two Python systems, on the same code as
   // `django` and `starlette`. Only the launch differs (baselines/*/serve-seed002.sh). They declare

@@ -5,8 +5,6 @@ Served by uvicorn (uvloop, httptools); see serve.sh for the flags.
 
 import asyncio
 import hashlib
-import random
-import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,9 +19,9 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.websockets import WebSocketDisconnect
 
 import errors
-import shortener
-from data import Data, Db
 from errors import OrjsonResponse
+from gauntlet_data import records, shortener
+from gauntlet_data.data import Data, Db
 from params import Bool, Date, Digits, Uuid, bind, digits, integer, text
 from route import ContractRouting, MiB, StrictRoute, body_route
 from schemas import (
@@ -398,33 +396,6 @@ async def click_stats(request: Request, code: Annotated[str, Path()]) -> OrjsonR
 
 # --- db ---------------------------------------------------------------------
 
-ITEM_COLUMNS = "id, name, description, price::float8 AS price, stock"
-SELECT_ITEMS_SQL = f"SELECT {ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2"
-SELECT_ITEM_SQL = f"SELECT {ITEM_COLUMNS} FROM items WHERE id = $1"
-INSERT_ITEM_SQL = (
-    f"INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING {ITEM_COLUMNS}"
-)
-SELECT_WORLD_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
-SELECT_RECIPES_SQL = (
-    "SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount "
-    "FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r "
-    "JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position"
-)
-WORLD_ROWS = 10_000
-MAX_QUERIES = 500
-QUERIES_N = re.compile(r"-?[0-9]+")
-
-
-def item_json(row: Any) -> dict[str, Any]:
-    price = row["price"]  # float8; a whole price is written as an integer (693, not 693.0)
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "description": row["description"],
-        "price": int(price) if price.is_integer() else price,
-        "stock": row["stock"],
-    }
-
 
 @app.get("/db/items")
 async def list_items(
@@ -432,73 +403,38 @@ async def list_items(
     limit: Annotated[integer(1, 100), Query()] = 20,
     offset: Annotated[integer(0, 100_000), Query()] = 0,
 ) -> OrjsonResponse:
-    rows = await db_of(request).fetch(SELECT_ITEMS_SQL, limit, offset)
-    return OrjsonResponse({"items": [item_json(r) for r in rows], "limit": limit, "offset": offset})
+    return OrjsonResponse(await records.list_items(db_of(request), limit, offset))
 
 
 @app.get("/db/items/{id}")
 async def get_item(request: Request, id: Annotated[digits(1), Path()]) -> OrjsonResponse:
-    row = await db_of(request).fetchrow(SELECT_ITEM_SQL, id)
-    if row is None:
+    item = await records.item(db_of(request), id)
+    if item is None:
         return errors.error(404, f"no item {id}")
-    return OrjsonResponse(item_json(row))
+    return OrjsonResponse(item)
 
 
 @json_body.post("/db/items", status_code=201)
 async def create_item(request: Request, item: NewItem) -> OrjsonResponse:
-    row = await db_of(request).fetchrow(INSERT_ITEM_SQL, item.name, item.description, item.price, item.stock)
-    return OrjsonResponse(item_json(row), status_code=201)
-
-
-def queries_count(values: list[str]) -> int:
-    """TechEmpower's rule for the first `n`: an integer (of any size) clamped to 1…500, else 1."""
-    raw = values[0] if values else ""
-    if not QUERIES_N.fullmatch(raw):
-        return 1
-    negative, magnitude = raw.startswith("-"), raw.lstrip("-").lstrip("0")
-    if negative or not magnitude:
-        return 1
-    return MAX_QUERIES if len(magnitude) > 3 else min(int(magnitude), MAX_QUERIES)
-
-
-def world_json(row: Any) -> dict[str, int]:
-    return {"id": row["id"], "randomNumber": row["randomnumber"]}
+    row = await records.create_item(db_of(request), item.name, item.description, item.price, item.stock)
+    return OrjsonResponse(row, status_code=201)
 
 
 @app.get("/db/random")
 async def db_random(request: Request) -> OrjsonResponse:
-    row = await db_of(request).fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS))
-    return OrjsonResponse(world_json(row))
+    return OrjsonResponse(await records.random_world(db_of(request)))
 
 
 @app.get("/db/queries")
 async def db_queries(request: Request) -> OrjsonResponse:
-    n = queries_count(request.query_params.getlist("n"))
-    # n separate executions of the prepared statement, concurrently: each read takes its own
-    # pooled connection (asyncpg runs one query at a time per connection), at most 16 at once,
-    # the rest waiting for a connection. Never one IN query.
-    db = db_of(request)
-    rows = await asyncio.gather(*(db.fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS)) for _ in range(n)))
-    return OrjsonResponse([world_json(r) for r in rows])
+    # n reads of the one statement, issued concurrently over the pool (records.random_worlds).
+    n = records.queries_count(request.query_params.getlist("n"))
+    return OrjsonResponse(await records.random_worlds(db_of(request), n))
 
 
 @app.get("/api/v1/recipes")
 async def recipes(request: Request, limit: Annotated[integer(1, 50), Query()] = 10) -> OrjsonResponse:
-    """One join, folded into recipes (rows come ordered by recipe, then position)."""
-    folded: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    for row in await db_of(request).fetch(SELECT_RECIPES_SQL, limit):
-        if current is None or current["id"] != row["id"]:
-            current = {
-                "id": row["id"],
-                "name": row["name"],
-                "servings": row["servings"],
-                "minutes": row["minutes"],
-                "ingredients": [],
-            }
-            folded.append(current)
-        current["ingredients"].append({"name": row["ingredient"], "amount": row["amount"]})
-    return OrjsonResponse({"recipes": folded})
+    return OrjsonResponse(await records.recipes(db_of(request), limit))
 
 
 app.include_router(json_body)

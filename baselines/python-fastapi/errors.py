@@ -8,6 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from gauntlet_data.data import DataUnavailable
+
 CODES = {
     400: "invalid_body",
     404: "not_found",
@@ -56,6 +58,10 @@ async def on_http_error(request: Request, exc: HTTPException) -> OrjsonResponse:
     return error(exc.status_code, str(exc.detail))
 
 
+async def on_unavailable(request: Request, exc: DataUnavailable) -> OrjsonResponse:
+    return error(503, exc.message)
+
+
 async def on_unexpected_error(request: Request, exc: Exception) -> OrjsonResponse:
     return error(500, "internal error")
 
@@ -63,4 +69,5 @@ async def on_unexpected_error(request: Request, exc: Exception) -> OrjsonRespons
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(DataUnavailable, on_unavailable)
     app.add_exception_handler(Exception, on_unexpected_error)

@@ -5,11 +5,11 @@ workloads/json/ field for field; unknown keys are dropped. Query and form models
 the text types of params.py.
 """
 
-import math
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from gauntlet_data.records import cents
 from params import INT32_MAX, Bool, Date, integer, number, one_of, text
 
 
@@ -242,21 +242,8 @@ class Shorten(Strict):
 # --- db ---------------------------------------------------------------------
 
 
-def _js_round(value: float) -> float:
-    """JavaScript's Math.round: to the nearest integer, halves up (Python's round() halves to even)."""
-    floor = math.floor(value)
-    return floor + 1 if value - floor >= 0.5 else floor
-
-
-def _cents(price: float) -> float:
-    # The contract's test, `round(price × 100) / 100 == price` in binary64: 12.5 and 12.34 pass, 12.345 does not.
-    if _js_round(price * 100) / 100 != price:
-        raise ValueError("expected at most two decimal places")
-    return price
-
-
 class NewItem(Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2000)]
-    price: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False), AfterValidator(_cents)]
+    price: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False), AfterValidator(cents)]
     stock: Annotated[JsonInt, Field(ge=0, le=INT32_MAX)]

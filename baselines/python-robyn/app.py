@@ -1,5 +1,5 @@
 """Gauntlet's catalogue (docs/contract.md) on Robyn: families basic, json, path, query, form,
-mixed and stress (see README.md for the others).
+mixed, stress and db (see README.md for the others).
 
 Run by serve.sh as `python app.py` (no arguments: Robyn parses the process's argv): WORKERS
 processes (one per server core; serve.sh checks it), one actix worker thread each, log level WARN,
@@ -21,20 +21,26 @@ from robyn import Headers, Request, Response, Robyn, SSEResponse, WebSocketAdapt
 from robyn.argument_parser import Config
 
 from errors import JSON_HEADERS, ApiError, invalid, issues_of
+from gauntlet_data import records
+from gauntlet_data.data import Data, DataUnavailable
 from params import Date, Uuid, bind, body_of, collect, digits, form, integer, query, segments
 from schemas import (
     ComplexForm,
     DeepPath,
     FewQuery,
+    ItemId,
+    ItemsQuery,
     Large,
     ManyQuery,
     Medium,
     MediumQuery,
     MultiplePath,
+    NewItem,
     NewPost,
     Post,
     PostPath,
     PostQuery,
+    RecipesQuery,
     SimpleForm,
     SimplePath,
     Small,
@@ -62,6 +68,26 @@ app.set_response_header("Server", "Robyn")
 TEXT_HEADERS = Headers({"Content-Type": "text/plain"})
 
 
+# --- data -------------------------------------------------------------------
+# The asyncpg pool lives on the event loop that runs the `async def` handlers: Robyn awaits an async
+# startup handler on that loop before the server accepts, and an async shutdown handler on it at the
+# stop (processes=1; with more, Robyn's supervisor kills its worker processes, whose connections then
+# simply close). Postgres only: this target serves no Redis (no shortener: README).
+
+data = Data(None, None)  # until the startup handler has run: every backend `none`
+
+
+@app.startup_handler
+async def open_data() -> None:
+    global data
+    data = await Data.open(cache=False)
+
+
+@app.shutdown_handler
+async def close_data() -> None:
+    await data.close()
+
+
 # --- errors -----------------------------------------------------------------
 # Declared before any route: Robyn binds the exception handler when a route is added.
 
@@ -70,6 +96,8 @@ TEXT_HEADERS = Headers({"Content-Type": "text/plain"})
 def on_error(error: Exception) -> Response:
     if isinstance(error, ApiError):
         return error.response()
+    if isinstance(error, DataUnavailable):
+        return ApiError(503, error.message).response()
     log.error("unhandled %s: %s", type(error).__name__, error)
     return ApiError(500, "internal error").response()
 
@@ -123,6 +151,10 @@ def created(model: BaseModel) -> Response:
     return Response(201, JSON_HEADERS, model.model_dump_json())
 
 
+def ok(value: Any) -> Response:
+    return Response(200, JSON_HEADERS, orjson.dumps(value))
+
+
 # --- basic ------------------------------------------------------------------
 
 
@@ -139,9 +171,9 @@ def json_serialization() -> dict[str, str]:
 
 
 @get("/health")
-def health() -> dict[str, Any]:
-    """No data families here: neither backend is in use."""
-    return {"status": "ok", "db": {"backend": "none", "up": False}, "cache": {"backend": "none", "up": False}}
+async def health() -> dict[str, Any]:
+    """`SELECT 1` (with DATABASE_URL), answered within 1 s or down; no cache is in use."""
+    return await data.health()
 
 
 @app.post("/echo")
@@ -332,6 +364,52 @@ def stress_memory(request: Request) -> dict[str, int]:
         pages += 1
     del buffer
     return {"mb": mb, "pages": pages}
+
+
+# --- db ---------------------------------------------------------------------
+# `async def`: each awaits asyncpg on the event loop, which serves other requests meanwhile.
+
+ITEM_ID = TypeAdapter(ItemId)
+
+
+@get("/db/items")
+async def list_items(request: Request) -> Response:
+    params = bind(ItemsQuery, query(request))
+    return ok(await records.list_items(data.require_db(), params.limit, params.offset))
+
+
+@get("/db/items/:id")
+async def get_item(request: Request) -> Response:
+    item_id = path_param("id", ITEM_ID, request)
+    item = await records.item(data.require_db(), item_id)
+    if item is None:
+        raise ApiError(404, f"no item {item_id}")
+    return ok(item)
+
+
+@app.post("/db/items")
+async def create_item(request: Request) -> Response:
+    item = validated(NewItem, json_body(request))
+    row = await records.create_item(data.require_db(), item.name, item.description, item.price, item.stock)
+    return Response(201, JSON_HEADERS, orjson.dumps(row))
+
+
+@get("/db/random")
+async def db_random() -> Response:
+    return ok(await records.random_world(data.require_db()))
+
+
+@get("/db/queries")
+async def db_queries(request: Request) -> Response:
+    # n reads of the one statement, issued concurrently over the pool (records.random_worlds).
+    n = records.queries_count(query(request).get("n", []))
+    return ok(await records.random_worlds(data.require_db(), n))
+
+
+@get("/api/v1/recipes")
+async def recipes(request: Request) -> Response:
+    params = bind(RecipesQuery, query(request))
+    return ok(await records.recipes(data.require_db(), params.limit))
 
 
 # --- unknown routes ---------------------------------------------------------

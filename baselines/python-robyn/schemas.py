@@ -7,9 +7,10 @@ types of params.py.
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from params import Bool, Date, integer, number, one_of, text
+from gauntlet_data.records import cents
+from params import INT32_MAX, Bool, Date, digits, integer, number, one_of, text
 
 
 def _integral(value: Any) -> Any:
@@ -242,3 +243,25 @@ class ComplexForm(BaseModel):
 class SseQuery(BaseModel):
     events: integer(1, 100_000) = 10
     interval_ms: integer(0, 10_000) = 0
+
+
+# --- db ---------------------------------------------------------------------
+
+
+class ItemsQuery(BaseModel):
+    limit: integer(1, 100) = 20
+    offset: integer(0, 100_000) = 0
+
+
+class RecipesQuery(BaseModel):
+    limit: integer(1, 50) = 10
+
+
+ItemId = digits(1)
+
+
+class NewItem(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=2000)]
+    price: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False), AfterValidator(cents)]
+    stock: Annotated[JsonInt, Field(ge=0, le=INT32_MAX)]

@@ -5,14 +5,16 @@ Written as the seed's benchmark app (tools/benchmark-harness/apps/spikard-python
 `ServerConfig(workers=1)` and `app.run(config=...)`. Where Spikard's own validation cannot give
 the contract's answers, handlers take the raw inputs and validate with msgspec (see rules.py).
 
-Run: `python app.py` (HOST, PORT from the environment); serve.sh does that.
+Run: `python app.py` (HOST, PORT, WORKERS, DATABASE_URL from the environment); serve.sh does that.
 """
 
+import asyncio
 import hashlib
 import os
 import signal
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -20,16 +22,21 @@ from spikard import Header, Path, Query, Request, Response, Spikard
 from spikard.config import ServerConfig
 
 import rules
+from gauntlet_data import records
+from gauntlet_data.data import POOL_PER_TARGET, Data, DataUnavailable, Db
 from rules import SERVER, error, invalid, issue
 from schemas import (
     ComplexForm,
     FewQuery,
+    ItemsQuery,
     Large,
     ManyQuery,
     Medium,
     MediumQuery,
+    NewItem,
     NewPost,
     PostQuery,
+    RecipesQuery,
     SimpleForm,
     Small,
 )
@@ -40,6 +47,60 @@ app = Spikard()
 # the text sent (its typed parameters coerce `True`/`1` to booleans and answer problem+json).
 Raw = list[str]
 ALL = Query(default_factory=list)
+
+
+# --- data ------------------------------------------------------------------------
+
+
+class Backends:
+    """The data layer, opened on the event loop that runs the `async def` handlers.
+
+    Spikard 0.13.0 has no startup or shutdown hook, and its dependency injection awaits an async
+    factory with `asyncio.run()` on a loop of its own (crates/spikard-py/src/di.rs:196 at v0.13.0), where an asyncpg
+    pool would be bound to a loop that is then closed. So the first request that needs the data
+    layer opens it on the handler loop (the orchestrator's first `/health` poll, before any load;
+    asyncpg connects on demand, so nothing is sent then), and `close()` runs it down on that loop
+    from the main thread when the server stops. Postgres only: this target serves no Redis.
+    """
+
+    def __init__(self) -> None:
+        self.data: Data | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.opening: asyncio.Lock | None = None
+
+    async def get(self) -> Data:
+        if self.data is None:
+            self.opening = self.opening or asyncio.Lock()
+            async with self.opening:
+                if self.data is None:
+                    # One process whatever WORKERS is (they are Tokio threads): the pool stays whole.
+                    self.data = await Data.open(cache=False, pool_max=POOL_PER_TARGET)
+                    self.loop = asyncio.get_running_loop()
+        return self.data
+
+    def close(self, timeout_s: float) -> None:
+        """From another thread: closes the pool on its loop, waiting at most `timeout_s`."""
+        if self.data is None or self.loop is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self.data.close(), self.loop).result(timeout_s)
+        except Exception:  # noqa: BLE001 — the process exits next: whatever is left open, the kernel closes
+            pass
+
+
+backends = Backends()
+
+
+async def answer(query: Callable[[Db], Awaitable[Any]], *, status: int = 200, missing: str = "") -> Response:
+    """`query`'s value as JSON, with `Server` (TechEmpower's verifier requires it on /db/random and
+    /db/queries); None → 404 `missing`; Postgres out of reach (or DATABASE_URL unset) → 503."""
+    try:
+        value = await query((await backends.get()).require_db())
+    except DataUnavailable as exc:
+        return error(503, exc.message)
+    if value is None:
+        return error(404, missing)
+    return Response(content=value, status_code=status, headers={"server": SERVER})
 
 
 # --- basic -------------------------------------------------------------------
@@ -55,13 +116,10 @@ async def json_serialization() -> Response:
     return Response(content={"message": "Hello, World!"}, headers={"server": SERVER})
 
 
-HEALTH = {"status": "ok", "db": {"backend": "none", "up": False}, "cache": {"backend": "none", "up": False}}
-
-
 @app.get("/health")
 async def health() -> dict[str, Any]:
-    # No data families here: no database or cache is in use, so nothing can be down.
-    return HEALTH
+    """`SELECT 1` (with DATABASE_URL), answered within 1 s or down; no cache is in use."""
+    return await (await backends.get()).health()
 
 
 @app.post("/echo")
@@ -371,6 +429,63 @@ def stress_memory(mb: str = Path()) -> Any:
     return {"mb": value, "pages": pages}
 
 
+# --- db ------------------------------------------------------------------------
+
+ITEMS, RECIPES = rules.plan(ItemsQuery), rules.plan(RecipesQuery)
+
+
+@app.get("/db/items")
+async def list_items(limit: Raw = ALL, offset: Raw = ALL) -> Any:
+    params, issues = rules.bind(ItemsQuery, ITEMS, {"limit": limit, "offset": offset})
+    if issues:
+        return invalid(issues)
+    return await answer(lambda db: records.list_items(db, params.limit, params.offset))
+
+
+@app.get("/db/items/{id}")
+async def get_item(id: str = Path()) -> Any:
+    issues: list[dict[str, Any]] = []
+    item_id = rules.digits(id, "id", issues, low=1)
+    if issues:
+        return invalid(issues)
+    return await answer(lambda db: records.item(db, item_id), missing=f"no item {item_id}")
+
+
+@app.post("/db/items")
+async def create_item(request: Request) -> Any:
+    raw = rules.read_body(request, "application/json", rules.JSON_LIMIT)
+    if isinstance(raw, Response):
+        return raw
+    item, failure = rules.decode_json(raw, NewItem)
+    if failure is not None:
+        return failure
+    if not records.has_cents(item.price):
+        return invalid([issue("price", "expected at most two decimal places")])
+    return await answer(
+        lambda db: records.create_item(db, item.name, item.description, item.price, item.stock), status=201
+    )
+
+
+@app.get("/db/random")
+async def db_random() -> Any:
+    return await answer(records.random_world)
+
+
+@app.get("/db/queries")
+async def db_queries(n: Raw = ALL) -> Any:
+    # n reads of the one statement, issued concurrently over the pool (records.random_worlds).
+    count = records.queries_count(n)
+    return await answer(lambda db: records.random_worlds(db, count))
+
+
+@app.get("/api/v1/recipes")
+async def recipes(limit: Raw = ALL) -> Any:
+    params, issues = rules.bind(RecipesQuery, RECIPES, {"limit": limit})
+    if issues:
+        return invalid(issues)
+    return await answer(lambda db: records.recipes(db, params.limit))
+
+
 # --- anything else -------------------------------------------------------------
 
 
@@ -403,6 +518,8 @@ def main() -> None:
     while not stop.wait(0.5):
         if not server.is_alive():
             sys.exit(1)  # the server failed to start (e.g. the port is taken); its error is printed
+    # The pool's connections end with a Terminate message rather than a dropped socket.
+    backends.close(timeout_s=2)
     sys.stdout.flush()
     sys.stderr.flush()
     # Exit without interpreter finalisation: Spikard's Tokio threads still hold Python objects and

@@ -195,3 +195,22 @@ class ComplexForm(msgspec.Struct, kw_only=True):
     terms: bool
     contact_method: Literal["email", "phone", "post"]
     experience_years: Annotated[int, Meta(ge=0, le=80)]
+
+
+# --- db ---------------------------------------------------------------------
+
+
+class ItemsQuery(msgspec.Struct):
+    limit: Annotated[int, Meta(ge=1, le=100)] = 20
+    offset: Annotated[int, Meta(ge=0, le=100_000)] = 0
+
+
+class RecipesQuery(msgspec.Struct):
+    limit: Annotated[int, Meta(ge=1, le=50)] = 10
+
+
+class NewItem(msgspec.Struct):
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    description: Annotated[str, Meta(max_length=2000)]
+    price: Annotated[float, Meta(ge=0, le=1_000_000)]  # and at most two decimals (app.py)
+    stock: Annotated[int, Meta(ge=0, le=INT32_MAX)]

@@ -8,8 +8,6 @@ lifespan state. Served by uvicorn (uvloop, httptools); see serve.sh for the flag
 
 import asyncio
 import hashlib
-import random
-import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,10 +26,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 import errors
 import models as m
-import shortener
 from bodies import FORM, JSON, MULTIPART, MiB, accepts
-from data import Data, Db
 from errors import ApiError, Issue, JSONResponse, invalid
+from gauntlet_data import records, shortener
+from gauntlet_data.data import Data, Db
 from params import Binder, decode_any, decode_json
 
 # --- routing on the path as sent ----------------------------------------------
@@ -414,115 +412,46 @@ async def redirect(request: Request) -> Response:
 
 # --- db ---------------------------------------------------------------------
 
-ITEM_COLUMNS = "id, name, description, price::float8 AS price, stock"
-SELECT_ITEMS_SQL = f"SELECT {ITEM_COLUMNS} FROM items ORDER BY id LIMIT $1 OFFSET $2"
-SELECT_ITEM_SQL = f"SELECT {ITEM_COLUMNS} FROM items WHERE id = $1"
-INSERT_ITEM_SQL = (
-    f"INSERT INTO items (name, description, price, stock) VALUES ($1, $2, $3, $4) RETURNING {ITEM_COLUMNS}"
-)
-SELECT_WORLD_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
-SELECT_RECIPES_SQL = (
-    "SELECT r.id, r.name, r.servings, r.minutes, i.name AS ingredient, i.amount "
-    "FROM (SELECT id, name, servings, minutes FROM recipes ORDER BY id LIMIT $1) AS r "
-    "JOIN ingredients AS i ON i.recipe_id = r.id ORDER BY r.id, i.position"
-)
-WORLD_ROWS = 10_000
-MAX_QUERIES = 500
-QUERIES_N = re.compile(r"-?[0-9]+")
-
 ITEMS_QUERY = Binder(m.ItemsQuery)
 ITEM_PATH = Binder(m.ItemPath)
 RECIPES_QUERY = Binder(m.RecipesQuery)
 
 
-def item_json(row: Any) -> dict[str, Any]:
-    price = row["price"]  # float8; a whole price is written as an integer (693, not 693.0)
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "description": row["description"],
-        "price": int(price) if price.is_integer() else price,
-        "stock": row["stock"],
-    }
-
-
 async def list_items(request: Request) -> Response:
     query = ITEMS_QUERY(request.query_params.getlist)
-    rows = await db_of(request).fetch(SELECT_ITEMS_SQL, query.limit, query.offset)
-    return JSONResponse({"items": [item_json(r) for r in rows], "limit": query.limit, "offset": query.offset})
+    return JSONResponse(await records.list_items(db_of(request), query.limit, query.offset))
 
 
 async def get_item(request: Request) -> Response:
     item_id = ITEM_PATH.path(request.path_params).id
-    row = await db_of(request).fetchrow(SELECT_ITEM_SQL, item_id)
-    if row is None:
+    item = await records.item(db_of(request), item_id)
+    if item is None:
         return errors.error(404, f"no item {item_id}")
-    return JSONResponse(item_json(row))
-
-
-def _cents(price: float) -> bool:
-    """The contract's test, `round(price × 100) / 100 == price` in binary64, with JavaScript's
-    Math.round (halves up; Python's round() halves to even): 12.5 and 12.34 pass, 12.345 does not."""
-    scaled = price * 100
-    floor = float(int(scaled // 1))
-    return (floor + 1 if scaled - floor >= 0.5 else floor) / 100 == price
+    return JSONResponse(item)
 
 
 @accepts(JSON, MiB)
 async def create_item(request: Request) -> Response:
     item = decode_json(await request.body(), m.NewItem)
-    if not _cents(item.price):
+    if not records.has_cents(item.price):
         raise invalid([{"path": ["price"], "message": "expected at most two decimal places"}])
-    row = await db_of(request).fetchrow(INSERT_ITEM_SQL, item.name, item.description, item.price, item.stock)
-    return JSONResponse(item_json(row), status_code=201)
-
-
-def queries_count(values: list[str]) -> int:
-    """TechEmpower's rule for the first `n`: an integer (of any size) clamped to 1…500, else 1."""
-    raw = values[0] if values else ""
-    if not QUERIES_N.fullmatch(raw):
-        return 1
-    negative, magnitude = raw.startswith("-"), raw.lstrip("-").lstrip("0")
-    if negative or not magnitude:
-        return 1
-    return MAX_QUERIES if len(magnitude) > 3 else min(int(magnitude), MAX_QUERIES)
-
-
-def world_json(row: Any) -> dict[str, int]:
-    return {"id": row["id"], "randomNumber": row["randomnumber"]}
+    row = await records.create_item(db_of(request), item.name, item.description, item.price, item.stock)
+    return JSONResponse(row, status_code=201)
 
 
 async def db_random(request: Request) -> Response:
-    row = await db_of(request).fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS))
-    return JSONResponse(world_json(row))
+    return JSONResponse(await records.random_world(db_of(request)))
 
 
 async def db_queries(request: Request) -> Response:
-    n = queries_count(request.query_params.getlist("n"))
-    db = db_of(request)
-    # n separate executions of the one prepared statement, concurrently: each `fetchrow` takes
-    # its own pooled connection (at most 16 at once; the rest wait for one). Never one IN query.
-    rows = await asyncio.gather(*(db.fetchrow(SELECT_WORLD_SQL, random.randint(1, WORLD_ROWS)) for _ in range(n)))
-    return JSONResponse([world_json(r) for r in rows])
+    # n reads of the one statement, issued concurrently over the pool (records.random_worlds).
+    n = records.queries_count(request.query_params.getlist("n"))
+    return JSONResponse(await records.random_worlds(db_of(request), n))
 
 
 async def recipes(request: Request) -> Response:
-    """One join, folded into recipes (rows come ordered by recipe, then position)."""
     limit = RECIPES_QUERY(request.query_params.getlist).limit
-    folded: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    for row in await db_of(request).fetch(SELECT_RECIPES_SQL, limit):
-        if current is None or current["id"] != row["id"]:
-            current = {
-                "id": row["id"],
-                "name": row["name"],
-                "servings": row["servings"],
-                "minutes": row["minutes"],
-                "ingredients": [],
-            }
-            folded.append(current)
-        current["ingredients"].append({"name": row["ingredient"], "amount": row["amount"]})
-    return JSONResponse({"recipes": folded})
+    return JSONResponse(await records.recipes(db_of(request), limit))
 
 
 # --- the app ----------------------------------------------------------------

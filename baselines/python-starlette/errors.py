@@ -7,6 +7,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gauntlet_data.data import DataUnavailable
+
 CODES = {
     400: "invalid_body",
     404: "not_found",
@@ -66,6 +68,11 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     return error(exc.status_code, str(exc.detail))
 
 
+async def on_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DataUnavailable)
+    return error(503, exc.message)
+
+
 async def on_server_error(request: Request, exc: Exception) -> Response:
     return error(500, "internal error")
 
@@ -73,5 +80,6 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
 exception_handlers = {
     ApiError: on_api_error,
     HTTPException: on_http_error,
+    DataUnavailable: on_unavailable,
     Exception: on_server_error,
 }

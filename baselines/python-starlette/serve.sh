@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
+# The shared data layer (../python-data/gauntlet_data), imported by the app and its worker processes.
+export PYTHONPATH="$(cd ../python-data && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 # DATABASE_URL / REDIS_URL / WORKERS: a malformed one stops here, naming the variable (exit 1).
-.venv/bin/python config.py
+.venv/bin/python -m gauntlet_data.config python-starlette
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"

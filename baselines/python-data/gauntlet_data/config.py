@@ -1,7 +1,8 @@
 """Configuration from the environment only: `DATABASE_URL` (postgres://…) and `REDIS_URL`
 (redis://…). Unset or empty → that backend is `none`. A malformed one stops the server at
-start with a message naming the variable: serve.sh runs this file before uvicorn (so the
-exit code says so), and the lifespan checks again (for a uvicorn started by hand).
+start with a message naming the variable: each serve script runs this module before its server
+(`python -m gauntlet_data.config <target>`, so the exit code says so), and `Data.open` checks
+again (for a server started by hand).
 """
 
 import os
@@ -39,8 +40,8 @@ def redis_url() -> str | None:
 
 
 def workers() -> int:
-    """`WORKERS` (default 1): the worker processes serving the target, one per server core;
-    serve.sh passes it to the server, and each worker sizes its pools by it."""
+    """`WORKERS` (default 1): the workers serving the target, one per server core; the serve
+    script passes it to the server, and each worker process sizes its pools by it."""
     value = os.environ.get("WORKERS") or "1"
     if not re.fullmatch(r"[0-9]+", value) or not 1 <= int(value) <= 1024:
         raise ConfigError(f"WORKERS must be an integer 1…1024, got {value!r}")
@@ -53,10 +54,18 @@ def per_worker(total: int) -> int:
     return -(-total // workers())
 
 
-if __name__ == "__main__":
+def check(target: str, *, cache: bool = True) -> None:
+    """Exits naming the variable when one is malformed. `cache=False`: the target uses no Redis,
+    so `REDIS_URL` is not read."""
     try:
         database_url()
-        redis_url()
+        if cache:
+            redis_url()
         workers()
     except ConfigError as error:
-        sys.exit(f"python-starlette: {error}")
+        sys.exit(f"{target}: {error}")
+
+
+if __name__ == "__main__":
+    # python -m gauntlet_data.config <target> [--no-cache]
+    check(sys.argv[1] if len(sys.argv) > 1 else "gauntlet", cache="--no-cache" not in sys.argv[2:])

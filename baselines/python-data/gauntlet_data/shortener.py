@@ -1,21 +1,24 @@
 """The URL shortener's moving parts (docs/contract.md, "shortener"): short codes, code → URL
 resolution (cache-aside with a stampede lock), and click counting, exactly once, in batches.
 
-Every key, statement and script below is the contract's, shared with every other target
-through the one Redis and the one Postgres.
+Every key, statement (sql.py) and script below is the contract's, shared with every other target
+through the one Redis and the one Postgres. Needs redis-py: imported only by the targets that serve
+the shortener.
 """
 
 import asyncio
+import json
 import logging
 import re
 import secrets
 import uuid
 from typing import Any
 
-import msgspec
 from redis.exceptions import RedisError
 
-from data import Cache, Data, Db
+from gauntlet_data import sql
+from gauntlet_data.cache import Cache
+from gauntlet_data.data import Data, Db
 
 log = logging.getLogger("gauntlet.shortener")
 
@@ -24,17 +27,6 @@ CODE_LENGTH = 7
 CODE = re.compile(r"[0-9A-Za-z]{7}")
 ACCEPT_BELOW = 248  # 62 × 4: bytes at or above are rejected, so `byte % 62` is uniform
 MAX_ATTEMPTS = 5  # a collision in 62⁷ codes is rare; five in a row means something else is wrong
-
-INSERT_URL_SQL = "INSERT INTO urls (code, url) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code"
-SELECT_STATS_SQL = "SELECT code, url, clicks FROM urls WHERE code = $1"
-SELECT_URL_SQL = "SELECT url FROM urls WHERE code = $1"
-COUNT_ONE_SQL = "UPDATE urls SET clicks = clicks + 1 WHERE code = $1"
-RECORD_BATCH_SQL = "INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id"
-ADD_BATCH_SQL = (
-    "UPDATE urls AS u SET clicks = u.clicks + v.value::bigint "
-    "FROM jsonb_each_text($1::text::jsonb) AS v WHERE u.code = v.key"
-)
-PRUNE_BATCHES_SQL = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'"
 
 
 def url_key(code: str) -> str:
@@ -96,13 +88,13 @@ async def create(db: Db, url: str) -> str | None:
     """A fresh code stored for `url` (already validated and normalised); None after MAX_ATTEMPTS collisions."""
     for _ in range(MAX_ATTEMPTS):
         code = new_code()
-        if await db.fetchrow(INSERT_URL_SQL, code, url) is not None:
+        if await db.fetchrow(sql.INSERT_URL, code, url) is not None:
             return code
     return None
 
 
 async def stats(db: Db, code: str) -> dict[str, Any] | None:
-    row = await db.fetchrow(SELECT_STATS_SQL, code)
+    row = await db.fetchrow(sql.SELECT_STATS, code)
     if row is None:
         return None
     return {"code": row["code"], "url": row["url"], "clicks": int(row["clicks"])}
@@ -120,7 +112,7 @@ class Redirects:
             self.unlock_script = cache.redis.register_script(UNLOCK_LUA)
 
     async def read_db(self, code: str) -> str | None:
-        row = await self.db.fetchrow(SELECT_URL_SQL, code)
+        row = await self.db.fetchrow(sql.SELECT_URL, code)
         return None if row is None else row["url"]
 
     async def resolve(self, code: str) -> str | None:
@@ -196,7 +188,7 @@ class Redirects:
                 return
             except RedisError:
                 pass
-        await self.db.execute(COUNT_ONE_SQL, code)
+        await self.db.execute(sql.COUNT_ONE_CLICK, code)
 
 
 class ClickFlusher:
@@ -217,7 +209,7 @@ class ClickFlusher:
 
     async def _run(self) -> None:
         try:
-            await self.db.execute(PRUNE_BATCHES_SQL)  # once per start
+            await self.db.execute(sql.PRUNE_BATCHES)  # once per start
         except Exception as exc:  # noqa: BLE001 — logged; the flush goes on without it
             log.warning("shortener: could not prune click_batches: %s: %s", type(exc).__name__, exc)
         while not self.stopping.is_set():
@@ -245,8 +237,8 @@ class ClickFlusher:
         # One transaction: the ledger row, and the counts only if the row is new (a batch
         # re-applied after a lost reply is a no-op).
         async with self.db.connection() as conn, conn.transaction():
-            if await conn.fetchval(RECORD_BATCH_SQL, batch_id) is not None:
-                await conn.execute(ADD_BATCH_SQL, msgspec.json.encode(counts).decode())
+            if await conn.fetchval(sql.RECORD_BATCH, batch_id) is not None:
+                await conn.execute(sql.ADD_BATCH, json.dumps(counts, separators=(",", ":")))
         await self.finish(keys=[PROCESSING_KEY], args=[batch_id])
         return True
 
