@@ -20,6 +20,8 @@ unset WORKERS REDIS_URL
 cd "$(dirname "$0")"
 ./build.sh >&2
 export DJANGO_SETTINGS_MODULE=gauntlet.settings
+# The shortener protocol shared by the Python targets (../python-data/gauntlet_data/protocol.py).
+export PYTHONPATH="$(cd ../python-data && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 # A malformed DATABASE_URL stops here, naming the variable (exit 1).
 .venv/bin/python -c 'import gauntlet.settings'
 

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./build.sh >&2
 export DJANGO_SETTINGS_MODULE=gauntlet.settings
+# The shortener protocol shared by the Python targets (../python-data/gauntlet_data/protocol.py).
+export PYTHONPATH="$(cd ../python-data && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-3000}"

@@ -20,7 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 
 import errors
 from errors import OrjsonResponse
-from gauntlet_data import records, shortener
+from gauntlet_data import protocol, records, shortener
 from gauntlet_data.data import Data, Db
 from params import Bool, Date, Digits, Uuid, bind, digits, integer, text
 from route import ContractRouting, MiB, StrictRoute, body_route
@@ -386,7 +386,7 @@ async def shorten(request: Request, body: Shorten) -> OrjsonResponse:
 @app.get("/api/stats/{code}")
 async def click_stats(request: Request, code: Annotated[str, Path()]) -> OrjsonResponse:
     """Postgres only, never the cache."""
-    if not shortener.CODE.fullmatch(code):
+    if not protocol.CODE.fullmatch(code):
         return errors.error(404, f"no short code {code!r}")
     row = await shortener.stats(db_of(request), code)
     if row is None:

@@ -28,7 +28,7 @@ import errors
 import models as m
 from bodies import FORM, JSON, MULTIPART, MiB, accepts
 from errors import ApiError, Issue, JSONResponse, invalid
-from gauntlet_data import records, shortener
+from gauntlet_data import protocol, records, shortener
 from gauntlet_data.data import Data, Db
 from params import Binder, decode_any, decode_json
 
@@ -378,7 +378,7 @@ def stress_memory(request: Request) -> Response:
 @accepts(JSON, MiB)
 async def shorten(request: Request) -> Response:
     body = decode_json(await request.body(), m.Shorten)
-    code = await shortener.create(db_of(request), shortener.normalise(body.url))
+    code = await shortener.create(db_of(request), protocol.normalise(body.url))
     if code is None:
         return errors.error(500, f"no free code in {shortener.MAX_ATTEMPTS} attempts")
     host = request.headers.get("host") or "{}:{}".format(*request.scope["server"])
@@ -388,7 +388,7 @@ async def shorten(request: Request) -> Response:
 async def click_stats(request: Request) -> Response:
     """Postgres only, never the cache."""
     code = request.path_params["code"]
-    if not shortener.CODE.fullmatch(code):
+    if not protocol.CODE.fullmatch(code):
         return errors.error(404, f"no short code {code!r}")
     row = await shortener.stats(db_of(request), code)
     if row is None:

@@ -10,5 +10,6 @@ to reach Postgres is `DataUnavailable`, which each app answers as its 503 `unava
 - `data`: the Postgres pool (`Db`), `/health`, and `Data`, what a server opens at start.
 - `cache`: the Redis client (imported only by the targets that serve the shortener).
 - `records`: the db family's reads and writes, as JSON-ready values.
+- `protocol`: the shortener's codes, keys, expiries and Lua scripts, with no client library (Django's too).
 - `shortener`: codes, redirects (cache-aside with a stampede lock) and the click flush.
 """

@@ -27,16 +27,21 @@ import psycopg
 from django.conf import settings
 from redis import Redis
 
+from gauntlet_data.protocol import (
+    BATCH_FIELD,
+    FINISH_LUA,
+    FLUSH_INTERVAL_S,
+    MAX_BATCHES_PER_FLUSH,
+    PENDING_KEY,
+    PROCESSING_KEY,
+    TAKE_LUA,
+)
+
 from . import cache, db
 
 log = logging.getLogger("gauntlet.clicks")
 
-PENDING_KEY = "gauntlet:clicks:pending"
-PROCESSING_KEY = "gauntlet:clicks:processing"
-BATCH_FIELD = "#batch"
 
-FLUSH_INTERVAL_S = 0.25
-MAX_BATCHES_PER_FLUSH = 3
 FINAL_TRIES = 3
 FINAL_PAUSE_S = 0.2
 
@@ -46,17 +51,6 @@ ADD_BATCH = (
     "FROM jsonb_each_text(%s::text::jsonb) AS v WHERE u.code = v.key"
 )
 PRUNE_BATCHES = "DELETE FROM click_batches WHERE applied_at < now() - interval '1 day'"
-
-TAKE_LUA = """
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-  redis.call('RENAME', KEYS[1], KEYS[2])
-  redis.call('HSET', KEYS[2], '#batch', ARGV[1])
-end
-return redis.call('HGETALL', KEYS[2])"""
-
-FINISH_LUA = """
-if redis.call('HGET', KEYS[1], '#batch') == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"""
 
 
 def connect() -> psycopg.Connection:

@@ -6,65 +6,35 @@ Redis and the one Postgres. Synchronous, as a Django view is: a request thread t
 sleeps between its polls (the other threads go on serving).
 """
 
-import re
 import secrets
 import time
 from typing import Any
 
 from redis.exceptions import RedisError
 
-from . import cache, db
-from .clicks import PENDING_KEY
+from gauntlet_data.protocol import (
+    LOCK_TTL_MS,
+    MAX_ATTEMPTS,
+    MISSING,
+    MISSING_TTL_MS,
+    PENDING_KEY,
+    UNLOCK_LUA,
+    URL_TTL_MS,
+    WAIT_STEPS_S,
+    lock_key,
+    new_code,
+    url_key,
+)
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-CODE_LENGTH = 7
-CODE = re.compile(r"[0-9A-Za-z]{7}")
-ACCEPT_BELOW = 248  # 62 × 4: bytes at or above are rejected, so `byte % 62` is uniform
-MAX_ATTEMPTS = 5  # a collision in 62⁷ codes is rare; five in a row means something else is wrong
+from . import cache, db
 
 INSERT_URL = "INSERT INTO urls (code, url) VALUES (%s, %s) ON CONFLICT (code) DO NOTHING RETURNING code"
 SELECT_STATS = "SELECT code, url, clicks FROM urls WHERE code = %s"
 SELECT_URL = "SELECT url FROM urls WHERE code = %s"
 COUNT_ONE = "UPDATE urls SET clicks = clicks + 1 WHERE code = %s"
 
-MISSING = ""  # the cached value of a code that does not exist
-URL_TTL_MS = 60_000
-MISSING_TTL_MS = 5_000
-LOCK_TTL_MS = 2_000
-# Pauses between polls while another holder fills the cache (≈ 1 s), then a read of our own.
-WAIT_STEPS_S = [0.005, 0.010, 0.020, 0.040] + [0.050] * 19
-
-UNLOCK_LUA = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"""
-
 # EVALSHA, and EVAL when Redis does not know the script yet (after a restart).
 unlock = cache.redis.register_script(UNLOCK_LUA) if cache.redis is not None else None
-
-
-def url_key(code: str) -> str:
-    return f"gauntlet:url:{code}"
-
-
-def lock_key(code: str) -> str:
-    return f"gauntlet:lock:url:{code}"
-
-
-def new_code() -> str:
-    """7 base62 characters from the CSPRNG, by rejection sampling (unbiased)."""
-    code: list[str] = []
-    while True:
-        for byte in secrets.token_bytes(16):  # 7 needed; 16 makes a refill rare (P(reject) = 8/256)
-            if byte < ACCEPT_BELOW:
-                code.append(ALPHABET[byte % 62])
-                if len(code) == CODE_LENGTH:
-                    return "".join(code)
-
-
-def normalise(url: str) -> str:
-    """The scheme lower-cased (`HTTPS://EXAMPLE.COM/Path` → `https://EXAMPLE.COM/Path`), everything
-    after `://` byte for byte as sent."""
-    scheme, sep, rest = url.partition("://")
-    return scheme.lower() + sep + rest
 
 
 def create(url: str) -> str | None:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
+from gauntlet_data import protocol
+
 from . import cache, db, forms, schemas, shortener
 from .http import (
     ApiError,
@@ -382,7 +384,7 @@ def recipes(request: HttpRequest) -> HttpResponse:
 def shorten(request: HttpRequest) -> HttpResponse:
     """A fresh code for an http(s) URL, stored with its scheme lower-cased; the cache is not touched."""
     url = validated(schemas.SHORTEN, json_body(request))["url"]
-    code = shortener.create(shortener.normalise(url))
+    code = shortener.create(protocol.normalise(url))
     if code is None:
         raise ApiError(500, "internal", f"no free code in {shortener.MAX_ATTEMPTS} attempts")
     return json_response({"code": code, "short_url": f"http://{request.get_host()}/{code}"}, 201)
@@ -391,7 +393,7 @@ def shorten(request: HttpRequest) -> HttpResponse:
 @methods("GET")
 def click_stats(request: HttpRequest, code: str) -> HttpResponse:
     """A code's URL and clicks, from Postgres (clicks made more than 1 s ago are in)."""
-    found = shortener.stats(code) if shortener.CODE.fullmatch(code) else None
+    found = shortener.stats(code) if protocol.CODE.fullmatch(code) else None
     if found is None:
         raise not_found(f"no short code {code!r}")
     return json_response(found)

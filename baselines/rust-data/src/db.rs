@@ -8,7 +8,7 @@ use std::time::Duration;
 use deadpool_postgres::{
     Client, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
-use tokio_postgres::{NoTls, Row, types::ToSql, types::Type};
+use tokio_postgres::{NoTls, Row, Statement, types::ToSql, types::Type};
 
 use super::DataError;
 
@@ -67,14 +67,8 @@ impl Db {
         params: Params<'_>,
     ) -> Result<Vec<Row>, DataError> {
         let client = self.client().await?;
-        let statement = client
-            .prepare_typed_cached(sql, types)
-            .await
-            .map_err(|err| classify(&err))?;
-        client
-            .query(&statement, params)
-            .await
-            .map_err(|err| classify(&err))
+        let statement = client.prepare_typed_cached(sql, types).await;
+        run(&client, statement, params).await
     }
 
     /// Whether `SELECT 1` answers within `timeout`.
@@ -92,10 +86,16 @@ pub async fn query_on(
     sql: &str,
     params: Params<'_>,
 ) -> Result<Vec<Row>, DataError> {
-    let statement = client
-        .prepare_cached(sql)
-        .await
-        .map_err(|err| classify(&err))?;
+    run(client, client.prepare_cached(sql).await, params).await
+}
+
+/// Runs a statement just prepared (or its failure, classified) with `params`.
+async fn run(
+    client: &Client,
+    statement: Result<Statement, tokio_postgres::Error>,
+    params: Params<'_>,
+) -> Result<Vec<Row>, DataError> {
+    let statement = statement.map_err(|err| classify(&err))?;
     client
         .query(&statement, params)
         .await
