@@ -46,20 +46,41 @@ pub enum Error {
     Internal(String),
 }
 
-/// One validation failure of a JSON body: the top-level key it is about (`None`: the body
-/// itself, e.g. not an object) and what is wrong.
-#[derive(Debug, PartialEq)]
+/// One validation failure, as the contract's 422 lists it: where (`["items", 0, "sku"]`,
+/// `["page"]`; empty: the body itself) and what. The Rust targets answer with this type too.
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Issue {
-    pub field: Option<&'static str>,
+    pub path: Vec<Segment>,
     pub message: String,
 }
 
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
 impl Issue {
-    pub fn at(field: &'static str, message: impl Into<String>) -> Self {
+    /// An issue about a single named input: a parameter, a form field or a body key.
+    pub fn at(name: &str, message: impl Into<String>) -> Self {
         Issue {
-            field: Some(field),
+            path: vec![Segment::Key(name.to_owned())],
             message: message.into(),
         }
+    }
+
+    /// An issue about the body as a whole (not an object, say).
+    pub fn body(message: impl Into<String>) -> Self {
+        Issue {
+            path: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// Whether this issue is about the named input (or something inside it).
+    pub fn is_at(&self, name: &str) -> bool {
+        matches!(self.path.first(), Some(Segment::Key(key)) if key == name)
     }
 }
 

@@ -26,53 +26,16 @@ pub enum ApiError {
     Internal(String),
 }
 
-/// One validation failure: where (`["items", 0, "sku"]`, `["page"]`) and what.
-#[derive(Debug, Serialize)]
-pub struct Issue {
-    pub path: Vec<Segment>,
-    pub message: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-impl Issue {
-    /// An issue about a single named input: a parameter, a form field or a body key.
-    pub fn at(name: &str, message: impl Into<String>) -> Self {
-        Issue {
-            path: vec![Segment::Key(name.to_owned())],
-            message: message.into(),
-        }
-    }
-
-    /// Whether this issue is about the named input (or something inside it).
-    pub fn is_at(&self, name: &str) -> bool {
-        matches!(self.path.first(), Some(Segment::Key(key)) if key == name)
-    }
-}
+/// One validation failure (where and what): gauntlet-data's, the one type every Rust target
+/// answers its 422 with.
+pub use gauntlet_data::{Issue, Segment};
 
 /// The data layer's refusals and failures, as rows of the same table.
 impl From<gauntlet_data::Error> for ApiError {
     fn from(err: gauntlet_data::Error) -> ApiError {
         match err {
             gauntlet_data::Error::NotFound => ApiError::NotFound,
-            gauntlet_data::Error::Invalid(issues) => ApiError::Validation(
-                issues
-                    .into_iter()
-                    .map(|issue| Issue {
-                        path: issue
-                            .field
-                            .map(|field| Segment::Key(field.to_owned()))
-                            .into_iter()
-                            .collect(),
-                        message: issue.message,
-                    })
-                    .collect(),
-            ),
+            gauntlet_data::Error::Invalid(issues) => ApiError::Validation(issues),
             gauntlet_data::Error::Unavailable(message) => ApiError::Unavailable(message),
             gauntlet_data::Error::Internal(message) => ApiError::Internal(message),
         }

@@ -125,10 +125,7 @@ impl NewItem {
     /// stock an integer 0…2,147,483,647; every issue reported together.
     pub fn validate(body: Value) -> Result<NewItem, Error> {
         let Value::Object(mut body) = body else {
-            return Err(Error::Invalid(vec![Issue {
-                field: None,
-                message: "expected an object".to_owned(),
-            }]));
+            return Err(Error::Invalid(vec![Issue::body("expected an object")]));
         };
         let mut check = Check::default();
         let name = text(&mut check, &mut body, "name", 1, 200);
@@ -332,6 +329,7 @@ pub async fn recipes(db: &Db, limit: i64) -> Result<Recipes, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Segment;
 
     #[test]
     fn statements_are_the_contracts() {
@@ -420,23 +418,18 @@ mod tests {
         );
         assert_eq!(
             issues(serde_json::json!("x")),
-            [Issue {
-                field: None,
-                message: "expected an object".to_owned()
-            }]
+            [Issue::body("expected an object")]
         );
         // Every issue together, in the fields' order.
         let all = issues(serde_json::json!({
             "name": "", "description": 1, "price": 1.005, "stock": -1
         }));
         assert_eq!(
-            all.iter().map(|issue| issue.field).collect::<Vec<_>>(),
-            [
-                Some("name"),
-                Some("description"),
-                Some("price"),
-                Some("stock")
-            ]
+            all.iter().map(|issue| &issue.path).collect::<Vec<_>>(),
+            ["name", "description", "price", "stock"]
+                .map(|field| vec![Segment::Key(field.to_owned())])
+                .iter()
+                .collect::<Vec<_>>()
         );
         let missing = issues(serde_json::json!({}));
         assert!(missing.iter().all(|issue| issue.message == "required"));
@@ -469,7 +462,7 @@ mod tests {
         ] {
             let found = issues(body);
             assert_eq!(found.len(), 1, "{field}");
-            assert_eq!(found[0].field, Some(field));
+            assert_eq!(found[0].path, [Segment::Key(field.to_owned())]);
         }
         // Code points, not bytes: 200 of a two-byte character is a valid name.
         assert!(

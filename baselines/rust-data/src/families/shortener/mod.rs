@@ -48,10 +48,7 @@ pub async fn shorten(data: &Data, body: Value, host: Option<&str>) -> Result<Cre
 /// stored: the scheme lower-cased, the rest as sent.
 fn valid_url(body: Value) -> Result<String, Error> {
     let Value::Object(mut body) = body else {
-        return Err(Error::Invalid(vec![Issue {
-            field: None,
-            message: "expected an object".to_owned(),
-        }]));
+        return Err(Error::Invalid(vec![Issue::body("expected an object")]));
     };
     let fail = |message: &str| Error::Invalid(vec![Issue::at("url", message)]);
     let url = match body.remove("url") {
@@ -132,6 +129,7 @@ fn is_header_value(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Segment;
 
     #[test]
     fn statements_are_the_contracts() {
@@ -161,10 +159,7 @@ mod tests {
         };
         assert_eq!(
             issue(serde_json::json!([])),
-            [Issue {
-                field: None,
-                message: "expected an object".to_owned()
-            }]
+            [Issue::body("expected an object")]
         );
         for body in [
             serde_json::json!({}),
@@ -175,7 +170,7 @@ mod tests {
         ] {
             let issues = issue(body);
             assert_eq!(issues.len(), 1);
-            assert_eq!(issues[0].field, Some("url"));
+            assert_eq!(issues[0].path, [Segment::Key("url".to_owned())]);
         }
         assert_eq!(
             valid_url(serde_json::json!({"url": "HTTPS://Example.COM/P", "other": 1})).unwrap(),
