@@ -11,13 +11,25 @@ import { loadReportInputs } from './cli.ts';
 import { renderMarkdown } from './render.ts';
 import { BEGIN, END, headlineMarkdown, headlineRun } from './headline.ts';
 import { catalogue } from '../../contract/catalogue.ts';
-import { declaredFamilies, ROOT, targets } from '../../targets/table.ts';
+import { notServed, ROOT, targets } from '../../targets/table.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const runPath = headlineRun(readme);
 /** The named run, read and validated once (in a test, so a missing or invalid run fails it). */
 let loaded: ReturnType<typeof loadReportInputs> | undefined;
 const committed = () => (loaded ??= loadReportInputs(join(ROOT, runPath!), join(ROOT, 'results', 'reference')));
+
+/**
+ * What makes a run a full one, the headline's and every supplement's alike: not quick, committed code,
+ * real services, repeats, no failed repeat.
+ */
+function assertFullRun({ run, cells }: Pick<ReturnType<typeof loadReportInputs>, 'run' | 'cells'>): void {
+  assert.equal(run.settings.quick, false);
+  assert.equal(run.git.dirty, false);
+  assert.equal(run.settings.backend, 'services');
+  assert.ok(run.settings.repeats >= 3);
+  assert.deepEqual(cells.flatMap((c) => c.repeats.filter((r) => r.state === 'failed').map(() => c.target)), []);
+}
 
 describe('the committed result set', () => {
   it('the README shows a headline block naming a committed run', () => {
@@ -41,11 +53,7 @@ describe('the committed result set', () => {
 
   it('is a full run: not quick, committed code, real services, no failed repeat', { skip: !runPath }, () => {
     const { run, cells } = committed();
-    assert.equal(run.settings.quick, false);
-    assert.equal(run.git.dirty, false);
-    assert.equal(run.settings.backend, 'services');
-    assert.ok(run.settings.repeats >= 3);
-    assert.deepEqual(cells.flatMap((c) => c.repeats.filter((r) => r.state === 'failed').map(() => c.target)), []);
+    assertFullRun({ run, cells });
     // Every target the suite has (the seeds' reference setups are measured beside the run, below),
     // on every workload: a cell, or a pair the run left out with its reason.
     const ran = new Set(run.targets.map((t) => t.name));
@@ -76,10 +84,11 @@ describe('the committed result set', () => {
     { skip: !runPath },
     () => {
       const { run } = committed();
+      // A pair the run skipped as not implemented that the targets' table now serves.
       const declaredSince = run.skipped.filter((s) => {
         const target = targets.find((t) => t.name === s.target);
-        const family = catalogue.find((e) => e.id === s.workload)?.family;
-        return target && family && /not implemented/.test(s.reason) && declaredFamilies(target).has(family);
+        const endpoint = catalogue.find((e) => e.id === s.workload);
+        return target && endpoint && /not implemented/.test(s.reason) && !notServed(target, endpoint);
       });
       const measured = supplements().flatMap(({ cells }) => cells.map((c) => `${c.target} × ${c.workload}`));
       assert.deepEqual(
@@ -112,11 +121,7 @@ describe('the supplement runs', () => {
         join(ROOT, path),
         join(ROOT, 'results', 'reference'),
       );
-      assert.equal(run.settings.quick, false);
-      assert.equal(run.git.dirty, false);
-      assert.equal(run.settings.backend, 'services');
-      assert.ok(run.settings.repeats >= 3);
-      assert.deepEqual(cells.flatMap((c) => c.repeats.filter((r) => r.state === 'failed').map(() => c.target)), []);
+      assertFullRun({ run, cells });
       assert.equal(
         readFileSync(join(ROOT, path, 'report.md'), 'utf8'),
         renderMarkdown(run, cells, references, seeds, instructions),
