@@ -116,40 +116,55 @@ export const fromQueries = (q: Record<string, string[]>) => (key: string): strin
 const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**
- * Guards a body endpoint in the contract's order: media type (415), then size (413) — from
- * Content-Length before reading, or while streaming a chunked body, never buffering past the limit.
+ * The guard of a body endpoint, in the contract's order: media type (415), then size (413) — from
+ * Content-Length before reading, or while reading a chunked body, never buffering past the limit.
+ * Handlers call it (through `readText`/`readJson`) before anything else, rather than as a route
+ * middleware: a route with one handler skips Hono's middleware composition on every request.
+ * Returns a promise only when it had to read a chunked body through the limit.
  */
-export function body(type: string, maxBytes: number): MiddlewareHandler {
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
-    },
-  });
-  return async function acceptBody(c, next) {
-    if (mediaType(c) !== type) {
-      throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
-    }
-    // With a Content-Length the header decides, as in bodyLimit, but without touching the body
-    // stream first (on Node that would build a full Request for every POST).
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > maxBytes) throw new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
-      return await next();
-    }
-    return await limit(c, next);
-  };
+function acceptBody(c: Context, type: string, maxBytes: number): Promise<unknown> | undefined {
+  if (mediaType(c) !== type) {
+    throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
+  }
+  // With a Content-Length the header decides, as in bodyLimit, but without touching the body
+  // stream first (on Node that would build a full Request for every POST).
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    if (Number(length) > maxBytes) throw tooLarge(maxBytes);
+    return undefined;
+  }
+  // Chunked: Hono's bodyLimit reads it through the limit and swaps in the buffered copy.
+  return bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(tooLarge(maxBytes)) })(
+    c,
+    () => Promise.resolve(),
+  );
 }
 
-export const jsonBody = (): MiddlewareHandler => body('application/json', JSON_LIMIT);
-export const formBody = (): MiddlewareHandler => body('application/x-www-form-urlencoded', JSON_LIMIT);
+const tooLarge = (maxBytes: number) => new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
 
-/** The request's JSON; a syntax error is the contract's 400. */
+/** The guard as a route middleware, for a handler that reads its body itself (multipart). */
+export const body = (type: string, maxBytes: number): MiddlewareHandler => async (c, next) => {
+  await acceptBody(c, type, maxBytes);
+  await next();
+};
+
+/** The body as text, after the guard for `type` and `maxBytes`. */
+export async function readText(c: Context, type: string, maxBytes: number): Promise<string> {
+  await acceptBody(c, type, maxBytes);
+  return c.req.text();
+}
+
+/** A urlencoded form body (`application/x-www-form-urlencoded`, at most JSON_LIMIT), after the guard. */
+export const readForm = async (c: Context): Promise<URLSearchParams> =>
+  new URLSearchParams(await readText(c, 'application/x-www-form-urlencoded', JSON_LIMIT));
+
+/** The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a syntax error is the contract's 400. */
 export async function readJson(c: Context): Promise<unknown> {
+  const pending = acceptBody(c, 'application/json', JSON_LIMIT);
+  if (pending) await pending;
   try {
     return await c.req.json();
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
+  } catch {
     throw new ApiError('invalid_body', 'malformed JSON');
   }
 }

@@ -14,7 +14,6 @@ import {
   check,
   fromQueries,
   intText,
-  jsonBody,
   matching,
   one,
   params,
@@ -107,7 +106,7 @@ export default function db(deps: AppDeps): Hono {
     return c.json(item);
   });
 
-  app.post('/db/items', jsonBody(), async (c) => {
+  app.post('/db/items', async (c) => {
     const item = await validJson(c, newItem);
     const [row] = await database().query(SQL.insertItem, [item.name, item.description, item.price, item.stock]);
     return c.json(row, 201);

@@ -5,13 +5,13 @@ import type { Issue } from '../../src/errors.ts';
 import {
   assertValid,
   boolText,
-  formBody,
   fromSearchParams,
   intText,
   many,
   matching,
   one,
   params,
+  readForm,
   text,
 } from '../../src/validation.ts';
 
@@ -51,9 +51,9 @@ export default function form(): Hono {
   const app = new Hono();
   for (const [name, shape] of [['simple', simple], ['complex', complex]] as const) {
     const parse = params(shape);
-    app.post(`/form/${name}`, formBody(), async (c) => {
+    app.post(`/form/${name}`, async (c) => {
       const issues: Issue[] = [];
-      const value = parse(fromSearchParams(new URLSearchParams(await c.req.text())), issues);
+      const value = parse(fromSearchParams(await readForm(c)), issues);
       assertValid(issues);
       return c.json(value);
     });

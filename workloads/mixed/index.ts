@@ -8,7 +8,6 @@ import {
   check,
   fromQueries,
   intText,
-  jsonBody,
   matching,
   one,
   params,
@@ -27,7 +26,7 @@ const post = z.object({
 export default function mixed(): Hono {
   const app = new Hono();
 
-  app.post('/api/v1/users/:id/posts', jsonBody(), async (c) => {
+  app.post('/api/v1/users/:id/posts', async (c) => {
     const raw = await readJson(c);
     const issues: Issue[] = [];
     const id = check(userId, c.req.param('id'), issues, ['id']);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Data } from '../../src/data/index.ts';
 import { ApiError } from '../../src/errors.ts';
-import { jsonBody, validJson } from '../../src/validation.ts';
+import { validJson } from '../../src/validation.ts';
 import { createClicks } from './clicks.ts';
 import { newCode } from './codes.ts';
 import { CODE } from '../../contract/shortener.ts';
@@ -57,7 +57,7 @@ export default function shortener(deps: AppDeps): Hono {
   const clicks = createClicks(data);
   data.onClose(() => clicks.stop());
 
-  app.post('/api/shorten', jsonBody(), async (c) => {
+  app.post('/api/shorten', async (c) => {
     const { url } = await validJson(c, shorten);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const code = newCode();
