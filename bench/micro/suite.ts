@@ -266,6 +266,7 @@ export function render(result: SuiteResult): string {
     out.push(
       '### Hono ÷ bare',
       '',
+      'app ÷ bare, basic ÷ bare: Hono over the bare control; app ÷ basic: what mounting every other family costs',
       "interval: from the two medians' 95 % intervals (low ÷ high to high ÷ low), not paired",
       '',
     );
