@@ -61,7 +61,8 @@ export function handlers(): Record<HandlerName, Handler> {
 }
 
 const WORKLOADS = new URL('../../workloads/', import.meta.url);
-const fixtureBytes = (file: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(file, WORKLOADS)));
+export const fixtureBytes = (file: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(readFileSync(new URL(file, WORKLOADS)));
 const fixtureText = (file: string): string => readFileSync(new URL(file, WORKLOADS), 'utf8');
 
 /**
@@ -78,41 +79,71 @@ export function requestMaker(endpoint: Endpoint, origin = 'http://localhost'): (
   return () => new Request(url, { method, headers: withLength, body });
 }
 
+/** A response as a transport hands it back. */
+export interface Reply {
+  status: number;
+  header(name: string): string | null;
+  text(): Promise<string>;
+  /** Reads the body to its end (as a server writes it out), keeping nothing. */
+  drain(): Promise<unknown>;
+}
+
+/** Sends the case's request, afresh each call, and returns the response. */
+export type Send = () => Promise<Reply>;
+
+/**
+ * How a request reaches the handler. `fetch`: a Request made in-process, handed to the fetch
+ * handler, its Response read (bench/micro/node-server.ts has the other, Node only).
+ */
+export type Transport = (endpoint: Endpoint, handler: Handler) => Send;
+
+export const fetchTransport: Transport = (endpoint, handler) => {
+  const make = requestMaker(endpoint);
+  return async () => {
+    const response = await handler(make());
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      text: () => response.text(),
+      drain: () => response.arrayBuffer(),
+    };
+  };
+};
+
 /**
  * Sends the case's request once and returns every way its response differs from the catalogue's
  * `expect` (empty: correct). The case is timed only when this is empty.
  */
-export async function check(c: Case, handler: Handler): Promise<string[]> {
-  let response: Response;
+export async function check(c: Case, send: Send): Promise<string[]> {
+  let reply: Reply;
   try {
-    response = await handler(requestMaker(c.endpoint)());
+    reply = await send();
   } catch (err) {
     return [`the handler threw: ${(err as Error).message}`];
   }
-  const location = response.headers.get('location');
+  const location = reply.header('location');
   const observed: Observed = {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    body: await response.text(),
+    status: reply.status,
+    contentType: reply.header('content-type') ?? '',
+    body: await reply.text(),
     ...(location ? { location } : {}),
   };
   return mismatches(c.endpoint.expect, observed, fixtureText);
 }
 
 /**
- * One operation of the case: make the request, have the handler answer it, read the whole
- * response body (as a server adapter does), and throw on any status but the expected one, so a
- * case that starts failing midway stops the run instead of timing error responses.
+ * One operation of the case: send the request, read the whole response body, and throw on any
+ * status but the expected one, so a case that starts failing midway stops the run instead of
+ * timing error responses.
  */
-export function operation(c: Case, handler: Handler): () => Promise<void> {
-  const make = requestMaker(c.endpoint);
+export function operation(c: Case, send: Send): () => Promise<void> {
   const expect = c.endpoint.expect;
   if (expect.kind === 'websocket-echo') throw new Error(`${c.name}: a WebSocket echo has no in-process request`);
   const status = expect.status;
   return async function op() {
-    const response = await handler(make());
-    await response.arrayBuffer();
-    if (response.status !== status) throw new Error(`${c.name}: status ${response.status}, expected ${status}`);
+    const reply = await send();
+    await reply.drain();
+    if (reply.status !== status) throw new Error(`${c.name}: status ${reply.status}, expected ${status}`);
   };
 }
 

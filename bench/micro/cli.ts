@@ -1,5 +1,6 @@
 /**
- * `npm run bench:micro -- [--quick] [--filter <regex>] [--json <file>] [--clock cpu|wall]`
+ * `npm run bench:micro -- [--quick] [--filter <regex>] [--json <file>] [--clock cpu|wall]
+ *                          [--transport fetch|node-server]`
  *
  * The in-process micro-benchmark (bench/micro/suite.ts): the catalogue's requests handed to the
  * app's fetch handler, its basic family alone and the bare control, no socket. Prints one table
@@ -10,11 +11,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Clock, FULL, QUICK, render, runSuite } from './suite.ts';
+import { type Clock, FULL, QUICK, render, runSuite, type TransportName } from './suite.ts';
 
 export interface MicroArgs {
   quick: boolean;
   clock: Clock;
+  transport: TransportName;
   filter?: RegExp;
   json?: string;
 }
@@ -29,6 +31,7 @@ export function parseMicroArgs(args: string[]): MicroArgs {
       filter: { type: 'string' },
       json: { type: 'string' },
       clock: { type: 'string', default: 'cpu' },
+      transport: { type: 'string', default: 'fetch' },
     },
   });
   let filter: RegExp | undefined;
@@ -44,9 +47,14 @@ export function parseMicroArgs(args: string[]): MicroArgs {
   if (clock !== 'cpu' && clock !== 'wall') {
     throw new Error(`--clock: expected cpu or wall, got ${JSON.stringify(clock)}`);
   }
+  const transport = values.transport;
+  if (transport !== 'fetch' && transport !== 'node-server') {
+    throw new Error(`--transport: expected fetch or node-server, got ${JSON.stringify(transport)}`);
+  }
   return {
     quick: values.quick ?? false,
     clock,
+    transport,
     ...(filter ? { filter } : {}),
     ...(values.json === undefined ? {} : { json: values.json }),
   };
@@ -64,6 +72,7 @@ if (import.meta.main) {
     const result = await runSuite({
       budget: parsed.quick ? QUICK : FULL,
       clock: parsed.clock,
+      transport: parsed.transport,
       ...(parsed.filter ? { filter: parsed.filter } : {}),
       log: (line) => console.error(line),
     });

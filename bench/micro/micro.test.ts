@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { byId } from '../../contract/catalogue.ts';
-import { type Case, CASES, check, handlers, operation } from './cases.ts';
+import { type Case, CASES, check, fetchTransport, handlers, operation } from './cases.ts';
 import { parseMicroArgs } from './cli.ts';
 import { type Budget, type CaseResult, ratios, render, runSuite, selectCases, summarise } from './suite.ts';
 
@@ -32,14 +32,15 @@ describe('bench:micro cases', () => {
 
   it('answer as the catalogue expects on every handler they name', async () => {
     const by = handlers();
-    for (const c of CASES) assert.deepEqual(await check(c, by[c.handler]), [], c.name);
+    for (const c of CASES) assert.deepEqual(await check(c, fetchTransport(c.endpoint, by[c.handler])), [], c.name);
   });
 
   it('a case pointed at a missing route is caught by the check and by the operation', async () => {
     const by = handlers();
     const missing = pointedAt('basic-json/app', '/no-such-route');
-    assert.deepEqual((await check(missing, by.app))[0], 'status 404, expected 200');
-    await assert.rejects(operation(missing, by.app)(), /status 404, expected 200/);
+    const send = fetchTransport(missing.endpoint, by.app);
+    assert.deepEqual((await check(missing, send))[0], 'status 404, expected 200');
+    await assert.rejects(operation(missing, send)(), /status 404, expected 200/);
   });
 
   it('a workload the bare control does not serve fails its check', async () => {
@@ -49,13 +50,13 @@ describe('bench:micro cases', () => {
       endpoint: byId('json-medium'),
       handler: 'bare',
     };
-    const problems = await check(bareMedium, handlers().bare);
+    const problems = await check(bareMedium, fetchTransport(bareMedium.endpoint, handlers().bare));
     assert.ok(problems.includes('status 404, expected 200'), problems.join('; '));
   });
 
   it('a wrong body with the right status fails the check', async () => {
     const wrong = pointedAt('path-simple/app', '/path/simple/zzz999');
-    const problems = await check(wrong, handlers().app);
+    const problems = await check(wrong, fetchTransport(wrong.endpoint, handlers().app));
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /^body differs/);
   });
@@ -144,16 +145,20 @@ describe('bench:micro figures', () => {
 
 describe('bench:micro command line', () => {
   it('parses its options, and says what is wrong with a bad one', () => {
-    assert.deepEqual(parseMicroArgs([]), { quick: false, clock: 'cpu' });
-    const parsed = parseMicroArgs(['--quick', '--filter', '^json', '--json', 'out.json', '--clock', 'wall']);
+    assert.deepEqual(parseMicroArgs([]), { quick: false, clock: 'cpu', transport: 'fetch' });
+    const parsed = parseMicroArgs(
+      ['--quick', '--filter', '^json', '--json', 'out.json', '--clock', 'wall', '--transport', 'node-server'],
+    );
     assert.deepEqual({ ...parsed, filter: String(parsed.filter) }, {
       quick: true,
       clock: 'wall',
+      transport: 'node-server',
       filter: '/^json/',
       json: 'out.json',
     });
     assert.throws(() => parseMicroArgs(['--filter', '(']), /--filter/);
     assert.throws(() => parseMicroArgs(['--clock', 'tsc']), /--clock: expected cpu or wall/);
+    assert.throws(() => parseMicroArgs(['--transport', 'uws']), /--transport: expected fetch or node-server/);
     assert.throws(() => parseMicroArgs(['--json', '']), /--json needs a file name/);
     assert.throws(() => parseMicroArgs(['--fast']));
   });

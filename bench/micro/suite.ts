@@ -6,7 +6,16 @@
  */
 import { measure } from 'mitata';
 import { formatWithInterval, type MedianInterval, medianInterval, percentile } from '../results/stats.ts';
-import { type Case, CASES, check, type Handler, type HandlerName, handlers, operation } from './cases.ts';
+import {
+  type Case,
+  CASES,
+  check,
+  fetchTransport,
+  type HandlerName,
+  handlers,
+  operation,
+  type Transport,
+} from './cases.ts';
 
 /**
  * How long to sample. Each sample times a batch of operations sized from a calibration (so a
@@ -35,6 +44,20 @@ export const QUICK: Budget = { minCpuTimeMs: 100, minSamples: 12, maxSamples: 10
  * moment another process holds the core.
  */
 export type Clock = 'cpu' | 'wall';
+
+/**
+ * `fetch`: a Request made in-process, handed to the fetch handler, its Response read (every
+ * runtime). `node-server`: through @hono/node-server's listener from an in-memory IncomingMessage
+ * to a ServerResponse kept in memory, as the node target runs (Node only; bench/micro/node-server.ts).
+ */
+export type TransportName = 'fetch' | 'node-server';
+
+async function transport(name: TransportName): Promise<Transport> {
+  if (name === 'fetch') return fetchTransport;
+  if (runtimeName().runtime !== 'node') throw new Error('the node-server transport runs on Node only');
+  // Loaded only when asked for: making its listener replaces the global Request and Response.
+  return (await import('./node-server.ts')).nodeServerTransport();
+}
 
 /** Nanoseconds, for mitata's `now`. */
 const clocks: Record<Clock, () => number> = {
@@ -75,6 +98,7 @@ export interface SuiteResult {
   version: string;
   startedAt: string;
   clock: Clock;
+  transport: TransportName;
   budget: Budget;
   cases: CaseResult[];
   ratios: Ratio[];
@@ -143,13 +167,14 @@ export function ratios(results: readonly CaseResult[]): Ratio[] {
 
 /**
  * Runs the operation for `budget.calibrateMs` (warming the JIT up) and returns the operations per
- * sample that make a sample last about `budget.sampleMs`, from the cost of the second half's
- * operations (the first half's include compiling): a multiple of mitata's unrolling (4), or 1 for
- * an operation longer than a quarter of a sample.
+ * sample that make a sample last about `budget.sampleMs`: a multiple of mitata's unrolling (4), or
+ * 1 for an operation longer than a quarter of a sample. The cost per operation is the least of
+ * four windows of the second half (the first half's include compiling; a window may include a
+ * collection or another thread's compiling, which the least leaves out).
  */
 export async function batchSize(op: () => Promise<void>, budget: Budget, now: () => number): Promise<number> {
   const half = budget.calibrateMs * 1e6 / 2;
-  const run = async (least: number): Promise<number> => {
+  const window = async (least: number): Promise<number> => {
     const start = now();
     let ops = 0;
     while (now() - start < least || ops < 2) {
@@ -158,8 +183,10 @@ export async function batchSize(op: () => Promise<void>, budget: Budget, now: ()
     }
     return (now() - start) / ops;
   };
-  await run(half);
-  const perSample = budget.sampleMs * 1e6 / await run(half);
+  await window(half);
+  let perOp = Infinity;
+  for (let k = 0; k < 4; k++) perOp = Math.min(perOp, await window(half / 4));
+  const perSample = budget.sampleMs * 1e6 / perOp;
   return perSample < 4 ? 1 : Math.min(2 ** 20, 4 * Math.floor(perSample / 4));
 }
 
@@ -170,16 +197,19 @@ export async function batchSize(op: () => Promise<void>, budget: Budget, now: ()
 export async function runSuite(options: {
   budget: Budget;
   clock?: Clock;
+  transport?: TransportName;
   filter?: RegExp;
   cases?: readonly Case[];
   log?: (line: string) => void;
 }): Promise<SuiteResult> {
-  const { budget, clock = 'cpu', log = () => {} } = options;
+  const { budget, clock = 'cpu', transport: via = 'fetch', log = () => {} } = options;
   const cases = selectCases(options.filter, options.cases);
   const by = handlers();
+  const send = await transport(via);
+  const senders = cases.map((c) => send(c.endpoint, by[c.handler]));
   const problems: string[] = [];
-  for (const c of cases) {
-    for (const p of await check(c, by[c.handler])) problems.push(`${c.name}: ${p}`);
+  for (const [k, c] of cases.entries()) {
+    for (const p of await check(c, senders[k]!)) problems.push(`${c.name}: ${p}`);
   }
   if (problems.length > 0) throw new Error(`responses not as the catalogue expects:\n  ${problems.join('\n  ')}`);
 
@@ -187,9 +217,8 @@ export async function runSuite(options: {
   const now = clocks[clock];
   const gc = collector();
   const results: CaseResult[] = [];
-  for (const c of cases) {
-    const handler: Handler = by[c.handler];
-    const op = operation(c, handler);
+  for (const [k, c] of cases.entries()) {
+    const op = operation(c, senders[k]!);
     const batch = await batchSize(op, budget, now);
     const stats = await measure(op, {
       now,
@@ -206,7 +235,7 @@ export async function runSuite(options: {
     results.push(result);
     log(`${c.name}: ${formatNs(result.ns)} (${result.ns.n} samples × ${result.opsPerSample})`);
   }
-  return { ...runtimeName(), startedAt, clock, budget, cases: results, ratios: ratios(results) };
+  return { ...runtimeName(), startedAt, clock, transport: via, budget, cases: results, ratios: ratios(results) };
 }
 
 const UNITS: [number, string][] = [[1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
@@ -240,7 +269,7 @@ function table(head: string[], rows: string[][]): string[] {
 /** The tables printed by the CLI: one per group of cases, then the ratios. */
 export function render(result: SuiteResult): string {
   const out = [
-    `${result.runtime} ${result.version}, ${result.startedAt}; ${result.clock} time, ` +
+    `${result.runtime} ${result.version}, ${result.startedAt}; ${result.transport} transport, ${result.clock} time, ` +
     `per case at least ${result.budget.minCpuTimeMs} ms of samples of about ${result.budget.sampleMs} ms`,
     'time/op: median of the samples (95 % order-statistic interval of the median); p25–p75 of the samples; ' +
     'ops/s from the median',
