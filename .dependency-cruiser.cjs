@@ -1,7 +1,8 @@
 /**
  * The direction of dependency (README "Layout"), checked by `npm test`:
  *   contract ← src ← workloads ← runtimes;   contract ← targets ← conformance;   contract ← k6;
- *   bench/measure → conformance, targets, bench/results;   bench/report → bench/results, contract only.
+ *   bench/measure → conformance, targets, bench/results;   bench/report → bench/results, contract only;
+ *   bench/micro → the app itself (contract, src, workloads, runtimes) and bench/results' statistics; nothing → bench/micro.
  * Tests (test/, *.test.ts) may import anything.
  */
 const LOCAL = '^(contract|src|workloads|runtimes|targets|conformance|k6|bench|test)/';
@@ -37,6 +38,19 @@ module.exports = {
       '^(contract|targets|conformance|bench/results|bench/measure)/',
       'the orchestrator measures; it renders the report only by running its CLI',
     ),
+    only(
+      'micro-runs-the-app-in-process',
+      '^bench/micro/',
+      '^(contract|src|workloads|runtimes|bench/micro)/|^bench/results/stats\\.ts$',
+      'the micro-benchmark hands the catalogue\'s requests to the app and the bare control, no server',
+    ),
+    {
+      name: 'nothing-imports-micro',
+      comment: 'the micro-benchmark is a leaf: an entry point and its tests',
+      severity: 'error',
+      from: { path: LOCAL, pathNot: `^bench/micro/|^test/|${notTest}` },
+      to: { path: '^bench/micro/' },
+    },
     {
       name: 'tests-stay-tests',
       severity: 'error',

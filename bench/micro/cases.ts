@@ -1,0 +1,184 @@
+/**
+ * The micro-benchmark's cases: a catalogue workload sent in-process (no socket, no server) to one
+ * of three fetch handlers — the whole app, an app of the basic family alone, the bare control.
+ * Every request is the catalogue's (contract/catalogue.ts: method, path, headers, fixture body
+ * byte for byte) and every response is checked by contract/expect.ts, as over the wire.
+ */
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { defineWebSocketHelper } from 'hono/ws';
+import { byId, type Endpoint } from '../../contract/catalogue.ts';
+import { mismatches, type Observed } from '../../contract/expect.ts';
+import { ApiError, errorResponse } from '../../src/errors.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { createLifecycle } from '../../src/lifecycle.ts';
+import { createApp } from '../../workloads/app.ts';
+import basic from '../../workloads/basic/index.ts';
+import { bareFetch } from '../../runtimes/bare/handler.ts';
+
+/**
+ * `app`: createApp with every family (the router the targets run, data families answering 503 as
+ * with GAUNTLET_DATA=off); `basic`: the basic family alone, so `app ÷ basic` is what mounting every
+ * other family costs a route; `bare`: runtimes/bare/handler.ts, the control without a framework.
+ */
+export type HandlerName = 'app' | 'basic' | 'bare';
+export type Handler = (request: Request) => Response | Promise<Response>;
+
+export interface Case {
+  /** `<workload>/<handler>`: what `--filter` matches. */
+  name: string;
+  /** The table the case is printed in. */
+  group: 'routing' | 'json' | 'families';
+  endpoint: Endpoint;
+  handler: HandlerName;
+}
+
+/** In-process there is no socket to upgrade; the app still mounts its /ws route. */
+const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
+
+/**
+ * An app of the basic family alone, with createApp's not-found and error handlers (createApp
+ * takes no list of families, so the mounting is repeated here for the one family).
+ */
+function basicOnly(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route('/', basic(deps));
+  app.notFound(() => errorResponse(new ApiError('not_found', 'no such route')));
+  app.onError((err) => errorResponse(err instanceof ApiError ? err : new ApiError('internal', 'internal error')));
+  return app;
+}
+
+/** The three handlers, built once: a case measures requests, not building the app. */
+export function handlers(): Record<HandlerName, Handler> {
+  const deps: AppDeps = { upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() };
+  const app = createApp(deps);
+  const only = basicOnly(deps);
+  return {
+    app: (request) => app.fetch(request),
+    basic: (request) => only.fetch(request),
+    bare: bareFetch,
+  };
+}
+
+const WORKLOADS = new URL('../../workloads/', import.meta.url);
+export const fixtureBytes = (file: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(readFileSync(new URL(file, WORKLOADS)));
+const fixtureText = (file: string): string => readFileSync(new URL(file, WORKLOADS), 'utf8');
+
+/**
+ * A function that makes the endpoint's request afresh (a Request's body can be read once), as a
+ * server adapter hands it to the app: an absolute URL, the catalogue's headers and the body's
+ * Content-Length, which the app's body limits read.
+ */
+export function requestMaker(endpoint: Endpoint, origin = 'http://localhost'): () => Request {
+  const { method, path, headers, bodyFile } = endpoint.request;
+  const url = origin + path;
+  if (!bodyFile) return () => new Request(url, { method, headers });
+  const body = fixtureBytes(bodyFile);
+  const withLength = { ...headers, 'content-length': String(body.byteLength) };
+  return () => new Request(url, { method, headers: withLength, body });
+}
+
+/** A response as a transport hands it back. */
+export interface Reply {
+  status: number;
+  header(name: string): string | null;
+  text(): Promise<string>;
+  /** Reads the body to its end (as a server writes it out), keeping nothing. */
+  drain(): Promise<unknown>;
+}
+
+/** Sends the case's request, afresh each call, and returns the response. */
+export type Send = () => Promise<Reply>;
+
+/**
+ * How a request reaches the handler. `fetch`: a Request made in-process, handed to the fetch
+ * handler, its Response read (bench/micro/node-server.ts has the other, Node only).
+ */
+export type Transport = (endpoint: Endpoint, handler: Handler) => Send;
+
+export const fetchTransport: Transport = (endpoint, handler) => {
+  const make = requestMaker(endpoint);
+  return async () => {
+    const response = await handler(make());
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      text: () => response.text(),
+      drain: () => response.arrayBuffer(),
+    };
+  };
+};
+
+/**
+ * Sends the case's request once and returns every way its response differs from the catalogue's
+ * `expect` (empty: correct). The case is timed only when this is empty.
+ */
+export async function check(c: Case, send: Send): Promise<string[]> {
+  let reply: Reply;
+  try {
+    reply = await send();
+  } catch (err) {
+    return [`the handler threw: ${(err as Error).message}`];
+  }
+  const location = reply.header('location');
+  const observed: Observed = {
+    status: reply.status,
+    contentType: reply.header('content-type') ?? '',
+    body: await reply.text(),
+    ...(location ? { location } : {}),
+  };
+  return mismatches(c.endpoint.expect, observed, fixtureText);
+}
+
+/**
+ * One operation of the case: send the request, read the whole response body, and throw on any
+ * status but the expected one, so a case that starts failing midway stops the run instead of
+ * timing error responses.
+ */
+export function operation(c: Case, send: Send): () => Promise<void> {
+  const expect = c.endpoint.expect;
+  if (expect.kind === 'websocket-echo') throw new Error(`${c.name}: a WebSocket echo has no in-process request`);
+  const status = expect.status;
+  return async function op() {
+    const reply = await send();
+    await reply.drain();
+    if (reply.status !== status) throw new Error(`${c.name}: status ${reply.status}, expected ${status}`);
+  };
+}
+
+const at = (group: Case['group'], id: string, handler: HandlerName): Case => ({
+  name: `${id}/${handler}`,
+  group,
+  endpoint: byId(id),
+  handler,
+});
+
+/**
+ * The hot paths, in the order they run. Routing and POST /json/small on all the handlers that
+ * serve them (the bare control serves only /plaintext, /json and POST /json/small); one or two
+ * workloads of every family that runs without services and without a socket (sse and ws need a
+ * stream or an upgrade, db and shortener a database).
+ */
+export const CASES: readonly Case[] = [
+  ...['basic-json', 'basic-plaintext'].flatMap((id) =>
+    (['app', 'basic', 'bare'] as const).map((handler) => at('routing', id, handler))
+  ),
+  at('json', 'json-small', 'app'),
+  at('json', 'json-small', 'bare'),
+  at('json', 'json-medium', 'app'),
+  at('json', 'json-large', 'app'),
+  at('json', 'basic-echo', 'app'),
+  ...[
+    'path-simple',
+    'path-deep',
+    'query-few',
+    'query-many',
+    'form-simple',
+    'form-complex',
+    'multipart-1k',
+    'multipart-100k',
+    'mixed-post',
+    'stress-cpu',
+  ].map((id) => at('families', id, 'app')),
+];

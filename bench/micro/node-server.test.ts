@@ -1,0 +1,36 @@
+/**
+ * The node-server transport, in a process of its own (node --test runs each file in one): making
+ * its listener replaces the global Request and Response, which would change the fetch cases.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Case, CASES, check, handlers, operation } from './cases.ts';
+import { nodeServerTransport } from './node-server.ts';
+import { type Budget, runSuite } from './suite.ts';
+
+const TINY: Budget = { minCpuTimeMs: 1, minSamples: 6, maxSamples: 50, sampleMs: 0.2, calibrateMs: 2 };
+
+describe('bench:micro over @hono/node-server in memory', () => {
+  const send = nodeServerTransport();
+
+  it('every case answers as the catalogue expects, on every handler it names', async () => {
+    const by = handlers();
+    for (const c of CASES) assert.deepEqual(await check(c, send(c.endpoint, by[c.handler])), [], c.name);
+  });
+
+  it('a case pointed at a missing route fails its check and its operation', async () => {
+    const c = CASES.find((k) => k.name === 'json-small/app')!;
+    const missing: Case = { ...c, endpoint: { ...c.endpoint, request: { ...c.endpoint.request, path: '/json/nope' } } };
+    const to = send(missing.endpoint, handlers().app);
+    assert.equal((await check(missing, to))[0], 'status 404, expected 200');
+    await assert.rejects(operation(missing, to)(), /status 404, expected 200/);
+  });
+
+  it('measures the routing cases and their ratios (a tiny budget: nothing is a measurement)', async () => {
+    const result = await runSuite({ budget: TINY, transport: 'node-server', filter: /^basic-json\// });
+    assert.equal(result.transport, 'node-server');
+    assert.deepEqual(result.cases.map((r) => r.name), ['basic-json/app', 'basic-json/basic', 'basic-json/bare']);
+    for (const r of result.cases) assert.ok(Number.isFinite(r.ns.median) && r.ns.median > 0, r.name);
+    assert.equal(result.ratios.length, 3);
+  });
+});
