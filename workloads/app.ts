@@ -5,12 +5,13 @@
  */
 import { Hono } from 'hono';
 import { ApiError, errorResponse } from '../src/errors.ts';
-import type { AppDeps } from '../src/deps.ts';
+import type { AppDeps, FamilyApp } from '../src/deps.ts';
 import { families } from './families.ts';
 
-export function createApp(deps: AppDeps): Hono {
+/** The app with every family of the catalogue mounted, or only `mounted` (the micro-benchmark's one-family app). */
+export function createApp(deps: AppDeps, mounted: FamilyApp[] = families): Hono {
   const app = new Hono();
-  for (const family of families) app.route('/', family(deps));
+  for (const family of mounted) app.route('/', family(deps));
 
   app.notFound(() => errorResponse(new ApiError('not_found', 'no such route')));
   app.onError((err) => {

@@ -5,7 +5,6 @@
  * byte for byte) and every response is checked by contract/expect.ts, as over the wire.
  */
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
 import { defineWebSocketHelper } from 'hono/ws';
 import { byId, type Endpoint } from '../../contract/catalogue.ts';
 import { mismatches, type Observed } from '../../contract/expect.ts';
@@ -36,23 +35,11 @@ export interface Case {
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
 const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
 
-/**
- * An app of the basic family alone, with createApp's not-found and error handlers (createApp
- * takes no list of families, so the mounting is repeated here for the one family).
- */
-function basicOnly(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.route('/', basic(deps));
-  app.notFound(() => errorResponse(new ApiError('not_found', 'no such route')));
-  app.onError((err) => errorResponse(err instanceof ApiError ? err : new ApiError('internal', 'internal error')));
-  return app;
-}
-
 /** The three handlers, built once: a case measures requests, not building the app. */
 export function handlers(): Record<HandlerName, Handler> {
   const deps: AppDeps = { upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() };
   const app = createApp(deps);
-  const only = basicOnly(deps);
+  const only = createApp(deps, [basic]);
   return {
     app: (request) => app.fetch(request),
     basic: (request) => only.fetch(request),
