@@ -44,6 +44,8 @@ export interface FixedRateOptions {
 export interface FixedRateResult {
   /** Epoch ms of the schedule's start: every time in `outcomes` is relative to it. */
   startedAtMs: number;
+  /** The same moment on `performance.now()`'s clock. */
+  t0: number;
   outcomes: Outcome[];
   /** Completed redirects by code (the status they expected). */
   redirects: Map<string, number>;
@@ -79,7 +81,7 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
     const finish = () => {
       clearInterval(timer);
       agent.destroy();
-      resolve({ startedAtMs, outcomes, redirects, unfinished: inFlight });
+      resolve({ startedAtMs, t0, outcomes, redirects, unfinished: inFlight });
     };
     const one = (j: number) => {
       const part = partOf(o.parts, j);
