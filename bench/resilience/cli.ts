@@ -1,7 +1,7 @@
 /**
  * `npm run bench:resilience -- [--targets …] [--phases sweep,faults,soak,hostile] [--workloads …]
  *   [--levels 10,50,100,250,500,1000] [--level-duration 5s] [--warmup 1s] [--fault-rate 200]
- *   [--fault-duration 40s] [--outage 3s] [--soak-rate 1000] [--soak-duration 10m] [--hostile-rate 500]
+ *   [--settle 15s] [--outage 3s] [--soak-rate 1000] [--soak-duration 10m] [--hostile-rate 500]
  *   [--hostile-duration 20s] [--services] [--quick] [--out DIR | --run <run-id>]`
  * (also `npm run bench -- --suite resilience …`).
  *
@@ -27,6 +27,7 @@ import {
   BUCKET_MS,
   DOWN_SHARE,
   FULL_RATE_BUCKETS,
+  FULL_RATE_LATENCY_MS,
   FULL_RATE_SHARE,
   LEAK,
   OUTAGE_GRACE_MS,
@@ -46,7 +47,7 @@ const { values } = parseArgs({
     'level-duration': { type: 'string' },
     warmup: { type: 'string' },
     'fault-rate': { type: 'string' },
-    'fault-duration': { type: 'string' },
+    settle: { type: 'string' },
     outage: { type: 'string' },
     'soak-rate': { type: 'string' },
     'soak-duration': { type: 'string' },
@@ -135,7 +136,7 @@ const settings: Resilience['settings'] = {
   },
   faults: {
     rate: positiveInt(pick(values['fault-rate'], '200', '100'), 'fault-rate'),
-    durationS: seconds(pick(values['fault-duration'], '40s', '15s'), 'fault-duration'),
+    settleS: seconds(pick(values.settle, '15s', '6s'), 'settle'),
     outageS: seconds(pick(values.outage, '3s', '1s'), 'outage'),
     connections: 32,
   },
@@ -172,6 +173,7 @@ const data: Resilience = {
     downShare: DOWN_SHARE,
     fullRateShare: FULL_RATE_SHARE,
     fullRateBuckets: FULL_RATE_BUCKETS,
+    fullRateLatencyMs: FULL_RATE_LATENCY_MS,
     bucketMs: BUCKET_MS,
     leak: { ...LEAK },
     text: {
@@ -179,8 +181,9 @@ const data: Resilience = {
         `p99 ≤ min(${STABLE.p99Factor} × p99 of the first level × connections ÷ its connections, ${STABLE.p99CeilingMs} ms); ` +
         'the maximum stable concurrency is the highest level up to which every level holds',
       outage: `errors are expected only from a stop being issued to the service answering again, + ${OUTAGE_GRACE_MS} ms`,
-      recovery: `first success: of the parts of the mix that mostly failed during the outage; full rate: the first of ` +
-        `${FULL_RATE_BUCKETS} buckets of ${BUCKET_MS} ms in a row with ≥ ${FULL_RATE_SHARE * 100} % of their offered rate`,
+      recovery: `first success: of the parts of the load that mostly failed while the service was down; full rate: the ` +
+        `start of the first ${FULL_RATE_BUCKETS} buckets of ${BUCKET_MS} ms in a row (by intended time) in which ≥ ` +
+        `${FULL_RATE_SHARE * 100} % of those parts' requests succeeded within ${FULL_RATE_LATENCY_MS} ms`,
       clicks: 'clicks in Postgres == redirects the client saw complete, code by code; beyond them only the redirects a ' +
         'killed server counted but could not answer (connection errors in flight at the kill)',
       leak: `a soak leaks when RSS (median of the last tenth of samples vs the first) grew > ${LEAK.pct} % and > ` +

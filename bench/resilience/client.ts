@@ -66,7 +66,14 @@ export function partOf(parts: readonly Part[], j: number): Part {
 
 /** Runs the schedule; resolves once every sent request has finished or timed out. */
 export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: o.connections, maxFreeSockets: o.connections });
+  // fifo: requests go to the longest-idle connection, so the whole pool stays in use (no connection
+  // idles into the server's keep-alive timeout).
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: o.connections,
+    maxFreeSockets: o.connections,
+    scheduling: 'fifo',
+  });
   const url = new URL(o.baseUrl);
   const timeoutMs = o.timeoutMs ?? 5000;
   const outcomes: Outcome[] = [];
@@ -109,25 +116,39 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
         if (issued >= total && inFlight === 0) finish();
       };
       const body = s.body === undefined ? undefined : Buffer.from(s.body);
-      const req = httpRequest({
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: s.method,
-        path: s.path,
-        headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-        timeout: timeoutMs,
-      }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => end(res.statusCode));
-        res.on('error', (err) => end(undefined, errorKind(err)));
-      });
-      req.on('timeout', () => {
-        end(undefined, 'timeout');
-        req.destroy();
-      });
-      req.on('error', (err) => end(undefined, errorKind(err)));
-      req.end(body);
+      /**
+       * A keep-alive connection the server closed as it was reused fails before any response
+       * byte: sent once more on a fresh one (as browsers and loadgen do). If that fails too, the
+       * first error stands (a server killed mid-request cut the first answer).
+       */
+      const attempt = (firstError?: string) => {
+        let answered = false;
+        const req = httpRequest({
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: s.method,
+          path: s.path,
+          headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+          timeout: timeoutMs,
+        }, (res) => {
+          answered = true;
+          res.on('data', () => {});
+          res.on('end', () => end(res.statusCode));
+          res.on('error', (err) => end(undefined, firstError ?? errorKind(err)));
+        });
+        req.on('timeout', () => {
+          end(undefined, firstError ?? 'timeout');
+          req.destroy();
+        });
+        req.on('error', (err) => {
+          const kind = errorKind(err);
+          if (firstError === undefined && req.reusedSocket && !answered && STALE.test(kind)) attempt(kind);
+          else end(undefined, firstError ?? kind);
+        });
+        req.end(body);
+      };
+      attempt();
     };
     // A 2 ms tick issues every request whose intended time has come (the latency counts from it).
     const timer = setInterval(() => {
@@ -140,6 +161,9 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
 }
 
 const errorKind = (err: Error & { code?: string }): string => (err.code ?? err.message).toLowerCase();
+
+/** How a reused connection the server had closed fails. */
+const STALE = /^(econnreset|socket hang up|epipe)$/;
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 

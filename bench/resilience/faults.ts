@@ -1,7 +1,8 @@
 /**
  * Faults mid-load on a data target: a fixed-rate load (seed 000's shortener mix, or db-recipes)
  * during which Redis is restarted, then Postgres, then (the mix) the server itself is killed with
- * SIGKILL and started again on its port. Each outage is held `outageS`; its window runs from the
+ * SIGKILL and started again on its port, each after `settleS` of steady load (and the load runs
+ * `settleS` past the last). Each outage is held `outageS`; its window runs from the
  * stop being issued to the service (or server) answering again, probed every 20 ms. At the end the
  * target is stopped cleanly (its last click flush), and the clicks in Postgres are compared with
  * the redirects the client saw complete, code by code.
@@ -26,7 +27,8 @@ import { PENDING_KEY, PROCESSING_KEY } from '../../contract/shortener.ts';
 
 export interface FaultOptions extends ServerOptions {
   rate: number;
-  durationS: number;
+  /** Steady load before the first fault, after each recovery and before the end. */
+  settleS: number;
   outageS: number;
   connections: number;
   urls: { DATABASE_URL: string; REDIS_URL: string };
@@ -34,11 +36,14 @@ export interface FaultOptions extends ServerOptions {
 
 type Kind = FaultEvent['kind'];
 
-/** When each fault starts, as a share of the run: spaced so each recovers before the next. */
-export const SCHEDULE: Record<'shortener-mix' | 'db-recipes', [Kind, number][]> = {
-  'shortener-mix': [['redis-restart', 0.15], ['postgres-restart', 0.4], ['server-kill', 0.7]],
-  'db-recipes': [['redis-restart', 0.2], ['postgres-restart', 0.55]],
+/** The faults of each load, in order, each after `settleS` of steady load. */
+export const SCHEDULE: Record<'shortener-mix' | 'db-recipes', Kind[]> = {
+  'shortener-mix': ['redis-restart', 'postgres-restart', 'server-kill'],
+  'db-recipes': ['redis-restart', 'postgres-restart'],
 };
+
+/** The load's bound: it ends `settleS` after the last fault, far sooner than this. */
+const MAX_RUN_S = 900;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,19 +67,20 @@ export async function faultCell(
       : single('recipes', { method: 'GET', path: '/api/v1/recipes?limit=10', expect: 200 });
     const port = server.port;
     const events: (Omit<FaultEvent, 'recovery'> & { killAtMs?: number })[] = [];
-    let t0 = 0;
+    const stopLoad = new AbortController();
     const load = runFixedRate({
       baseUrl: server.baseUrl,
       rate: o.rate,
-      durationS: o.durationS,
+      durationS: MAX_RUN_S,
       connections: o.connections,
       parts,
+      signal: stopLoad.signal,
     });
-    t0 = performance.now();
+    const t0 = performance.now();
+    let durationS = 0;
     const faults = (async () => {
-      for (const [kind, share] of SCHEDULE[scenario]) {
-        const wait = t0 + share * o.durationS * 1000 - performance.now();
-        if (wait > 0) await sleep(wait);
+      for (const kind of SCHEDULE[scenario]) {
+        await sleep(o.settleS * 1000);
         const atMs = performance.now() - t0;
         if (kind === 'server-kill') {
           await killHard(server!);
@@ -97,18 +103,21 @@ export async function faultCell(
         }
         log(`    ${kind} at ${(atMs / 1000).toFixed(1)} s, answering again at ${(events.at(-1)!.upAtMs / 1000).toFixed(1)} s`);
       }
+      await sleep(o.settleS * 1000);
+      durationS = (performance.now() - t0) / 1000;
+      stopLoad.abort();
     })();
     const [result] = await Promise.all([load, faults]);
     // Onto the client's clock (its start is a moment before t0).
     const shift = t0 - result.t0;
     const windows: Window[] = events.map((e) => ({ fromMs: e.atMs + shift, toMs: e.upAtMs + shift }));
-    const ratePerPart = Object.fromEntries(parts.map((p) => [p.name, p.share * o.rate]));
     const outside = errorsOutside(result.outcomes, windows);
     const errors = result.outcomes.filter((x) => !x.ok);
     if (outside.length > 0) failures.push(`${outside.length} errors outside the outages`);
     if (result.unfinished > 0) failures.push(`${result.unfinished} requests never answered`);
     const fullEvents: FaultEvent[] = events.map(({ killAtMs: _, ...e }, i) => {
-      const r = recovery(result.outcomes, windows[i]!, ratePerPart);
+      // Recovery from when the service was surely down (its stop returned) to when it answered again.
+      const r = recovery(result.outcomes, { fromMs: e.downMs + shift, toMs: windows[i]!.toMs });
       if (r.firstSuccessMs === null) failures.push(`no success after the ${e.kind}`);
       return { ...e, atMs: e.atMs + shift, downMs: e.downMs + shift, upAtMs: e.upAtMs + shift, recovery: r };
     });
@@ -116,7 +125,7 @@ export async function faultCell(
       target,
       scenario,
       rate: o.rate,
-      durationS: o.durationS,
+      durationS,
       events: fullEvents,
       requests: result.outcomes.length,
       errors: errors.length,

@@ -63,16 +63,17 @@ const o = (part: string, endMs: number, ok: boolean, error?: string, sentMs = en
 });
 
 describe('errors and outages', () => {
-  it('keeps errors that ended outside every window and its grace', () => {
+  it('keeps errors of requests never in flight during a window and its grace', () => {
     const w = { fromMs: 1000, toMs: 3000 };
     const outcomes = [
-      o('a', 999, false, 'status_503'),
+      o('a', 999, false, 'status_503'), // ended before the stop
       o('a', 1000, false, 'status_503'),
-      o('a', 3000 + OUTAGE_GRACE_MS, false, 'status_503'),
-      o('a', 3001 + OUTAGE_GRACE_MS, false, 'status_503'),
+      o('a', 9000, false, 'timeout', 2500), // held from the outage, failed long after it: explained
+      o('a', 3000 + OUTAGE_GRACE_MS, false, 'status_503', 3000 + OUTAGE_GRACE_MS), // sent at the grace's end
+      o('a', 3002 + OUTAGE_GRACE_MS, false, 'status_503', 3001 + OUTAGE_GRACE_MS), // sent after it
       o('a', 9000, true),
     ];
-    assert.deepEqual(errorsOutside(outcomes, [w]).map((x) => x.endMs), [999, 3001 + OUTAGE_GRACE_MS]);
+    assert.deepEqual(errorsOutside(outcomes, [w]).map((x) => x.endMs), [999, 3002 + OUTAGE_GRACE_MS]);
   });
 
   it('times the recovery of the parts that went down, from the service answering again', () => {
@@ -83,23 +84,35 @@ describe('errors and outages', () => {
       const down = t >= 1000 && t < 2300; // the first success 300 ms after the service is back
       outcomes.push(o('db', t, !down, down ? 'status_503' : undefined));
     }
-    const r = recovery(outcomes, { fromMs: 1000, toMs: 2000 }, { db: 100, cached: 100 });
+    const r = recovery(outcomes, { fromMs: 1000, toMs: 2000 });
     assert.deepEqual(r.downParts, ['db']);
     assert.equal(r.firstSuccessMs, 300);
-    // Bucket 1 (250–500 ms) is the first full one: 2,300…2,490 is 20 of 25 (< 95 %), so bucket 2.
+    // By intended time (1 ms before the end): bucket 1 (2,250–2,500) holds 2,251…2,491, of which
+    // 2,301… succeeded, 20 of 25 (< 95 %); bucket 2 is the first of four full ones.
     assert.equal(r.fullRateMs, 2 * BUCKET_MS);
-    assert.equal(r.errorsDuring, 100);
-    assert.equal(r.okDuring, 100);
+    // In flight at some moment of [1,000, 2,000]: ended at 1,000 … 2,000 (each sent 1 ms before it).
+    assert.equal(r.errorsDuring, 101);
+    assert.equal(r.okDuring, 101);
+  });
+
+  it('does not count a backlog answered late as full rate', () => {
+    // Every request succeeds, but those intended in the first second after the outage took 1.5 s.
+    const outcomes = Array.from({ length: 500 }, (_, i) => {
+      const t = i * 10;
+      const late = t >= 2000 && t < 3000;
+      return { part: 'a', intendedMs: t, sentMs: t, endMs: t + (late ? 1500 : 5), ok: true };
+    });
+    assert.equal(recovery(outcomes, { fromMs: 1000, toMs: 2000 }).fullRateMs, 1000);
   });
 
   it('says a target that never failed was not interrupted, and one that never came back did not recover', () => {
     const steady = Array.from({ length: 400 }, (_, i) => o('a', i * 10, true));
-    const r = recovery(steady, { fromMs: 1000, toMs: 2000 }, { a: 100 });
+    const r = recovery(steady, { fromMs: 1000, toMs: 2000 });
     assert.deepEqual(r.downParts, []);
     assert.equal(r.firstSuccessMs, 0);
     assert.equal(r.fullRateMs, 0);
     const dead = steady.map((x) => (x.endMs >= 1000 ? { ...x, ok: false, error: 'econnrefused' } : x));
-    const d = recovery(dead, { fromMs: 1000, toMs: 2000 }, { a: 100 });
+    const d = recovery(dead, { fromMs: 1000, toMs: 2000 });
     assert.equal(d.firstSuccessMs, null);
     assert.equal(d.fullRateMs, null);
   });

@@ -82,25 +82,34 @@ export interface Window {
 
 /**
  * After a service answers again, the target's clients may each find one connection the restart
- * broke, or wait out one connect timeout (2 s, docs/contract.md): errors this long after it still
- * belong to the outage.
+ * broke, or wait out one connect timeout (2 s, docs/contract.md): requests sent this long after it
+ * may still fail with the outage.
  */
 export const OUTAGE_GRACE_MS = 2000;
 
-/** Errors that ended outside every window (plus the grace): errors the outage does not explain. */
+/** The request was in flight at some moment of [fromMs, toMs]. */
+const overlaps = (o: Outcome, fromMs: number, toMs: number) => o.sentMs <= toMs && o.endMs >= fromMs;
+
+/**
+ * Errors the outages do not explain: a failed request is explained when it was in flight at some
+ * moment of a window (sent before the service answered again, + the grace, and ended after the
+ * stop was issued) — a request a target held while its database was down may fail after it is back.
+ */
 export function errorsOutside(outcomes: readonly Outcome[], windows: readonly Window[]): Outcome[] {
-  return outcomes.filter((o) =>
-    !o.ok && !windows.some((w) => o.endMs >= w.fromMs && o.endMs <= w.toMs + OUTAGE_GRACE_MS)
-  );
+  return outcomes.filter((o) => !o.ok && !windows.some((w) => overlaps(o, w.fromMs, w.toMs + OUTAGE_GRACE_MS)));
 }
 
 /** A part whose requests mostly failed during a window depended on what was down. */
 export const DOWN_SHARE = 0.5;
-/** Full rate: the parts' completions per bucket at this share of their offered rate … */
+/**
+ * Full rate again: of the requests intended in each of FULL_RATE_BUCKETS buckets of BUCKET_MS in a
+ * row, at least FULL_RATE_SHARE succeeded within FULL_RATE_LATENCY_MS of their intended time (so a
+ * backlog answered late does not count) — the offered rate delivered again.
+ */
 export const FULL_RATE_SHARE = 0.95;
-/** … over this many consecutive buckets of BUCKET_MS. */
 export const FULL_RATE_BUCKETS = 4;
 export const BUCKET_MS = 250;
+export const FULL_RATE_LATENCY_MS = 1000;
 
 export interface Recovery {
   /** Parts that mostly failed while the service was down (none: the target was not interrupted). */
@@ -109,23 +118,19 @@ export interface Recovery {
   firstSuccessMs: number | null;
   /** From the service answering again to the start of the first stretch at full rate; null: never in the run. */
   fullRateMs: number | null;
-  /** Errors while it was down, and successes. */
+  /** Requests in flight while it was down that failed, and that succeeded. */
   errorsDuring: number;
   okDuring: number;
 }
 
 /**
- * Time to recover from a window: which parts went down with the service (most of their requests
- * ending in the window failed), how long after `toMs` the first of them succeeded again, and how
- * long until they (or every part, when none went down) completed at FULL_RATE_SHARE of their offered
- * rate (`ratePerPart`, per second) over FULL_RATE_BUCKETS buckets in a row, buckets counted from `toMs`.
+ * Time to recover from a window (`fromMs`: the service is down; `toMs`: it answers again): which
+ * parts went down with it (most of their requests in flight during the window failed), how long
+ * after `toMs` the first of them succeeded again, and how long until they (or every part, when
+ * none went down) were at full rate again, buckets counted from `toMs` by intended time.
  */
-export function recovery(
-  outcomes: readonly Outcome[],
-  w: Window,
-  ratePerPart: Readonly<Record<string, number>>,
-): Recovery {
-  const during = outcomes.filter((o) => o.endMs >= w.fromMs && o.endMs < w.toMs);
+export function recovery(outcomes: readonly Outcome[], w: Window): Recovery {
+  const during = outcomes.filter((o) => overlaps(o, w.fromMs, w.toMs));
   const byPart = new Map<string, { ok: number; failed: number }>();
   for (const o of during) {
     const p = byPart.get(o.part) ?? { ok: 0, failed: 0 };
@@ -134,22 +139,22 @@ export function recovery(
   }
   const downParts = [...byPart].filter(([, p]) => p.failed > DOWN_SHARE * (p.ok + p.failed)).map(([name]) => name)
     .sort();
-  const watched = new Set(downParts.length > 0 ? downParts : Object.keys(ratePerPart));
-  const after = outcomes.filter((o) => watched.has(o.part) && o.endMs >= w.toMs);
-  const firstOk = downParts.length === 0 ? w.toMs : after.filter((o) => o.ok).reduce(
-    (m, o) => Math.min(m, o.endMs),
-    Infinity,
-  );
-  const expected = [...watched].reduce((n, p) => n + (ratePerPart[p] ?? 0), 0) * (BUCKET_MS / 1000);
-  const buckets: number[] = [];
-  for (const o of after) {
-    if (!o.ok) continue;
-    const b = Math.floor((o.endMs - w.toMs) / BUCKET_MS);
-    buckets[b] = (buckets[b] ?? 0) + 1;
+  const watched = (o: Outcome) => downParts.length === 0 || downParts.includes(o.part);
+  const firstOk = downParts.length === 0
+    ? w.toMs
+    : outcomes.filter((o) => watched(o) && o.ok && o.endMs >= w.toMs).reduce((m, o) => Math.min(m, o.endMs), Infinity);
+  const buckets: { sent: number; good: number }[] = [];
+  for (const o of outcomes) {
+    if (!watched(o) || o.intendedMs < w.toMs) continue;
+    const b = Math.floor((o.intendedMs - w.toMs) / BUCKET_MS);
+    const bucket = (buckets[b] ??= { sent: 0, good: 0 });
+    bucket.sent++;
+    if (o.ok && o.endMs - o.intendedMs <= FULL_RATE_LATENCY_MS) bucket.good++;
   }
   let fullRateMs: number | null = null;
   for (let b = 0, run = 0; b < buckets.length; b++) {
-    run = (buckets[b] ?? 0) >= FULL_RATE_SHARE * expected ? run + 1 : 0;
+    const x = buckets[b];
+    run = x && x.sent > 0 && x.good >= FULL_RATE_SHARE * x.sent ? run + 1 : 0;
     if (run === FULL_RATE_BUCKETS) {
       fullRateMs = (b - FULL_RATE_BUCKETS + 1) * BUCKET_MS;
       break;

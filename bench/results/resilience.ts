@@ -143,7 +143,8 @@ export const Resilience = z.object({
       warmupS: z.number(),
       driver: z.string(),
     }),
-    faults: z.object({ rate: z.number(), durationS: z.number(), outageS: z.number(), connections: z.number() }),
+    /** Each fault after `settleS` of steady load; each held down `outageS`. */
+    faults: z.object({ rate: z.number(), settleS: z.number(), outageS: z.number(), connections: z.number() }),
     soak: z.object({ workload: z.string(), rate: z.number(), durationS: z.number(), sampleEveryMs: z.number() }),
     hostile: z.object({
       workload: z.string(),
@@ -166,6 +167,7 @@ export const Resilience = z.object({
     downShare: z.number(),
     fullRateShare: z.number(),
     fullRateBuckets: z.number(),
+    fullRateLatencyMs: z.number(),
     bucketMs: z.number(),
     leak: z.object({ pct: z.number(), minBytes: z.number() }),
     text: z.record(z.string(), z.string()),

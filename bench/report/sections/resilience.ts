@@ -116,10 +116,11 @@ function faultBlocks(r: Resilience): Block[] {
   return [
     heading(3, 'Faults mid-load', 'resilience-faults'),
     para(
-      `A fixed-rate load of ${count(f.rate)} requests/s for ${duration(f.durationS)} over ${f.connections} connections ` +
+      `A fixed-rate load of ${count(f.rate)} requests/s over ${f.connections} connections ` +
         `(seed 000's shortener mix: writers 10 %, broad readers 60 %, celebrity readers 30 %; or db-recipes), during ` +
-        `which Redis is restarted, then Postgres, then (the mix) the server is killed with SIGKILL and started again; ` +
-        `each held down ${num(f.outageS)} s. Times are from the service (or server) answering again. ${r.rules.text.outage}; ` +
+        `which Redis is restarted, then Postgres, then (the mix) the server is killed with SIGKILL and started again, ` +
+        `each after ${num(f.settleS)} s of steady load and held down ${num(f.outageS)} s (the load ends ${num(f.settleS)} s ` +
+        `after the last). Times are from the service (or server) answering again. ${r.rules.text.outage}; ` +
         `${r.rules.text.recovery}. Clicks: ${r.rules.text.clicks}.`,
     ),
     table(
