@@ -178,7 +178,9 @@ const data: Resilience = {
     leak: { ...LEAK },
     text: {
       stable: `a level holds with < ${STABLE.maxErrorRate * 100} % errors, the target answering /health after it, and ` +
-        `p99 ≤ min(${STABLE.p99Factor} × p99 of the first level × connections ÷ its connections, ${STABLE.p99CeilingMs} ms); ` +
+        `p99 — and the mean wait connections ÷ throughput (Little's law: it counts requests still unanswered when the ` +
+        `window closed) — ≤ min(${STABLE.p99Factor} × p99 of the first level × connections ÷ its connections, ` +
+        `${STABLE.p99CeilingMs} ms); ` +
         'the maximum stable concurrency is the highest level up to which every level holds',
       outage: `errors are expected only from a stop being issued to the service answering again, + ${OUTAGE_GRACE_MS} ms`,
       recovery: `first success: of the parts of the load that mostly failed while the service was down; full rate: the ` +

@@ -33,7 +33,9 @@ export interface LevelFigures {
  * P99_FACTOR times the first level's p99 scaled by the connections (a saturated closed loop's
  * latency grows linearly with its connections — Little's law — so a fixed multiple of the first
  * level would only restate throughput; ten times that line means some connections were starved,
- * or throughput collapsed), and never above P99_CEILING_MS.
+ * or throughput collapsed), and never above P99_CEILING_MS. The same bound holds for the mean wait
+ * Little's law gives (connections ÷ throughput): a driver's percentiles leave out the requests
+ * still unanswered when its window closed, the starved ones.
  */
 export const STABLE = { maxErrorRate: 0.001, p99Factor: 10, p99CeilingMs: 5000 } as const;
 
@@ -42,6 +44,10 @@ export function p99Bound(first: Pick<LevelFigures, 'connections' | 'p99Ms'>, con
   const scaled = STABLE.p99Factor * first.p99Ms * (connections / first.connections);
   return Math.min(scaled, STABLE.p99CeilingMs);
 }
+
+/** A closed loop's mean time per request, connections ÷ throughput, in ms. */
+export const littleMs = (level: Pick<LevelFigures, 'connections' | 'throughput'>): number =>
+  (1000 * level.connections) / level.throughput;
 
 /** Why a level is not stable, or undefined when it is. */
 export function instability(level: LevelFigures, first: LevelFigures): string | undefined {
@@ -52,6 +58,13 @@ export function instability(level: LevelFigures, first: LevelFigures): string | 
   }
   const bound = p99Bound(first, level.connections);
   if (!(level.p99Ms <= bound)) return `p99 ${level.p99Ms.toFixed(1)} ms above the bound ${bound.toFixed(1)} ms`;
+  // Requests still waiting when the window closed are in no percentile; Little's law still sees them.
+  const waited = littleMs(level);
+  if (!(waited <= bound)) {
+    return `${level.connections} connections at ${level.throughput.toFixed(0)} req/s waited ${
+      waited.toFixed(1)
+    } ms each on average (Little's law), above the bound ${bound.toFixed(1)} ms`;
+  }
   return undefined;
 }
 
