@@ -202,6 +202,30 @@ const data: Resilience = {
 
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, 'resilience.json');
+/**
+ * A folder that already holds resilience.json (a full run done phase by phase, `--run` or `--out`):
+ * its cells of other phases and targets are kept, with those phases' settings; what runs now replaces
+ * its own phase × target.
+ */
+const previous = existsSync(file) ? Resilience.parse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+let wallBefore = 0;
+if (previous) {
+  const redone = (phase: typeof PHASES[number], target: string) => phases.includes(phase) && targetNames.includes(target);
+  data.startedAt = previous.startedAt;
+  data.id = previous.id;
+  data.sweep = previous.sweep.filter((c) => !redone('sweep', c.target));
+  data.faults = previous.faults.filter((c) => !redone('faults', c.target));
+  data.soak = previous.soak.filter((c) => !redone('soak', c.target));
+  data.hostile = previous.hostile.filter((c) => !redone('hostile', c.target));
+  data.skipped = previous.skipped.filter((x) => !redone(x.phase as typeof PHASES[number], x.target));
+  for (const phase of ['sweep', 'faults', 'soak', 'hostile'] as const) {
+    if (!phases.includes(phase)) Object.assign(settings, { [phase]: previous.settings[phase] });
+  }
+  settings.phases = PHASES.filter((p) => phases.includes(p) || previous.settings.phases.includes(p));
+  settings.targets = [...new Set([...previous.settings.targets, ...targetNames])];
+  wallBefore = previous.wallTimeS ?? 0;
+  console.log(`bench:resilience: adding to ${file} (its other phases and targets are kept)`);
+}
 const write = () => writeFileSync(file, JSON.stringify(Resilience.parse(data), null, 2) + '\n');
 write();
 const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-resilience-'));
@@ -321,7 +345,7 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   data.finishedAt = new Date().toISOString();
-  data.wallTimeS = Math.round((Date.now() - t0) / 1000);
+  data.wallTimeS = wallBefore + Math.round((Date.now() - t0) / 1000);
   write();
 }
 console.log(`\nresilience: ${file} (${failed} failed cells, ${data.wallTimeS}s)`);
