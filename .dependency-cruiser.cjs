@@ -1,7 +1,8 @@
 /**
  * The direction of dependency (README "Layout"), checked by `npm test`:
  *   contract ← src ← workloads ← runtimes;   contract ← targets ← conformance;   contract ← k6;
- *   bench/measure → conformance, targets, bench/results;   bench/report → bench/results, contract only.
+ *   bench/measure → conformance, targets, bench/results;   bench/report → bench/results, contract only;
+ *   bench/resilience → bench/measure and what it may read.
  * Tests (test/, *.test.ts) may import anything.
  */
 const LOCAL = '^(contract|src|workloads|runtimes|targets|conformance|k6|bench|test)/';
@@ -36,6 +37,12 @@ module.exports = {
       '^bench/measure/',
       '^(contract|targets|conformance|bench/results|bench/measure)/',
       'the orchestrator measures; it renders the report only by running its CLI',
+    ),
+    only(
+      'resilience-beside-measure',
+      '^bench/resilience/',
+      '^(contract|targets|conformance|bench/results|bench/measure|bench/resilience)/',
+      'the resilience suite measures with the orchestrator\'s parts; it renders the report only by running its CLI',
     ),
     {
       name: 'tests-stay-tests',

@@ -54,7 +54,11 @@ describe(`npm run bench:resilience -- --quick on ${targets.join(', ')}`, { timeo
   it('ran every phase to its end on every target', () => {
     assert.ok(data.finishedAt, log.slice(-3000));
     for (const t of targets) {
-      assert.equal(data.sweep.filter((c) => c.target === t).length, 4, `${t}: four sweep workloads\n${log.slice(-3000)}`);
+      assert.equal(
+        data.sweep.filter((c) => c.target === t).length,
+        4,
+        `${t}: four sweep workloads\n${log.slice(-3000)}`,
+      );
       assert.equal(data.faults.filter((c) => c.target === t).length, 2, `${t}: the mix and db-recipes`);
       assert.ok(data.soak.some((c) => c.target === t), `${t}: soak`);
       assert.ok(data.hostile.some((c) => c.target === t), `${t}: hostile clients`);

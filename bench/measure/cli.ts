@@ -31,7 +31,9 @@ const suiteAt = process.argv.findIndex((a) => a === '--suite' || a.startsWith('-
 if (suiteAt >= 0) {
   const given = process.argv[suiteAt]!;
   const suite = given.includes('=') ? given.slice('--suite='.length) : process.argv[suiteAt + 1];
-  const rest = process.argv.slice(2).filter((_, i) => i + 2 !== suiteAt && (given.includes('=') || i + 2 !== suiteAt + 1));
+  const rest = process.argv.slice(2).filter((_, i) =>
+    i + 2 !== suiteAt && (given.includes('=') || i + 2 !== suiteAt + 1)
+  );
   if (suite === 'resilience') {
     const r = spawnSync(process.execPath, ['bench/resilience/cli.ts', ...rest], { cwd: ROOT, stdio: 'inherit' });
     process.exit(r.status ?? 1);

@@ -71,12 +71,10 @@ export function loadResilience(dir: string): Resilience | undefined {
 export async function writeReport(dir: string, referenceDir: string): Promise<string[]> {
   // A resilience run on its own folder: its section alone.
   const resilience = existsSync(join(dir, 'run.json')) ? undefined : loadResilience(dir);
-  const { markdown, html } = resilience
-    ? await renderResilienceReport(resilience)
-    : await (async () => {
-      const { run, cells, references, seeds, instructions, resilience } = loadReportInputs(dir, referenceDir);
-      return await renderReport(run, cells, references, seeds, instructions, resilience);
-    })();
+  const { markdown, html } = resilience ? await renderResilienceReport(resilience) : await (async () => {
+    const { run, cells, references, seeds, instructions, resilience } = loadReportInputs(dir, referenceDir);
+    return await renderReport(run, cells, references, seeds, instructions, resilience);
+  })();
   const md = join(dir, 'report.md'), page = join(dir, 'report.html');
   writeFileSync(md, markdown);
   writeFileSync(page, html);

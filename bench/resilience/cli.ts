@@ -102,10 +102,16 @@ function raiseNofile(needed: number): { found: number; hard: number; used: numbe
   const found = num(line?.[1]), hard = num(line?.[2]);
   if (found >= needed) return { found, hard, used: found };
   const want = Math.min(needed, hard);
-  const r = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${want}:${hard === Infinity ? 'unlimited' : hard}`]);
+  const r = spawnSync('prlimit', [
+    '--pid',
+    String(process.pid),
+    `--nofile=${want}:${hard === Infinity ? 'unlimited' : hard}`,
+  ]);
   const used = r.status === 0 ? want : found;
   if (used < needed) {
-    console.warn(`bench:resilience: WARNING: open files capped at ${used} (needed ${needed}); the top levels may fail on it`);
+    console.warn(
+      `bench:resilience: WARNING: open files capped at ${used} (needed ${needed}); the top levels may fail on it`,
+    );
   }
   return { found, hard, used };
 }
@@ -152,7 +158,9 @@ const settings: Resilience['settings'] = {
     rate: positiveInt(pick(values['hostile-rate'], '500', '200'), 'hostile-rate'),
     durationS: seconds(pick(values['hostile-duration'], '20s', '5s'), 'hostile-duration'),
     slowHeaderClients: positiveInt(pick(values['slow-clients'], '300', '100'), 'slow-clients'),
-    slowReaders: values['slow-readers'] === '0' ? 0 : positiveInt(pick(values['slow-readers'], '50', '10'), 'slow-readers'),
+    slowReaders: values['slow-readers'] === '0'
+      ? 0
+      : positiveInt(pick(values['slow-readers'], '50', '10'), 'slow-readers'),
     badShare: 0.05,
   },
   serverCores,
@@ -178,16 +186,20 @@ const data: Resilience = {
     bucketMs: BUCKET_MS,
     leak: { ...LEAK },
     text: {
-      stable: `a level holds with < ${STABLE.maxErrorRate * 100} % errors, the target answering /health after it, and ` +
+      stable:
+        `a level holds with < ${STABLE.maxErrorRate * 100} % errors, the target answering /health after it, and ` +
         `p99 — and the mean wait connections ÷ throughput (Little's law: it counts requests still unanswered when the ` +
         `window closed) — ≤ min(${STABLE.p99Factor} × p99 of the first level × connections ÷ its connections, ` +
         `${STABLE.p99CeilingMs} ms); ` +
         'the maximum stable concurrency is the highest level up to which every level holds',
-      outage: `errors are expected only from a stop being issued to the service answering again, + ${OUTAGE_GRACE_MS} ms`,
-      recovery: `first success: of the parts of the load that mostly failed while the service was down; full rate: the ` +
+      outage:
+        `errors are expected only from a stop being issued to the service answering again, + ${OUTAGE_GRACE_MS} ms`,
+      recovery:
+        `first success: of the parts of the load that mostly failed while the service was down; full rate: the ` +
         `start of the first ${FULL_RATE_BUCKETS} buckets of ${BUCKET_MS} ms in a row (by intended time) in which ≥ ` +
         `${FULL_RATE_SHARE * 100} % of those parts' requests succeeded within ${FULL_RATE_LATENCY_MS} ms`,
-      clicks: 'clicks in Postgres == redirects the client saw complete, code by code; beyond them only the redirects a ' +
+      clicks:
+        'clicks in Postgres == redirects the client saw complete, code by code; beyond them only the redirects a ' +
         'killed server counted but could not answer (connection errors in flight at the kill)',
       leak: `a soak leaks when RSS (median of the last tenth of samples vs the first) grew > ${LEAK.pct} % and > ` +
         `${LEAK.minBytes / 2 ** 20} MiB`,
@@ -210,7 +222,8 @@ const file = join(outDir, 'resilience.json');
 const previous = existsSync(file) ? Resilience.parse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
 let wallBefore = 0;
 if (previous) {
-  const redone = (phase: typeof PHASES[number], target: string) => phases.includes(phase) && targetNames.includes(target);
+  const redone = (phase: typeof PHASES[number], target: string) =>
+    phases.includes(phase) && targetNames.includes(target);
   data.startedAt = previous.startedAt;
   data.id = previous.id;
   data.sweep = previous.sweep.filter((c) => !redone('sweep', c.target));

@@ -101,7 +101,11 @@ export async function faultCell(
           await starting;
           events.push({ kind, atMs, downMs, upAtMs: up - t0 });
         }
-        log(`    ${kind} at ${(atMs / 1000).toFixed(1)} s, answering again at ${(events.at(-1)!.upAtMs / 1000).toFixed(1)} s`);
+        log(
+          `    ${kind} at ${(atMs / 1000).toFixed(1)} s, answering again at ${
+            (events.at(-1)!.upAtMs / 1000).toFixed(1)
+          } s`,
+        );
       }
       await sleep(o.settleS * 1000);
       durationS = (performance.now() - t0) / 1000;

@@ -79,7 +79,13 @@ const statusOf = (head: string) => /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? '
 /** Normal traffic's figures from the suite's client. */
 async function normal(server: Started, o: HostileOptions) {
   const parts = single(o.workload, catalogueSent(byId(o.workload)));
-  const r = await runFixedRate({ baseUrl: server.baseUrl, rate: o.rate, durationS: o.durationS, connections: 32, parts });
+  const r = await runFixedRate({
+    baseUrl: server.baseUrl,
+    rate: o.rate,
+    durationS: o.durationS,
+    connections: 32,
+    parts,
+  });
   const ok = r.outcomes.filter((x) => x.ok);
   return {
     figures: {
@@ -131,7 +137,9 @@ export async function hostileCell(
       const s = connect({ host: '127.0.0.1', port });
       s.on('error', () => {});
       s.on('connect', () => {
-        s.write('GET /sse?events=100000&interval_ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
+        s.write(
+          'GET /sse?events=100000&interval_ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n',
+        );
         s.once('data', () => s.pause());
       });
       sockets.push(s);
@@ -143,10 +151,12 @@ export async function hostileCell(
     const badEvery = 1000 / Math.max(o.rate * o.badShare, 0.1);
     const bad = setInterval(() => {
       const kind = BAD_REQUESTS[sent++ % BAD_REQUESTS.length]!;
-      pending.push(badRequest(port, kind.bytes()).then((status) => {
-        const key = `${kind.name}: ${status}`;
-        statuses[key] = (statuses[key] ?? 0) + 1;
-      }));
+      pending.push(
+        badRequest(port, kind.bytes()).then((status) => {
+          const key = `${kind.name}: ${status}`;
+          statuses[key] = (statuses[key] ?? 0) + 1;
+        }),
+      );
     }, badEvery);
     const withHostile = await normal(server, o);
     clearInterval(bad);

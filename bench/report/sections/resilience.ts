@@ -73,7 +73,9 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
   const blocks: Block[] = [
     heading(3, 'Concurrency sweep', 'resilience-sweep'),
     para(
-      `Each target once per workload, the levels in ascending order in a closed loop, ${num(warmupS)} s of warm-up and ` +
+      `Each target once per workload, the levels in ascending order in a closed loop, ${
+        num(warmupS)
+      } s of warm-up and ` +
         `${num(levelDurationS)} s measured per level. Each entry: requests/s · p99 ms · errors; ⚠ marks a level ` +
         `that did not hold (${r.rules.text.stable}).`,
     ),
@@ -95,7 +97,12 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
     blocks.push(
       heading(4, workload, `sweep-${slug(workload)}`),
       table(['Target', 'Max stable', ...levels.map((n) => `${n} conns`)], rows),
-      { kind: 'chart', id, title: `${workload}: throughput and p99 by connections`, spec: concurrencyChart(r, workload) },
+      {
+        kind: 'chart',
+        id,
+        title: `${workload}: throughput and p99 by connections`,
+        spec: concurrencyChart(r, workload),
+      },
     );
   }
   return blocks;
@@ -106,7 +113,7 @@ const eventText = (c: FaultCell, kind: FaultCell['events'][number]['kind']) => {
   if (!e) return '—';
   const r = e.recovery;
   const outage = `down ${num((e.upAtMs - e.atMs) / 1000)} s, ${count(r.errorsDuring)} errors`;
-  if (r.downParts.length === 0) return `${outage}; not interrupted; full rate ${ms(r.fullRateMs)}`;
+  if (r.downParts.length === 0) return `${outage}; no part mostly failed; full rate ${ms(r.fullRateMs)}`;
   return `${outage}; first ok ${ms(r.firstSuccessMs)}, full rate ${ms(r.fullRateMs)}`;
 };
 
@@ -119,7 +126,9 @@ function faultBlocks(r: Resilience): Block[] {
       `A fixed-rate load of ${count(f.rate)} requests/s over ${f.connections} connections ` +
         `(seed 000's shortener mix: writers 10 %, broad readers 60 %, celebrity readers 30 %; or db-recipes), during ` +
         `which Redis is restarted, then Postgres, then (the mix) the server is killed with SIGKILL and started again, ` +
-        `each after ${num(f.settleS)} s of steady load and held down ${num(f.outageS)} s (the load ends ${num(f.settleS)} s ` +
+        `each after ${num(f.settleS)} s of steady load and held down ${num(f.outageS)} s (the load ends ${
+          num(f.settleS)
+        } s ` +
         `after the last). Times are from the service (or server) answering again. ${r.rules.text.outage}; ` +
         `${r.rules.text.recovery}. Clicks: ${r.rules.text.clicks}.`,
     ),
@@ -162,12 +171,25 @@ function soakBlocks(r: Resilience): Block[] {
   return [
     heading(3, 'Soak', 'resilience-soak'),
     para(
-      `${s.workload} at ${count(s.rate)} requests/s for ${duration(s.durationS)} per target; RSS of the whole process ` +
+      `${s.workload} at ${count(s.rate)} requests/s for ${
+        duration(s.durationS)
+      } per target; RSS of the whole process ` +
         `tree sampled every ${count(s.sampleEveryMs)} ms, start and end the medians of the first and last tenth; p99 ` +
         `of the first and last tenth of the requests. ${r.rules.text.leak}. p99 drift is a figure, not a verdict.`,
     ),
     table(
-      ['Target', 'Requests', 'Errors', 'RSS start MiB', 'RSS end MiB', 'RSS drift', 'p99 start ms', 'p99 end ms', 'p99 drift', 'Verdict'],
+      [
+        'Target',
+        'Requests',
+        'Errors',
+        'RSS start MiB',
+        'RSS end MiB',
+        'RSS drift',
+        'p99 start ms',
+        'p99 end ms',
+        'p99 drift',
+        'Verdict',
+      ],
       r.soak.map((c) => [
         c.target,
         count(c.requests),
@@ -233,8 +255,12 @@ export function resilienceSection(r: Resilience): { blocks: Block[]; chartIds: s
   const blocks: Block[] = [
     heading(2, 'Resilience', 'resilience'),
     para(
-      `\`npm run bench:resilience\` (${r.id}${s.quick ? ', quick' : ''}): ${s.targets.length} targets, server on cores ` +
-        `${s.serverCores}, load on ${s.generatorCores}, ${s.backend === 'services' ? 'Postgres + Redis' : 'embedded'} ` +
+      `\`npm run bench:resilience\` (${r.id}${
+        s.quick ? ', quick' : ''
+      }): ${s.targets.length} targets, server on cores ` +
+        `${s.serverCores}, load on ${s.generatorCores}, ${
+          s.backend === 'services' ? 'Postgres + Redis' : 'embedded'
+        } ` +
         `backend, open files ${count(s.nofile.used)} (found ${count(s.nofile.found)}, hard ${count(s.nofile.hard)}), ` +
         `${duration(r.wallTimeS)} in all. Every setting and rule is in resilience.json.`,
     ),
