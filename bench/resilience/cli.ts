@@ -210,6 +210,7 @@ const data: Resilience = {
   soak: [],
   hostile: [],
   skipped: [],
+  failedCells: [],
 };
 
 mkdirSync(outDir, { recursive: true });
@@ -231,6 +232,7 @@ if (previous) {
   data.soak = previous.soak.filter((c) => !redone('soak', c.target));
   data.hostile = previous.hostile.filter((c) => !redone('hostile', c.target));
   data.skipped = previous.skipped.filter((x) => !redone(x.phase as typeof PHASES[number], x.target));
+  data.failedCells = previous.failedCells.filter((x) => !redone(x.phase as typeof PHASES[number], x.target));
   for (const phase of ['sweep', 'faults', 'soak', 'hostile'] as const) {
     if (!phases.includes(phase)) Object.assign(settings, { [phase]: previous.settings[phase] });
   }
@@ -257,6 +259,34 @@ console.log(
     `open files ${nofile.used}`,
 );
 let failed = 0;
+/**
+ * One cell, whatever becomes of it: measured, not served (skipped), or broken by an exception (a
+ * target that would not start again after its kill): recorded in `failedCells`, and the run goes on.
+ */
+async function cell<T extends object>(
+  target: string,
+  phase: string,
+  what: string,
+  measure: () => Promise<T | { unavailable: string }>,
+): Promise<T | undefined> {
+  try {
+    const r = await measure();
+    if ('unavailable' in r) {
+      skip(target, phase, what, r.unavailable);
+      return undefined;
+    }
+    return r as T;
+  } catch (err) {
+    const error = (err as Error).message.split('\n')[0]!.slice(0, 400);
+    data.failedCells.push({ target, phase, what, error });
+    failed++;
+    log(`  FAILED: ${error}`);
+    return undefined;
+  } finally {
+    write();
+  }
+}
+
 try {
   if (phases.includes('sweep')) {
     for (const workload of sweepWorkloads) {
@@ -271,22 +301,22 @@ try {
           continue;
         }
         log(`sweep ${workload} on ${target}`);
-        const cell = await sweepCell(target, workload, {
-          ...base,
-          levels,
-          levelDurationS: settings.sweep.levelDurationS,
-          warmupS: settings.sweep.warmupS,
-          generatorCores,
-          driver: 'auto',
-          scratch,
-        }, log);
-        if ('unavailable' in cell) skip(target, 'sweep', workload, cell.unavailable);
-        else {
-          data.sweep.push(cell);
-          if (cell.failure || cell.levels.some((l) => !l.alive)) failed++;
-          log(`  max stable concurrency ${cell.maxStable}${cell.failure ? ` (${cell.failure})` : ''}`);
+        const c = await cell(target, 'sweep', workload, () =>
+          sweepCell(target, workload, {
+            ...base,
+            levels,
+            levelDurationS: settings.sweep.levelDurationS,
+            warmupS: settings.sweep.warmupS,
+            generatorCores,
+            driver: 'auto',
+            scratch,
+          }, log));
+        if (c) {
+          data.sweep.push(c);
+          if (c.failure || c.levels.some((l) => !l.alive)) failed++;
+          log(`  max stable concurrency ${c.maxStable}${c.failure ? ` (${c.failure})` : ''}`);
+          write();
         }
-        write();
       }
     }
   }
@@ -304,55 +334,64 @@ try {
           continue;
         }
         log(`faults: ${scenario} on ${target}`);
-        const cell = await faultCell(target, scenario, { ...base, ...settings.faults, urls }, log);
-        if ('unavailable' in cell) skip(target, 'faults', scenario, cell.unavailable);
-        else {
-          data.faults.push(cell);
-          if (!cell.ok) failed++;
+        const services = urls;
+        const c = await cell(
+          target,
+          'faults',
+          scenario,
+          () => faultCell(target, scenario, { ...base, ...settings.faults, urls: services }, log),
+        );
+        if (c) {
+          data.faults.push(c);
+          if (!c.ok) failed++;
           log(
-            `  ${cell.requests} requests, ${cell.errors} errors (${cell.errorsOutside} outside the outages)` +
-              (cell.clicks ? `, clicks ${cell.clicks.counted} for ${cell.clicks.redirected} redirects` : '') +
-              (cell.ok ? '' : ` — FAILED: ${cell.failures.join('; ')}`),
+            `  ${c.requests} requests, ${c.errors} errors (${c.errorsOutside} outside the outages)` +
+              (c.clicks ? `, clicks ${c.clicks.counted} for ${c.clicks.redirected} redirects` : '') +
+              (c.ok ? '' : ` — FAILED: ${c.failures.join('; ')}`),
           );
+          write();
         }
-        write();
       }
     }
   }
   if (phases.includes('soak')) {
     for (const target of targetNames) {
       log(`soak ${settings.soak.workload} on ${target}`);
-      const cell = await soakCell(target, settings.soak.workload, {
-        ...base,
-        rate: settings.soak.rate,
-        durationS: settings.soak.durationS,
-        warmupS: Math.min(10, Math.max(1, settings.soak.durationS / 10)),
-        connections: 32,
-        sampleEveryMs: settings.soak.sampleEveryMs,
-      });
-      if ('unavailable' in cell) skip(target, 'soak', settings.soak.workload, cell.unavailable);
-      else {
-        data.soak.push(cell);
-        if (!cell.ok) failed++;
+      const c = await cell(target, 'soak', settings.soak.workload, () =>
+        soakCell(target, settings.soak.workload, {
+          ...base,
+          rate: settings.soak.rate,
+          durationS: settings.soak.durationS,
+          warmupS: Math.min(10, Math.max(1, settings.soak.durationS / 10)),
+          connections: 32,
+          sampleEveryMs: settings.soak.sampleEveryMs,
+        }));
+      if (c) {
+        data.soak.push(c);
+        if (!c.ok) failed++;
         log(
-          `  RSS ${(cell.rssStartBytes / 2 ** 20).toFixed(1)} → ${(cell.rssEndBytes / 2 ** 20).toFixed(1)} MiB ` +
-            `(${cell.rssDriftPct.toFixed(1)} %), p99 ${cell.p99StartMs.toFixed(2)} → ${cell.p99EndMs.toFixed(2)} ms` +
-            (cell.ok ? '' : ` — FAILED: ${cell.failures.join('; ')}`),
+          `  RSS ${(c.rssStartBytes / 2 ** 20).toFixed(1)} → ${(c.rssEndBytes / 2 ** 20).toFixed(1)} MiB ` +
+            `(${c.rssDriftPct.toFixed(1)} %), p99 ${c.p99StartMs.toFixed(2)} → ${c.p99EndMs.toFixed(2)} ms` +
+            (c.ok ? '' : ` — FAILED: ${c.failures.join('; ')}`),
         );
+        write();
       }
-      write();
     }
   }
   if (phases.includes('hostile')) {
     for (const target of targetNames) {
       log(`hostile clients beside ${settings.hostile.workload} on ${target}`);
-      const cell = await hostileCell(target, { ...base, ...settings.hostile }, log);
-      if ('unavailable' in cell) skip(target, 'hostile', settings.hostile.workload, cell.unavailable);
-      else {
-        data.hostile.push(cell);
-        if (!cell.ok) failed++;
+      const c = await cell(
+        target,
+        'hostile',
+        settings.hostile.workload,
+        () => hostileCell(target, { ...base, ...settings.hostile }, log),
+      );
+      if (c) {
+        data.hostile.push(c);
+        if (!c.ok) failed++;
+        write();
       }
-      write();
     }
   }
 } finally {

@@ -177,6 +177,9 @@ export const Resilience = z.object({
   soak: z.array(SoakCell),
   hostile: z.array(HostileCell),
   skipped: z.array(z.object({ target: z.string(), phase: z.string(), what: z.string(), reason: z.string() })),
+  /** Cells an exception ended (a target that would not start again after its kill, a driver that broke). */
+  failedCells: z.array(z.object({ target: z.string(), phase: z.string(), what: z.string(), error: z.string() }))
+    .default([]),
   wallTimeS: z.number().optional(),
 });
 export type Resilience = z.infer<typeof Resilience>;

@@ -124,6 +124,7 @@ const fixture: Resilience = Resilience.parse({
     failures: ['something'],
   }],
   skipped: [{ target: 'rust', phase: 'hostile', what: 'basic-json', reason: 'because' }],
+  failedCells: [{ target: 'rust', phase: 'faults', what: 'db-recipes', error: 'would not start' }],
   wallTimeS: 3600,
 });
 
@@ -153,6 +154,7 @@ describe('the Resilience section', () => {
       /^\| node \| 500 \| 3\.00 \| 499 \| 40\.0 \| 0% \| 0 of 300 \| malformed header: 400 ×125, oversized header: 431 ×125 \| 0 \| \*\*FAILED\*\*: something \|$/m,
     );
     assert.match(md, /^- hostile basic-json on rust: because$/m);
+    assert.match(md, /^- faults db-recipes on rust: \*\*would not start\*\*$/m);
     assert.match(md, /1 h 00 min in all/);
   });
 });

@@ -268,6 +268,12 @@ export function resilienceSection(r: Resilience): { blocks: Block[]; chartIds: s
     ...faultBlocks(r),
     ...soakBlocks(r),
     ...hostileBlocks(r),
+    ...(r.failedCells.length
+      ? [
+        heading(3, 'Cells that broke', 'resilience-failed'),
+        list(r.failedCells.map((x) => `${x.phase} ${x.what} on ${x.target}: **${x.error}**`)),
+      ]
+      : []),
     ...(r.skipped.length
       ? [
         heading(3, 'Not run', 'resilience-skipped'),
