@@ -3,6 +3,7 @@
  *   contract ← src ← workloads ← runtimes;   contract ← targets ← conformance;   contract ← k6;
  *   bench/measure → conformance, targets, bench/results;   bench/report → bench/results, contract only;
  *   bench/micro → the app itself (contract, src, workloads, runtimes) and bench/results' statistics; nothing → bench/micro.
+ *   bench/resilience → bench/measure and what it may read.
  * Tests (test/, *.test.ts) may import anything.
  */
 const LOCAL = '^(contract|src|workloads|runtimes|targets|conformance|k6|bench|test)/';
@@ -51,6 +52,12 @@ module.exports = {
       from: { path: LOCAL, pathNot: `^bench/micro/|^test/|${notTest}` },
       to: { path: '^bench/micro/' },
     },
+    only(
+      'resilience-beside-measure',
+      '^bench/resilience/',
+      '^(contract|targets|conformance|bench/results|bench/measure|bench/resilience)/',
+      'the resilience suite measures with the orchestrator\'s parts; it renders the report only by running its CLI',
+    ),
     {
       name: 'tests-stay-tests',
       severity: 'error',

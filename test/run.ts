@@ -3,7 +3,9 @@
  * suite over HTTP on each target — on the embedded data layer (PGlite + in-process cache), the
  * orchestrator end to end (a quick run to a validated result set and report), and
  * again on Postgres + Redis when scripts/services.sh has them up, followed by the data services
- * stage (stampede bound seen from Postgres, Redis and Postgres degrade and recover). Ends with
+ * stage (stampede bound seen from Postgres, Redis and Postgres degrade and recover) and the
+ * resilience suite's short version (test/resilience.ts: no crash, no lost click, no error outside an
+ * outage). Ends with
  * one line: `N passed, M failed, K skipped`.
  *
  * TEST_TARGETS overrides the conformance targets (default: node, bun and deno, plus rust and
@@ -143,6 +145,9 @@ if (services) {
   process.env.TEST_TARGETS = targets;
   await nodeTests('data services (Postgres + Redis: stampede, degrade, recover)', { files: ['test/data-services.ts'] });
   await nodeTests('statements per request (pg_stat_statements)', { files: ['test/statements.ts'] });
+  await nodeTests('resilience, short (sweep, faults mid-load, soak, hostile clients)', {
+    files: ['test/resilience.ts'],
+  });
 } else {
   tally.skipped++;
   stages.push('- Postgres + Redis stages skipped: services not up (bash scripts/services.sh up)');

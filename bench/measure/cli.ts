@@ -4,6 +4,7 @@
  *                   [--driver auto|k6|oha|wrk|loadgen] [--services] [--server-cores 0] [--generator-cores 1]
  *                   [--no-rate-table] [--no-seeds] [--no-instructions] [--quick]`
  * `npm run bench -- --resume <run-id>`: an interrupted run, continued where it stopped.
+ * `npm run bench -- --suite resilience …`: the resilience suite instead (`npm run bench:resilience`).
  *
  * With no arguments: a quick matrix on the embedded defaults (no services) in a few minutes, one
  * window per cell. A full run gives every cell `--repeats` rounds in a shuffled order, then more
@@ -23,6 +24,26 @@ import { planMultiCore } from './multicore.ts';
 import { args, defaultGeneratorCores, stamp } from './args.ts';
 import { resume, runDirectory } from './resume.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
+
+// `--suite resilience`: the resilience suite (bench/resilience/cli.ts) with the other arguments;
+// `--suite matrix` (the default) is this command.
+const suiteAt = process.argv.findIndex((a) => a === '--suite' || a.startsWith('--suite='));
+if (suiteAt >= 0) {
+  const given = process.argv[suiteAt]!;
+  const suite = given.includes('=') ? given.slice('--suite='.length) : process.argv[suiteAt + 1];
+  const rest = process.argv.slice(2).filter((_, i) =>
+    i + 2 !== suiteAt && (given.includes('=') || i + 2 !== suiteAt + 1)
+  );
+  if (suite === 'resilience') {
+    const r = spawnSync(process.execPath, ['bench/resilience/cli.ts', ...rest], { cwd: ROOT, stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
+  if (suite !== 'matrix') {
+    console.error(`bench: --suite is matrix or resilience, got ${JSON.stringify(suite)}`);
+    process.exit(2);
+  }
+  process.argv.splice(suiteAt, given.includes('=') ? 1 : 2);
+}
 
 const { values } = parseArgs({
   options: {

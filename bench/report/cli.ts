@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { prettifyError } from 'zod';
 import { loadReferences } from '../results/reference.ts';
-import { renderReport } from './render.ts';
+import { renderReport, renderResilienceReport } from './render.ts';
+import { Resilience } from '../results/resilience.ts';
 import { headlineMarkdown, replaceHeadline } from './headline.ts';
 import { Cell, Instructions, ReferenceRun, RunMeta } from '../results/schema.ts';
 import { fileURLToPath } from 'node:url';
@@ -57,13 +58,23 @@ export function loadReportInputs(dir: string, referenceDir: string) {
   // Instructions per request, when `npm run bench:instructions -- --run <id>` counted them.
   const instructionsFile = join(dir, 'instructions.json');
   const instructions = existsSync(instructionsFile) ? readValid(Instructions, instructionsFile) : undefined;
-  return { run, cells, references, seeds, instructions };
+  return { run, cells, references, seeds, instructions, resilience: loadResilience(dir) };
+}
+
+/** What `npm run bench:resilience` wrote into the folder, when it did. */
+export function loadResilience(dir: string): Resilience | undefined {
+  const file = join(dir, 'resilience.json');
+  return existsSync(file) ? readValid(Resilience, file) : undefined;
 }
 
 /** Render and write the report of the run in `dir`; returns the paths written. */
 export async function writeReport(dir: string, referenceDir: string): Promise<string[]> {
-  const { run, cells, references, seeds, instructions } = loadReportInputs(dir, referenceDir);
-  const { markdown, html } = await renderReport(run, cells, references, seeds, instructions);
+  // A resilience run on its own folder: its section alone.
+  const resilience = existsSync(join(dir, 'run.json')) ? undefined : loadResilience(dir);
+  const { markdown, html } = resilience ? await renderResilienceReport(resilience) : await (async () => {
+    const { run, cells, references, seeds, instructions, resilience } = loadReportInputs(dir, referenceDir);
+    return await renderReport(run, cells, references, seeds, instructions, resilience);
+  })();
   const md = join(dir, 'report.md'), page = join(dir, 'report.html');
   writeFileSync(md, markdown);
   writeFileSync(page, html);

@@ -45,8 +45,8 @@ describe('the committed result set', () => {
 
   it('its report.md is what its result files render to, and report.html is beside it', { skip: !runPath }, () => {
     const dir = join(ROOT, runPath!);
-    const { run, cells, references, seeds, instructions } = committed();
-    const expected = renderMarkdown(run, cells, references, seeds, instructions);
+    const { run, cells, references, seeds, instructions, resilience } = committed();
+    const expected = renderMarkdown(run, cells, references, seeds, instructions, resilience);
     assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), expected);
     assert.ok(existsSync(join(dir, 'report.html')));
   });
@@ -117,14 +117,14 @@ const supplements = () =>
 describe('the supplement runs', () => {
   for (const path of supplementPaths()) {
     it(`${path}: a full run, its report rendered from its files, linked from the README`, () => {
-      const { run, cells, references, seeds, instructions } = loadReportInputs(
+      const { run, cells, references, seeds, instructions, resilience } = loadReportInputs(
         join(ROOT, path),
         join(ROOT, 'results', 'reference'),
       );
       assertFullRun({ run, cells });
       assert.equal(
         readFileSync(join(ROOT, path, 'report.md'), 'utf8'),
-        renderMarkdown(run, cells, references, seeds, instructions),
+        renderMarkdown(run, cells, references, seeds, instructions, resilience),
       );
       assert.ok(readme.includes(`(${path}/report.md)`), `README.md does not link ${path}/report.md`);
     });

@@ -11,6 +11,10 @@ import type { Cell, Instructions, ReferenceRun, RunMeta } from '../results/schem
 import { renderSvg, resetChartIds } from './charts.ts';
 import { toHtml, toMarkdown } from './doc.ts';
 import { reportBlocks } from './sections/index.ts';
+import type { Resilience } from '../results/resilience.ts';
+import { resilienceSection } from './sections/resilience.ts';
+import type { Block } from './doc.ts';
+import { heading } from './doc.ts';
 
 export interface Report {
   markdown: string;
@@ -23,8 +27,9 @@ export function renderMarkdown(
   references: readonly Reference[],
   seeds?: ReferenceRun,
   instructions?: Instructions,
+  resilience?: Resilience,
 ): string {
-  return toMarkdown(reportBlocks(run, cells, references, seeds, instructions).blocks);
+  return toMarkdown(reportBlocks(run, cells, references, seeds, instructions, resilience).blocks);
 }
 
 /**
@@ -39,24 +44,29 @@ export function renderReport(
   references: readonly Reference[],
   seeds?: ReferenceRun,
   instructions?: Instructions,
+  resilience?: Resilience,
 ): Promise<Report> {
-  const report = queue.then(() => render(run, cells, references, seeds, instructions));
+  const { blocks } = reportBlocks(run, cells, references, seeds, instructions, resilience);
+  return queued(blocks, `Gauntlet run ${run.id}`);
+}
+
+/** A resilience run on its own (no matrix beside it): its section under a title. */
+export function renderResilienceReport(resilience: Resilience): Promise<Report> {
+  const { blocks } = resilienceSection(resilience);
+  return queued([heading(1, `Gauntlet resilience run ${resilience.id}`), ...blocks], `Gauntlet run ${resilience.id}`);
+}
+
+function queued(blocks: Block[], title: string): Promise<Report> {
+  const report = queue.then(() => render(blocks, title));
   queue = report.catch(() => {});
   return report;
 }
 
-async function render(
-  run: RunMeta,
-  cells: readonly Cell[],
-  references: readonly Reference[],
-  seeds?: ReferenceRun,
-  instructions?: Instructions,
-): Promise<Report> {
-  const { blocks } = reportBlocks(run, cells, references, seeds, instructions);
+async function render(blocks: Block[], title: string): Promise<Report> {
   resetChartIds();
   const svgs = new Map<string, string>();
   for (const b of blocks) {
     if (b.kind === 'chart') svgs.set(b.id, await renderSvg(b.spec));
   }
-  return { markdown: toMarkdown(blocks), html: toHtml(blocks, svgs, `Gauntlet run ${run.id}`) };
+  return { markdown: toMarkdown(blocks), html: toHtml(blocks, svgs, title) };
 }

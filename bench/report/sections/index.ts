@@ -17,6 +17,8 @@ import { failures, notMeasured, references, setup } from './notes.ts';
 import { precision } from './precision.ts';
 import { seedSetups } from './references.ts';
 import { instructionsSection } from './instructions.ts';
+import type { Resilience } from '../../results/resilience.ts';
+import { resilienceSection } from './resilience.ts';
 
 /** The whole report as blocks, and the ids of the charts in it. */
 export function reportBlocks(
@@ -27,9 +29,13 @@ export function reportBlocks(
   seeds?: ReferenceRun,
   /** Instructions per request under callgrind (instructions.json), when they were counted. */
   instructions?: Instructions,
+  /** What `npm run bench:resilience` measured beside the run (resilience.json), when it did. */
+  resilience?: Resilience,
 ): { blocks: Block[]; chartIds: string[] } {
   const idx = indexCells(run, cells);
   const chartIds = new Set<string>();
+  const resilient = resilience ? resilienceSection(resilience) : undefined;
+  for (const id of resilient?.chartIds ?? []) chartIds.add(id);
   const blocks = [
     ...header(run, cells, idx),
     ...howToRead(idx),
@@ -41,6 +47,7 @@ export function reportBlocks(
     ...(instructions ? instructionsSection(instructions) : []),
     ...shortenerMix(idx, refs),
     ...workloads(idx, refs, chartIds),
+    ...(resilient?.blocks ?? []),
     ...failures(idx),
     ...notMeasured(run, cells),
     ...setup(run),

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Resilience } from '../../results/resilience.ts';
+import { toMarkdown } from '../doc.ts';
+import { resilienceSection } from './resilience.ts';
+
+const level = (connections: number, throughput: number, p99Ms: number, stable = true) => ({
+  connections,
+  throughput,
+  p50Ms: p99Ms / 3,
+  p99Ms,
+  errorRate: stable ? 0 : 0.02,
+  alive: true,
+  p99BoundMs: 10 * p99Ms,
+  stable,
+  ...(stable ? {} : { why: '2.00 % errors (limit 0.1 %)' }),
+});
+
+const recovery = { downParts: ['writers'], firstSuccessMs: 120, fullRateMs: 750, errorsDuring: 40, okDuring: 10 };
+
+const fixture: Resilience = Resilience.parse({
+  id: '20261201-000000-resilience',
+  startedAt: '2026-12-01T00:00:00.000Z',
+  git: { commit: 'abc', dirty: false },
+  machine: { cpuModel: 'x', cores: 2, kernel: 'k', memoryBytes: 1, os: 'linux' },
+  settings: {
+    targets: ['node', 'rust'],
+    phases: ['sweep', 'faults', 'soak', 'hostile'],
+    sweep: { workloads: ['basic-json'], levels: [10, 100], levelDurationS: 5, warmupS: 1, driver: 'auto' },
+    faults: { rate: 200, settleS: 15, outageS: 3, connections: 32 },
+    soak: { workload: 'basic-json', rate: 1000, durationS: 600, sampleEveryMs: 1000 },
+    hostile: {
+      workload: 'basic-json',
+      rate: 500,
+      durationS: 20,
+      slowHeaderClients: 300,
+      slowReaders: 50,
+      badShare: 0.05,
+    },
+    serverCores: '0',
+    generatorCores: '1',
+    backend: 'services',
+    nofile: { found: 1024, hard: 20000, used: 3024 },
+    quick: false,
+  },
+  rules: {
+    stable: { maxErrorRate: 0.001, p99Factor: 10, p99CeilingMs: 5000 },
+    outageGraceMs: 2000,
+    downShare: 0.5,
+    fullRateShare: 0.95,
+    fullRateBuckets: 4,
+    fullRateLatencyMs: 1000,
+    bucketMs: 250,
+    leak: { pct: 25, minBytes: 32 * 2 ** 20 },
+    text: { stable: 'STABLE-RULE', outage: 'OUTAGE-RULE', recovery: 'RECOVERY-RULE', clicks: 'CLICKS', leak: 'LEAK' },
+  },
+  sweep: [
+    {
+      target: 'node',
+      workload: 'basic-json',
+      driver: 'wrk',
+      levels: [level(10, 9000, 2), level(100, 9500, 30)],
+      maxStable: 100,
+    },
+    {
+      target: 'rust',
+      workload: 'basic-json',
+      driver: 'wrk',
+      levels: [level(10, 20000, 1), level(100, 21000, 9, false)],
+      maxStable: 10,
+    },
+  ],
+  faults: [{
+    target: 'node',
+    scenario: 'shortener-mix',
+    rate: 200,
+    durationS: 80,
+    events: [
+      { kind: 'redis-restart', atMs: 15000, downMs: 15500, upAtMs: 19000, recovery: { ...recovery, downParts: [] } },
+      { kind: 'server-kill', atMs: 50000, downMs: 50100, upAtMs: 54000, recovery },
+    ],
+    requests: 16000,
+    errors: 800,
+    errorsOutside: 0,
+    errorSamples: [],
+    unfinished: 0,
+    clicks: { ok: true, counted: 12001, redirected: 12000, lost: 0, extra: 1, allowedExtra: 2 },
+    ok: true,
+    failures: [],
+  }],
+  soak: [{
+    target: 'rust',
+    workload: 'basic-json',
+    rate: 1000,
+    durationS: 600,
+    requests: 600000,
+    errors: 0,
+    rssStartBytes: 5 * 2 ** 20,
+    rssEndBytes: 6 * 2 ** 20,
+    rssDriftPct: 20,
+    p99StartMs: 1,
+    p99EndMs: 1.5,
+    p99DriftPct: 50,
+    leaked: false,
+    ok: true,
+    failures: [],
+  }],
+  hostile: [{
+    target: 'node',
+    workload: 'basic-json',
+    rate: 500,
+    durationS: 20,
+    without: { throughput: 500, p99Ms: 3, errorRate: 0 },
+    with: { throughput: 499, p99Ms: 40, errorRate: 0 },
+    hostile: {
+      slowHeaderClients: 300,
+      slowHeadersClosed: 0,
+      slowReaders: 50,
+      badRequests: 500,
+      badStatuses: { 'oversized header: 431': 125, 'malformed header: 400': 125 },
+      connectionsAfter: 0,
+    },
+    ok: false,
+    failures: ['something'],
+  }],
+  skipped: [{ target: 'rust', phase: 'hostile', what: 'basic-json', reason: 'because' }],
+  failedCells: [{ target: 'rust', phase: 'faults', what: 'db-recipes', error: 'would not start' }],
+  wallTimeS: 3600,
+});
+
+describe('the Resilience section', () => {
+  const { blocks, chartIds } = resilienceSection(fixture);
+  const md = toMarkdown(blocks);
+
+  it('gives the sweep per workload with the max stable concurrency, marking the levels that did not hold', () => {
+    assert.match(md, /^\| node \| 100 \| 9,000 · 2\.00 · 0% \| 9,500 · 30\.0 · 0% \|$/m);
+    assert.match(md, /^\| rust \| 10 \| 20,000 · 1\.00 · 0% \| ⚠ 21,000 · 9\.00 · 2\.00% \|$/m);
+    assert.match(md, /STABLE-RULE/);
+    assert.deepEqual(chartIds, ['resilience-basic-json']);
+    assert.ok(blocks.some((b) => b.kind === 'chart' && b.id === 'resilience-basic-json'));
+  });
+
+  it('gives each fault its outage, recovery and the clicks', () => {
+    assert.match(
+      md,
+      /^\| node \| shortener-mix \| 16,000 \| 800 \| 0 \| down 4\.00 s, 40 errors; no part mostly failed; full rate 750 ms \| — \| down 4\.00 s, 40 errors; first ok 120 ms, full rate 750 ms \| 12,001 \/ 12,000 \(\+1, ≤ 2 cut by the kill\) \| ok \|$/m,
+    );
+  });
+
+  it('gives the soak drift and the hostile clients, with failures and what was not run', () => {
+    assert.match(md, /^\| rust \| 600,000 \| 0 \| 5\.00 \| 6\.00 \| 20\.0% \| 1\.00 \| 1\.50 \| 50\.0% \| ok \|$/m);
+    assert.match(
+      md,
+      /^\| node \| 500 \| 3\.00 \| 499 \| 40\.0 \| 0% \| 0 of 300 \| malformed header: 400 ×125, oversized header: 431 ×125 \| 0 \| \*\*FAILED\*\*: something \|$/m,
+    );
+    assert.match(md, /^- hostile basic-json on rust: because$/m);
+    assert.match(md, /^- faults db-recipes on rust: \*\*would not start\*\*$/m);
+    assert.match(md, /1 h 00 min in all/);
+  });
+});
