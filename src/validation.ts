@@ -143,6 +143,7 @@ export const fromSearchParams = (sp: URLSearchParams) => (key: string): string[]
 export const fromQueries = (q: Record<string, string[]>) => (key: string): string[] | undefined => q[key];
 
 const PLUS = /\+/g;
+const [AMPERSAND, EQUALS, PERCENT, PLUS_SIGN] = [38, 61, 37, 43];
 
 /** A query-string name or value: `+` is a space, then percent-decoding as Hono does it (tryDecode). */
 const decodeQueryText = (s: string): string => {
@@ -153,30 +154,40 @@ const decodeQueryText = (s: string): string => {
 /**
  * The multi-map view of a URL's query string (`c.req.url`), read in one pass with the rules of
  * `c.req.queries()` — pairs split at `&`, the name before the first `=`, a pair without `=` has
- * the value "", an empty name is skipped, the fragment is not part of it — but decoding only the
- * names and values that hold a `%` or `+` (Hono decodes every one once any of the URL does).
+ * the value "", an empty name is skipped, nothing from the first `#` on counts — in one loop over the
+ * characters that notes where a `%` or `+` occurs, so only the names and values holding one are
+ * decoded (Hono decodes every one of them once any part of the URL has one).
  */
 export const fromQuery = (url: string): (key: string) => string[] | undefined => {
   const all = new Map<string, string[]>();
-  let start = url.indexOf('?', 8);
-  if (start !== -1) {
-    let end = url.indexOf('#', start);
-    if (end === -1) end = url.length;
-    for (start++; start <= end;) {
-      let amp = url.indexOf('&', start);
-      if (amp === -1 || amp > end) amp = end;
-      if (amp > start) {
-        const eq = url.indexOf('=', start);
-        const split = eq !== -1 && eq < amp;
-        const name = decodeQueryText(url.slice(start, split ? eq : amp));
-        if (name !== '') {
-          const value = split ? decodeQueryText(url.slice(eq + 1, amp)) : '';
-          const values = all.get(name);
-          if (values) values.push(value);
-          else all.set(name, [value]);
+  const hash = url.indexOf('#', 8);
+  const n = hash === -1 ? url.length : hash;
+  const query = url.indexOf('?', 8);
+  if (query !== -1 && query < n) {
+    let start = query + 1, eq = -1, escapedName = false, escapedValue = false;
+    for (let i = start; i <= n; i++) {
+      const c = i === n ? AMPERSAND : url.charCodeAt(i);
+      if (c === AMPERSAND) {
+        if (i > start) {
+          let name = url.slice(start, eq === -1 ? i : eq);
+          if (escapedName) name = decodeQueryText(name);
+          if (name !== '') {
+            let value = eq === -1 ? '' : url.slice(eq + 1, i);
+            if (escapedValue) value = decodeQueryText(value);
+            const values = all.get(name);
+            if (values) values.push(value);
+            else all.set(name, [value]);
+          }
         }
+        start = i + 1;
+        eq = -1;
+        escapedName = escapedValue = false;
+      } else if (c === EQUALS) {
+        if (eq === -1) eq = i;
+      } else if (c === PERCENT || c === PLUS_SIGN) {
+        if (eq === -1) escapedName = true;
+        else escapedValue = true;
       }
-      start = amp + 1;
     }
   }
   return (key) => all.get(key);
