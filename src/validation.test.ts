@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codePoints, isCalendarDate } from './validation.ts';
+import { z } from 'zod';
+import { codePoints, fromQuery, intText, isCalendarDate, numberText } from './validation.ts';
 
 describe('isCalendarDate', () => {
   it('accepts real Gregorian dates', () => {
@@ -34,5 +35,113 @@ describe('codePoints', () => {
     assert.equal(codePoints('café'), 4);
     assert.equal(codePoints('🚀🚀'), 2);
     assert.equal(codePoints(''), 0);
+  });
+});
+
+describe('isCalendarDate, digit by digit', () => {
+  it('rejects anything but ASCII digits and hyphens in place', () => {
+    for (
+      const d of [
+        '2025-01-0a',
+        '2025/01/01',
+        ' 2025-01-1',
+        '2025-01-01\n',
+        '２０２５-01-01',
+        '2025-0１-01',
+        '-025-01-01',
+      ]
+    ) {
+      assert.ok(!isCalendarDate(d), JSON.stringify(d));
+    }
+  });
+});
+
+describe('codePoints with lone surrogates', () => {
+  it('counts a lone high surrogate as before (length minus high surrogates)', () => {
+    assert.equal(codePoints('a\uD800'), 1);
+    assert.equal(codePoints('\uD800\uD800'), 0);
+  });
+});
+
+describe('intText and numberText', () => {
+  // The chain they replace: its issues (paths and messages) are the contract's.
+  const chain = (pattern: RegExp, message: string, min: number, max: number) =>
+    z.string().regex(pattern, message).transform(Number).pipe(z.number().min(min).max(max));
+  const issues = (schema: z.ZodType, input: unknown) => {
+    const r = schema.safeParse(input);
+    return r.success
+      ? { value: r.data }
+      : { issues: r.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+  };
+  const inputs = [
+    '0',
+    '1',
+    '-1',
+    '100',
+    '101',
+    '01',
+    '1.5',
+    '1.',
+    '',
+    ' 1',
+    'abc',
+    '1e3',
+    '9'.repeat(400),
+    `-${'9'.repeat(400)}`,
+    `${'9'.repeat(400)}.5`,
+    '-0',
+    '2147483648',
+    undefined,
+    5,
+    null,
+  ];
+  it('give the value or the issues of regex → Number → min/max', () => {
+    for (const input of inputs) {
+      assert.deepEqual(
+        issues(intText(1, 100), input),
+        issues(chain(/^-?[0-9]+$/, 'expected an integer', 1, 100), input),
+        String(input),
+      );
+      assert.deepEqual(
+        issues(numberText(0, 100), input),
+        issues(chain(/^-?[0-9]+(\.[0-9]+)?$/, 'expected a number', 0, 100), input),
+        String(input),
+      );
+    }
+  });
+});
+
+describe('fromQuery', () => {
+  const all = (url: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, fromQuery(url)(k)]));
+  it('keeps every value of a key in order, decodes % and + only in query text, skips empty names', () => {
+    assert.deepEqual(all('http://h/p%20q?a=1&b=x+y&a=2&&=z&c&d=%E2%9C%93%2B', ['a', 'b', 'c', 'd', '']), {
+      a: ['1', '2'],
+      b: ['x y'],
+      c: [''],
+      d: ['✓+'],
+      '': undefined,
+    });
+  });
+  it('decodes names, splits at the first =, stops at #, and leaves a malformed escape as it is', () => {
+    assert.deepEqual(all('http://h/?p%61ge=a=b&q=%ZZ%41&r=1#s=2&r=3', ['page', 'q', 'r', 's']), {
+      page: ['a=b'],
+      q: ['%ZZA'],
+      r: ['1'],
+      s: undefined,
+    });
+    assert.equal(fromQuery('http://h/x#?a=1')('a'), undefined);
+    assert.equal(fromQuery('http://h/x')('a'), undefined);
+  });
+  it('reads what c.req.queries() reads', async () => {
+    const { Hono } = await import('hono');
+    const app = new Hono();
+    const keys = ['q', 'page', 'tag', 'x y', 'é'];
+    app.get('/q', (c) => c.json([all(c.req.url, keys), Object.fromEntries(keys.map((k) => [k, c.req.queries()[k]]))]));
+    for (
+      const qs of ['q=a+b&page=2&tag=x&tag=%F0%9F%9A%80', 'x+y=1&%C3%A9=2&q', 'q=%E2%9C&page=%ZZ', 'tag=a&&tag=&tag']
+    ) {
+      const [ours, hono] = await (await app.request(`http://h/q?${qs}`)).json();
+      assert.deepEqual(ours, JSON.parse(JSON.stringify(hono)), qs);
+    }
   });
 });

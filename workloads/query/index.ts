@@ -6,7 +6,7 @@ import {
   assertValid,
   boolText,
   dateText,
-  fromQueries,
+  fromQuery,
   intText,
   many,
   matching,
@@ -50,7 +50,7 @@ export default function query(): Hono {
     const parse = params(shape);
     app.get(`/query/${name}`, (c) => {
       const issues: Issue[] = [];
-      const value = parse(fromQueries(c.req.queries()), issues);
+      const value = parse(fromQuery(c.req.url), issues);
       assertValid(issues);
       return c.json(value);
     });
