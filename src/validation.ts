@@ -139,9 +139,6 @@ export const fromSearchParams = (sp: URLSearchParams) => (key: string): string[]
   return values.length > 0 ? values : undefined;
 };
 
-/** The multi-map view of Hono's query (`c.req.queries()`). */
-export const fromQueries = (q: Record<string, string[]>) => (key: string): string[] | undefined => q[key];
-
 const PLUS = /\+/g;
 const [AMPERSAND, EQUALS, PERCENT, PLUS_SIGN] = [38, 61, 37, 43];
 

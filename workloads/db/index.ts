@@ -12,7 +12,7 @@ import { SERVER } from '../../src/techempower.ts';
 import {
   assertValid,
   check,
-  fromQueries,
+  fromQuery,
   intText,
   matching,
   one,
@@ -91,7 +91,7 @@ export default function db(deps: AppDeps): Hono {
 
   app.get('/db/items', async (c) => {
     const issues: Issue[] = [];
-    const q = listQuery(fromQueries(c.req.queries()), issues);
+    const q = listQuery(fromQuery(c.req.url), issues);
     assertValid(issues);
     const items = await database().query(SQL.selectItems, [q!.limit, q!.offset]);
     return c.json({ items, limit: q!.limit, offset: q!.offset });
@@ -131,7 +131,7 @@ export default function db(deps: AppDeps): Hono {
 
   app.get('/api/v1/recipes', async (c) => {
     const issues: Issue[] = [];
-    const q = recipesQuery(fromQueries(c.req.queries()), issues);
+    const q = recipesQuery(fromQuery(c.req.url), issues);
     assertValid(issues);
     const rows = await database().query<RecipeRow>(SQL.selectRecipes, [q!.limit]);
     return c.json({ recipes: groupRecipes(rows) });

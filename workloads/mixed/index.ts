@@ -6,7 +6,7 @@ import {
   assertValid,
   boolText,
   check,
-  fromQueries,
+  fromQuery,
   intText,
   matching,
   one,
@@ -30,7 +30,7 @@ export default function mixed(): Hono {
     const raw = await readJson(c);
     const issues: Issue[] = [];
     const id = check(userId, c.req.param('id'), issues, ['id']);
-    const q = query(fromQueries(c.req.queries()), issues);
+    const q = query(fromQuery(c.req.url), issues);
     const fields = check(post, raw, issues);
     assertValid(issues);
     return c.json({ user_id: id, published: q!.publish, ...fields! }, 201);

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Issue } from '../../src/errors.ts';
-import { assertValid, fromQueries, intText, one, params } from '../../src/validation.ts';
+import { assertValid, fromQuery, intText, one, params } from '../../src/validation.ts';
 import { SSE_EVENTS, SSE_INTERVAL_MS } from '../../contract/limits.ts';
 
 const query = params({
@@ -59,7 +59,7 @@ export default function sse(deps: AppDeps): Hono {
 
   app.get('/sse', (c) => {
     const issues: Issue[] = [];
-    const q = query(fromQueries(c.req.queries()), issues);
+    const q = query(fromQuery(c.req.url), issues);
     assertValid(issues);
     return c.body(events(q!.events, q!.interval_ms, deps.lifecycle), 200, {
       'Content-Type': 'text/event-stream',
