@@ -14,40 +14,50 @@
  */
 import { type ParamIndexMap, type Params, type ParamStash, type Result, type Router } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
+import { SmartRouter } from 'hono/router/smart-router';
 import { TrieRouter } from 'hono/router/trie-router';
 
 const ROOT_PARAMETER = /^\/:/;
 
 export class AppRouter<T> implements Router<T> {
-  name = 'AppRouter (RegExpRouter + TrieRouter for a parameter first segment)';
+  name = 'AppRouter (RegExpRouter, and a second router for a parameter first segment)';
   readonly #main = new RegExpRouter<T>();
-  readonly #rootParameters = new TrieRouter<T>();
+  /**
+   * Hono's default router over only the routes with a parameter first segment: a RegExpRouter when
+   * they fit one (the catalogue's single route does: one regular expression test per request),
+   * else a TrieRouter.
+   */
+  #rootParameters: Router<T> | undefined;
   /** Each handler's place among every route added, to merge the two sides' matches in order. */
   readonly #order = new Map<T, number>();
-  #hasRootParameters = false;
 
   add(method: string, path: string, handler: T): void {
     this.#order.set(handler, this.#order.size);
     if (ROOT_PARAMETER.test(path)) {
-      this.#hasRootParameters = true;
+      this.#rootParameters ??= new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] });
       this.#rootParameters.add(method, path, handler);
     } else this.#main.add(method, path, handler);
   }
 
   match(method: string, path: string): Result<T> {
     const main = this.#main.match(method, path);
-    if (!this.#hasRootParameters) return main;
+    if (!this.#rootParameters) return main;
     const root = this.#rootParameters.match(method, path);
     if (root[0].length === 0) return main;
     if (main[0].length === 0) return root;
     // Both sides match: every match as [handler, params], in the order the routes were added.
-    const [matches, stash] = main as [[T, ParamIndexMap][], ParamStash];
-    const merged: [T, Params][] = matches.map(([handler, indexes]) => [handler, resolve(indexes, stash)]);
-    merged.push(...(root as [[T, Params][]])[0]);
+    const merged = [...withParams(main), ...withParams(root)];
     merged.sort((a, b) => this.#order.get(a[0])! - this.#order.get(b[0])!);
     return [merged];
   }
 }
 
-const resolve = (indexes: ParamIndexMap, stash: ParamStash): Params =>
-  Object.fromEntries(Object.entries(indexes).map(([name, index]) => [name, stash[index]!]));
+/** A match result as [handler, params] pairs, whichever of its two forms a router returned. */
+function withParams<T>(result: Result<T>): [T, Params][] {
+  const [matches, stash] = result as [[T, ParamIndexMap | Params][], ParamStash | undefined];
+  if (!stash) return matches as [T, Params][];
+  return matches.map(([handler, indexes]) => [
+    handler,
+    Object.fromEntries(Object.entries(indexes).map(([name, index]) => [name, stash[index as number]!])),
+  ]);
+}
