@@ -61,7 +61,7 @@ class Upload {
         pieces.push(bytes);
       },
       end() {
-        fields[name] = pieces.length === 1 ? utf8.decode(pieces[0]) : pieces.length === 0 ? '' : utf8.decode(joined(pieces));
+        fields[name] = utf8.decode(pieces.length === 1 ? pieces[0] : joined(pieces));
         pieces = [];
       },
     };
