@@ -80,6 +80,19 @@ function joined(pieces: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Bodies up to this size are read whole by the runtime's own body read and parsed in one piece:
+ * for a small body that is the cheapest way on every runtime (on @hono/node-server it reads the
+ * socket directly, where `request.body` first builds a WHATWG Request and a web stream over the
+ * Node stream: about 375 k instructions per request, more than the whole parse of a 1 KiB upload),
+ * and the copy it makes costs less than that up to a few hundred KiB. Larger bodies, up to the
+ * 5 MiB limit, stream: no more than a chunk of them is held at a time.
+ */
+export const READ_WHOLE_BYTES = 256 * 1024;
+
+const readWhole = (length: string | undefined, transferEncoding: string | undefined): boolean =>
+  transferEncoding === undefined && length !== undefined && Number(length) <= READ_WHOLE_BYTES;
+
 export default function multipart(): Hono {
   const app = new Hono();
 
@@ -91,9 +104,13 @@ export default function multipart(): Hono {
     const upload = new Upload();
     const parser = new MultipartParser(boundary, (head) => upload.part(head));
     try {
-      const reader = c.req.raw.body?.getReader();
-      if (reader) {
-        for (let r = await reader.read(); !r.done; r = await reader.read()) parser.push(r.value);
+      if (readWhole(c.req.header('content-length'), c.req.header('transfer-encoding'))) {
+        parser.push(new Uint8Array(await c.req.arrayBuffer()));
+      } else {
+        const reader = c.req.raw.body?.getReader();
+        if (reader) {
+          for (let r = await reader.read(); !r.done; r = await reader.read()) parser.push(r.value);
+        }
       }
       parser.end();
     } catch (err) {
