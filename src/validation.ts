@@ -3,7 +3,7 @@
  * path parameters), and the one place where zod's issues become the contract's issues.
  */
 import { z } from 'zod';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { tryDecode } from 'hono/utils/url';
 import { ApiError, type Issue, validationFailed } from './errors.ts';
@@ -193,37 +193,37 @@ export const fromQuery = (url: string): (key: string) => string[] | undefined =>
 const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**
- * The guard of a body endpoint, in the contract's order: media type (415), then size (413) — from
- * Content-Length before reading, or while reading a chunked body, never buffering past the limit.
- * Handlers call it (through `readText`/`readJson`) before anything else, rather than as a route
- * middleware: a route with one handler skips Hono's middleware composition on every request.
- * Returns a promise only when it had to read a chunked body through the limit.
+ * The guard of a body endpoint, in the contract's order: media type (415), then size (413) from a
+ * Content-Length, before anything is read. Returns the body's declared length, or undefined when
+ * it is chunked: then whoever reads it must stop at `maxBytes` (413), never buffering past it.
+ * Handlers call the guard first (directly, or through `readText`/`readJson`) rather than as a
+ * route middleware: a route with one handler skips Hono's middleware composition on every request.
  */
-function acceptBody(c: Context, type: string, maxBytes: number): Promise<unknown> | undefined {
+export function checkBody(c: Context, type: string, maxBytes: number): number | undefined {
   if (mediaType(c) !== type) {
     throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
   }
   // With a Content-Length the header decides, as in bodyLimit, but without touching the body
   // stream first (on Node that would build a full Request for every POST).
   const length = c.req.header('content-length');
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-    if (Number(length) > maxBytes) throw tooLarge(maxBytes);
-    return undefined;
-  }
-  // Chunked: Hono's bodyLimit reads it through the limit and swaps in the buffered copy.
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined) return undefined;
+  if (Number(length) > maxBytes) throw tooLarge(maxBytes);
+  return Number(length);
+}
+
+export const tooLarge = (maxBytes: number): ApiError => new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
+
+/**
+ * The guard for a body read whole: a chunked one is read through the limit now (Hono's bodyLimit,
+ * which swaps in the buffered copy). Returns a promise only then.
+ */
+function acceptBody(c: Context, type: string, maxBytes: number): Promise<unknown> | undefined {
+  if (checkBody(c, type, maxBytes) !== undefined) return undefined;
   return bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(tooLarge(maxBytes)) })(
     c,
     () => Promise.resolve(),
   );
 }
-
-const tooLarge = (maxBytes: number) => new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
-
-/** The guard as a route middleware, for a handler that reads its body itself (multipart). */
-export const body = (type: string, maxBytes: number): MiddlewareHandler => async (c, next) => {
-  await acceptBody(c, type, maxBytes);
-  await next();
-};
 
 /** The body as text, after the guard for `type` and `maxBytes`. */
 export async function readText(c: Context, type: string, maxBytes: number): Promise<string> {

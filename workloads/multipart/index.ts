@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Hono } from 'hono';
 import { ApiError, type Issue } from '../../src/errors.ts';
-import { assertValid, body } from '../../src/validation.ts';
+import { assertValid, checkBody, tooLarge } from '../../src/validation.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
 import { boundaryOf, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 
@@ -85,18 +85,16 @@ function joined(pieces: Uint8Array[]): Uint8Array {
  * for a small body that is the cheapest way on every runtime (on @hono/node-server it reads the
  * socket directly, where `request.body` first builds a WHATWG Request and a web stream over the
  * Node stream: about 375 k instructions per request, more than the whole parse of a 1 KiB upload),
- * and the copy it makes costs less than that up to a few hundred KiB. Larger bodies, up to the
- * 5 MiB limit, stream: no more than a chunk of them is held at a time.
+ * and the copy it makes costs less than that up to a few hundred KiB. Larger and chunked bodies
+ * stream, counted against the 5 MiB limit as they come: no more than a chunk is held at a time.
  */
 export const READ_WHOLE_BYTES = 256 * 1024;
-
-const readWhole = (length: string | undefined, transferEncoding: string | undefined): boolean =>
-  transferEncoding === undefined && length !== undefined && Number(length) <= READ_WHOLE_BYTES;
 
 export default function multipart(): Hono {
   const app = new Hono();
 
-  app.post('/upload', body('multipart/form-data', UPLOAD_LIMIT), async (c) => {
+  app.post('/upload', async (c) => {
+    const length = checkBody(c, 'multipart/form-data', UPLOAD_LIMIT);
     const boundary = boundaryOf(c.req.header('content-type') ?? '');
     if (boundary === undefined || boundary.length > 70) {
       throw new ApiError('invalid_body', 'malformed multipart body: no usable boundary');
@@ -104,12 +102,21 @@ export default function multipart(): Hono {
     const upload = new Upload();
     const parser = new MultipartParser(boundary, (head) => upload.part(head));
     try {
-      if (readWhole(c.req.header('content-length'), c.req.header('transfer-encoding'))) {
+      if (length !== undefined && length <= READ_WHOLE_BYTES) {
         parser.push(new Uint8Array(await c.req.arrayBuffer()));
       } else {
+        // Streamed, a chunk at a time; a chunked body is counted against the limit as it comes.
         const reader = c.req.raw.body?.getReader();
+        let read = 0;
         if (reader) {
-          for (let r = await reader.read(); !r.done; r = await reader.read()) parser.push(r.value);
+          for (let r = await reader.read(); !r.done; r = await reader.read()) {
+            read += r.value.byteLength;
+            if (read > UPLOAD_LIMIT) {
+              await reader.cancel();
+              throw tooLarge(UPLOAD_LIMIT);
+            }
+            parser.push(r.value);
+          }
         }
       }
       parser.end();
