@@ -9,6 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { HttpResponse, us_socket_context_t } from 'uws-pack';
 import type { IncomingBody } from './body.ts';
+import { BridgeHeaders } from './headers.ts';
 import type { LightRequest } from './request.ts';
 import { type BodyPart, GlobalResponse, LightResponse, type Parts } from './response.ts';
 import type { UpgradeSlot } from './websocket.ts';
@@ -71,7 +72,9 @@ function writeHead(res: HttpResponse, parts: Parts): void {
   closeAsked = false;
   if (parts.status !== 200) res.writeStatus(statusLine(parts.status));
   const headers = parts.headers;
-  if (headers instanceof GlobalHeaders) headers.forEach((value, name) => writeHeader(res, name, value));
+  const list = BridgeHeaders.list(headers);
+  if (list) { for (let i = 0; i < list.length; i += 2) writeHeader(res, list[i]!, list[i + 1]!); }
+  else if (headers instanceof GlobalHeaders) headers.forEach((value, name) => writeHeader(res, name, value));
   else if (Array.isArray(headers)) { for (const [name, value] of headers) writeHeader(res, name!, value!); }
   else if (headers) { for (const name in headers) writeHeader(res, name, (headers as Record<string, string>)[name]!); }
   if (parts.defaultType && !sawType) res.writeHeader('content-type', TEXT);
