@@ -217,19 +217,24 @@ export class Exchange {
       cancel(body);
       cancel(parts.source?.body);
     }
-    this.#corked(corked, () => {
-      writeHead(this.res, parts);
-      if (!bodiless) {
-        this.res.end((body as string | Uint8Array | null) ?? undefined, close || closeAsked);
-        return;
-      }
-      const length = this.head ? declaredLength ?? byteLength(parts.source?.body ?? body) : undefined;
-      if (length !== undefined) this.res.writeHeader('content-length', String(length));
-      // endWithoutBody with a length or a close flag misbehaves in this uWS build (it leaves the
-      // response unfinished, or adds Content-Length: 0): the length is a header, the close a request.
-      if (close || closeAsked) this.res.writeHeader('connection', 'close');
-      this.res.endWithoutBody();
-    });
+    // Inside the route handler uWS has corked the socket already: no closure, no call through cork.
+    if (corked) this.#writeNow(parts, bodiless, close);
+    else this.res.cork(() => this.#writeNow(parts, bodiless, close));
+  }
+
+  #writeNow(parts: Parts, bodiless: boolean, close: boolean): void {
+    const body = parts.body;
+    writeHead(this.res, parts);
+    if (!bodiless) {
+      this.res.end((body as string | Uint8Array | null) ?? undefined, close || closeAsked);
+      return;
+    }
+    const length = this.head ? declaredLength ?? byteLength(parts.source?.body ?? body) : undefined;
+    if (length !== undefined) this.res.writeHeader('content-length', String(length));
+    // endWithoutBody with a length or a close flag misbehaves in this uWS build (it leaves the
+    // response unfinished, or adds Content-Length: 0): the length is a header, the close a request.
+    if (close || closeAsked) this.res.writeHeader('connection', 'close');
+    this.res.endWithoutBody();
   }
 
   #corked(corked: boolean, write: () => void): void {

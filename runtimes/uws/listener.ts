@@ -53,9 +53,17 @@ const SAFE_HOST = /^[a-z0-9._-]+(?::[0-9]{1,5})?$/;
 const SAFE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 
+/** The last host found safe: a client (a keep-alive connection, a load generator) sends the same one each time. */
+let safeHost = '';
+
 function requestUrl(host: string, path: string, query: string | undefined): string {
   const url = `http://${host}${path}${query ? `?${query}` : ''}`;
-  if (SAFE_HOST.test(host) && SAFE_PATH.test(path) && !DOT_SEGMENT.test(path)) return url;
+  if (
+    (host === safeHost || (SAFE_HOST.test(host) && (safeHost = host))) && SAFE_PATH.test(path) &&
+    !DOT_SEGMENT.test(path)
+  ) {
+    return url;
+  }
   if (path.charCodeAt(0) !== 47 && /^https?:\/\//i.test(path)) return new URL(path + (query ? `?${query}` : '')).href;
   return new URL(url).href; // throws on a malformed host or target: 400
 }

@@ -35,7 +35,7 @@ const BAD_VALUE = /[\0\r\n]/;
  * Response checks, and throws for.
  */
 function writableAsGiven(headers: HeadersInit | undefined): boolean {
-  if (headers === undefined || headers instanceof GlobalHeaders || BridgeHeaders.list(headers)) return true;
+  if (headers === undefined || BridgeHeaders.list(headers) || headers instanceof GlobalHeaders) return true;
   if (Array.isArray(headers)) {
     return headers.every((pair) =>
       pair.length === 2 && typeof pair[1] === 'string' && TOKEN.test(pair[0]!) && !BAD_VALUE.test(pair[1])
