@@ -1,4 +1,4 @@
-/** Node over uWebSockets.js (uws-pack): the same app behind a lazy Request/Response bridge (runtimes/uws/). */
+/** Node over uWebSockets.js (uws-pack): the same app behind a lazy Request/Response bridge with a flat Headers (runtimes/uws/). */
 import { App, us_listen_socket_close, us_socket_local_port, type WebSocket } from 'uws-pack';
 import type { Start } from './adapter.ts';
 import { createListener, installGlobals, listen } from './uws/listener.ts';

@@ -13,11 +13,14 @@ import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Running } from '../adapter.ts';
 import { start } from '../uws.ts';
+import { BridgeHeaders } from './headers.ts';
 import { createApp } from '../../workloads/app.ts';
 import { createLifecycle, type Lifecycle } from '../../src/lifecycle.ts';
 import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
 
 const MiB = 1024 * 1024;
+/** Node's own Headers, taken before the bridge installs its own as the global. */
+const NodeHeaders = globalThis.Headers;
 /** Every test fails rather than hangs. */
 const T = { timeout: 30_000 };
 
@@ -171,6 +174,98 @@ function responses(text: string): { status: string; headers: Map<string, string[
 
 const countResponses = (n: number) => (received: string) => responses(received).length >= n;
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+
+describe('Headers (the global while the bridge runs)', () => {
+  type Step = (h: Headers) => unknown;
+  /** What a script of calls gives: each call's result or the kind of error it threw, then the pairs. */
+  function outcome(make: () => Headers, steps: Step[]): unknown[] {
+    const seen: unknown[] = [];
+    let h: Headers;
+    try {
+      h = make();
+    } catch (err) {
+      return [`threw ${(err as Error).constructor.name}`];
+    }
+    for (const step of steps) {
+      try {
+        seen.push(step(h));
+      } catch (err) {
+        seen.push(`threw ${(err as Error).constructor.name}`);
+      }
+    }
+    seen.push([...h], h.getSetCookie());
+    return seen;
+  }
+  const inits: [string, () => HeadersInit | undefined][] = [
+    ['nothing', () => undefined],
+    ['a record', () => ({ 'Content-Type': ' text/plain ', 'X-B': 'b', 'x-a': '\t1\r\n' })],
+    ['pairs', () => [['Set-Cookie', 'a=1'], ['x-v', 'one'], ['set-cookie', 'b=2'], ['X-V', 'two']]],
+    ['a Node Headers', () => new NodeHeaders([['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['vary', 'x']])],
+    ['a bad name', () => ({ 'bad name': 'x' })],
+    ['a value with CR LF', () => ({ 'x-split': 'a\r\nx-injected: 1' })],
+    ['a value beyond bytes', () => ({ 'x-u': 'π' })],
+    ['a value that is a number', () => ({ 'x-n': 5 as unknown as string })],
+    ['a pair of three', () => [['a', 'b', 'c']] as unknown as HeadersInit],
+    ['a string', () => 'x-a: 1' as unknown as HeadersInit],
+    ['null', () => null as unknown as HeadersInit],
+  ];
+  const scripts: [string, Step[]][] = [
+    ['reads', [(h) => h.get('content-type'), (h) => h.get('X-V'), (h) => h.has('x-a'), (h) => h.get('missing')]],
+    ['set replaces every value', [(h) => h.set('x-v', 'three'), (h) => h.get('x-v'), (h) => h.set('New', ' n ')]],
+    ['append combines', [(h) => h.append('vary', 'a'), (h) => h.append('Vary', 'b'), (h) => h.get('vary')]],
+    ['delete', [(h) => h.delete('X-V'), (h) => h.delete('set-cookie'), (h) => h.has('x-v'), (h) => h.delete('none')]],
+    ['bad input throws', [
+      (h) => h.get('bad name'),
+      (h) => h.set('x', 'a\nb'),
+      (h) => h.append('x', '\0'),
+      (h) => h.set('x', 'é€'),
+      (h) => h.has(''),
+      (h) => (h.get as () => unknown)(),
+      (h) => (h.set as (n: string) => unknown)('x'),
+    ]],
+    ['edge whitespace and empty values', [
+      (h) => h.set('x-e', ''),
+      (h) => h.append('x-e', ' \t '),
+      (h) => h.get('x-e'),
+    ]],
+    ['iteration', [
+      (h) => [...h.keys()],
+      (h) => [...h.values()],
+      (h) => {
+        const seen: string[] = [];
+        h.forEach((value, name, parent) => seen.push(`${name}=${value}`, String(parent === h)));
+        return seen;
+      },
+    ]],
+    ['changes while iterating', [(h) => {
+      const seen: string[] = [];
+      for (const [name] of h) {
+        seen.push(name);
+        if (seen.length === 1) h.append('0-first', 'x');
+      }
+      return seen;
+    }]],
+  ];
+  for (const [what, init] of inits) {
+    it(`from ${what}, behaves as Node's own`, () => {
+      for (const [name, steps] of scripts) {
+        const bridge = outcome(() => new BridgeHeaders(init()) as unknown as Headers, steps);
+        const node = outcome(() => new NodeHeaders(init()), steps);
+        assert.deepEqual(bridge, node, name);
+      }
+    });
+  }
+
+  it('is a Headers to instanceof and to Node, whichever made it', () => {
+    const bridge = new BridgeHeaders({ 'x-a': '1' });
+    assert.ok(bridge instanceof BridgeHeaders);
+    assert.ok(new NodeHeaders() instanceof BridgeHeaders);
+    assert.equal(Object.prototype.toString.call(bridge), '[object Headers]');
+    const response = new Response('x', { headers: bridge as unknown as Headers });
+    assert.equal(response.headers.get('x-a'), '1');
+    assert.deepEqual([...new NodeHeaders(bridge as unknown as Headers)], [['x-a', '1']]);
+  });
+});
 
 describe('HTTP on the wire', () => {
   it('answers /plaintext and /json with Server, Date, Content-Type and an exact Content-Length', T, async () => {

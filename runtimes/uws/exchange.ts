@@ -9,6 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { HttpResponse, us_socket_context_t } from 'uws-pack';
 import type { IncomingBody } from './body.ts';
+import { BridgeHeaders } from './headers.ts';
 import type { LightRequest } from './request.ts';
 import { type BodyPart, GlobalResponse, LightResponse, type Parts } from './response.ts';
 import type { UpgradeSlot } from './websocket.ts';
@@ -71,7 +72,9 @@ function writeHead(res: HttpResponse, parts: Parts): void {
   closeAsked = false;
   if (parts.status !== 200) res.writeStatus(statusLine(parts.status));
   const headers = parts.headers;
-  if (headers instanceof GlobalHeaders) headers.forEach((value, name) => writeHeader(res, name, value));
+  const list = BridgeHeaders.list(headers);
+  if (list) { for (let i = 0; i < list.length; i += 2) writeHeader(res, list[i]!, list[i + 1]!); }
+  else if (headers instanceof GlobalHeaders) headers.forEach((value, name) => writeHeader(res, name, value));
   else if (Array.isArray(headers)) { for (const [name, value] of headers) writeHeader(res, name!, value!); }
   else if (headers) { for (const name in headers) writeHeader(res, name, (headers as Record<string, string>)[name]!); }
   if (parts.defaultType && !sawType) res.writeHeader('content-type', TEXT);
@@ -214,19 +217,24 @@ export class Exchange {
       cancel(body);
       cancel(parts.source?.body);
     }
-    this.#corked(corked, () => {
-      writeHead(this.res, parts);
-      if (!bodiless) {
-        this.res.end((body as string | Uint8Array | null) ?? undefined, close || closeAsked);
-        return;
-      }
-      const length = this.head ? declaredLength ?? byteLength(parts.source?.body ?? body) : undefined;
-      if (length !== undefined) this.res.writeHeader('content-length', String(length));
-      // endWithoutBody with a length or a close flag misbehaves in this uWS build (it leaves the
-      // response unfinished, or adds Content-Length: 0): the length is a header, the close a request.
-      if (close || closeAsked) this.res.writeHeader('connection', 'close');
-      this.res.endWithoutBody();
-    });
+    // Inside the route handler uWS has corked the socket already: no closure, no call through cork.
+    if (corked) this.#writeNow(parts, bodiless, close);
+    else this.res.cork(() => this.#writeNow(parts, bodiless, close));
+  }
+
+  #writeNow(parts: Parts, bodiless: boolean, close: boolean): void {
+    const body = parts.body;
+    writeHead(this.res, parts);
+    if (!bodiless) {
+      this.res.end((body as string | Uint8Array | null) ?? undefined, close || closeAsked);
+      return;
+    }
+    const length = this.head ? declaredLength ?? byteLength(parts.source?.body ?? body) : undefined;
+    if (length !== undefined) this.res.writeHeader('content-length', String(length));
+    // endWithoutBody with a length or a close flag misbehaves in this uWS build (it leaves the
+    // response unfinished, or adds Content-Length: 0): the length is a header, the close a request.
+    if (close || closeAsked) this.res.writeHeader('connection', 'close');
+    this.res.endWithoutBody();
   }
 
   #corked(corked: boolean, write: () => void): void {

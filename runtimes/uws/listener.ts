@@ -6,17 +6,22 @@
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t } from 'uws-pack';
 import { IncomingBody } from './body.ts';
 import { Exchange, type Upgrade } from './exchange.ts';
+import { BridgeHeaders } from './headers.ts';
 import { BridgeRequest, LightRequest } from './request.ts';
 import { GlobalResponse, LightResponse } from './response.ts';
 import { UPGRADE, type UpgradeEnv, type UpgradeSlot } from './websocket.ts';
 
 export type Fetch = (request: Request, env?: UpgradeEnv) => Response | Promise<Response>;
 
-/** Makes every Request and Response the app creates a lazy one (as @hono/node-server does by default). */
+/**
+ * Makes every Request and Response the app creates a lazy one (as @hono/node-server does by
+ * default), and every Headers it creates the bridge's flat one.
+ */
 export function installGlobals(): void {
   if (globalThis.Response === (LightResponse as unknown)) return;
   Object.defineProperty(globalThis, 'Request', { value: BridgeRequest, writable: true, configurable: true });
   Object.defineProperty(globalThis, 'Response', { value: LightResponse, writable: true, configurable: true });
+  Object.defineProperty(globalThis, 'Headers', { value: BridgeHeaders, writable: true, configurable: true });
 }
 
 /** LIBUS_LISTEN_EXCLUSIVE_PORT: uws-pack exports it, its typings do not. */
@@ -48,9 +53,17 @@ const SAFE_HOST = /^[a-z0-9._-]+(?::[0-9]{1,5})?$/;
 const SAFE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 
+/** The last host found safe: a client (a keep-alive connection, a load generator) sends the same one each time. */
+let safeHost = '';
+
 function requestUrl(host: string, path: string, query: string | undefined): string {
   const url = `http://${host}${path}${query ? `?${query}` : ''}`;
-  if (SAFE_HOST.test(host) && SAFE_PATH.test(path) && !DOT_SEGMENT.test(path)) return url;
+  if (
+    (host === safeHost || (SAFE_HOST.test(host) && (safeHost = host))) && SAFE_PATH.test(path) &&
+    !DOT_SEGMENT.test(path)
+  ) {
+    return url;
+  }
   if (path.charCodeAt(0) !== 47 && /^https?:\/\//i.test(path)) return new URL(path + (query ? `?${query}` : '')).href;
   return new URL(url).href; // throws on a malformed host or target: 400
 }

@@ -5,6 +5,8 @@
  * real Response; one is built only when something reads the body back or passes another kind
  * of body (Blob, FormData, URLSearchParams …).
  */
+import { BridgeHeaders } from './headers.ts';
+
 export const GlobalResponse = globalThis.Response;
 const GlobalHeaders = globalThis.Headers;
 
@@ -33,7 +35,7 @@ const BAD_VALUE = /[\0\r\n]/;
  * Response checks, and throws for.
  */
 function writableAsGiven(headers: HeadersInit | undefined): boolean {
-  if (headers === undefined || headers instanceof GlobalHeaders) return true;
+  if (headers === undefined || BridgeHeaders.list(headers) || headers instanceof GlobalHeaders) return true;
   if (Array.isArray(headers)) {
     return headers.every((pair) =>
       pair.length === 2 && typeof pair[1] === 'string' && TOKEN.test(pair[0]!) && !BAD_VALUE.test(pair[1])
@@ -61,7 +63,11 @@ export class LightResponse {
     if (init instanceof GlobalResponse) {
       // hono answers HEAD with `new Response(null, responseToGet)`: keep it for its length.
       if (LightResponse.#isLight(init)) this.#source = init;
-      init = { status: init.status, statusText: init.statusText, headers: new GlobalHeaders(init.headers) };
+      init = {
+        status: init.status,
+        statusText: init.statusText,
+        headers: new BridgeHeaders(init.headers) as unknown as Headers,
+      };
     }
     const status = init?.status ?? 200;
     let part: BodyPart | undefined;
@@ -126,9 +132,9 @@ export class LightResponse {
   get headers(): Headers {
     if (this.#real) return this.#real.headers;
     if (!this.#headers) {
-      const headers = new GlobalHeaders(this.#init);
+      const headers = new BridgeHeaders(this.#init);
       if (typeof this.#body === 'string' && !headers.has('content-type')) headers.set('content-type', TEXT);
-      this.#headers = headers;
+      this.#headers = headers as unknown as Headers;
     }
     return this.#headers;
   }
@@ -142,9 +148,9 @@ export class LightResponse {
   static json(data: unknown, init?: ResponseInit): Response {
     const body = JSON.stringify(data);
     if (body === undefined) throw new TypeError('The data is not JSON serializable');
-    const headers = new GlobalHeaders(init?.headers);
+    const headers = new BridgeHeaders(init?.headers);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return new LightResponse(body, { ...init, headers }) as unknown as Response;
+    return new LightResponse(body, { ...init, headers: headers as unknown as Headers }) as unknown as Response;
   }
 
   static redirect(url: string | URL, status = 302): Response {
