@@ -134,7 +134,7 @@ export const targets: Target[] = [
     },
     settings: {
       ...HONO_APP,
-      server: 'uWebSockets.js 20 (uws-pack 20.0.8) via runtimes/uws/, lazy Request/Response',
+      server: 'uWebSockets.js 20 (uws-pack 20.0.8) via runtimes/uws/, lazy Request/Response, a flat Headers',
       websocket: 'uWS native (App.ws), 1009 above 1 MiB closed by the bridge',
       flags: 'none',
       headers:
