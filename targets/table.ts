@@ -67,6 +67,8 @@ const DENO_PERMISSIONS = ['--allow-net', '--allow-env', '--allow-read', '--allow
 /** What every target of the Hono app shares (src/): its workers, its validation and its data clients. */
 const HONO_APP = {
   workers: 'WORKERS (1 by default; one per server core): one process, one event loop each (multiCore: how)',
+  router: "src/router.ts: Hono's RegExpRouter, and its own router for GET /{code} (the one route RegExpRouter " +
+    "cannot hold beside the others; Hono's default would run TrieRouter for the whole app)",
   validation: 'zod',
   database: 'postgres.js: ≤ 16 pooled connections per target (16 / WORKERS per worker, rounded up), server-side ' +
     'prepared statements, queries pipelined per connection',
