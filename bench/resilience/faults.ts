@@ -66,7 +66,7 @@ export async function faultCell(
       ? shortenerMix(`${target}-${Date.now().toString(36)}`)
       : single('recipes', { method: 'GET', path: '/api/v1/recipes?limit=10', expect: 200 });
     const port = server.port;
-    const events: (Omit<FaultEvent, 'recovery'> & { killAtMs?: number })[] = [];
+    const events: Omit<FaultEvent, 'recovery'>[] = [];
     const stopLoad = new AbortController();
     const load = runFixedRate({
       baseUrl: server.baseUrl,
@@ -87,7 +87,7 @@ export async function faultCell(
           const downMs = performance.now() - t0;
           await sleep(o.outageS * 1000);
           server = await startTarget(target, o, port);
-          events.push({ kind, atMs, downMs, upAtMs: performance.now() - t0, killAtMs: atMs });
+          events.push({ kind, atMs, downMs, upAtMs: performance.now() - t0 });
         } else {
           const service = kind === 'redis-restart' ? 'redis' : 'postgres';
           await servicesStatus('stop', service);
@@ -119,7 +119,7 @@ export async function faultCell(
     const errors = result.outcomes.filter((x) => !x.ok);
     if (outside.length > 0) failures.push(`${outside.length} errors outside the outages`);
     if (result.unfinished > 0) failures.push(`${result.unfinished} requests never answered`);
-    const fullEvents: FaultEvent[] = events.map(({ killAtMs: _, ...e }, i) => {
+    const fullEvents: FaultEvent[] = events.map((e, i) => {
       // Recovery from when the service was surely down (its stop returned) to when it answered again.
       const r = recovery(result.outcomes, { fromMs: e.downMs + shift, toMs: windows[i]!.toMs });
       if (r.firstSuccessMs === null) failures.push(`no success after the ${e.kind}`);
@@ -147,9 +147,9 @@ export async function faultCell(
       if (left > 0) failures.push('clicks left unflushed in Redis after a clean stop');
       const redirected = new Map(result.redirects);
       for (const [code, n] of seeded) redirected.set(code, (redirected.get(code) ?? 0) + n);
-      const kill = windows[events.findIndex((e) => e.kind === 'server-kill')];
+      const kill = events.find((e) => e.kind === 'server-kill');
       const readers = new Set(['broad-readers', 'celebrity-readers']);
-      const cut = kill ? cutByKill(result.outcomes, kill.fromMs, readers) : 0;
+      const cut = kill ? cutByKill(result.outcomes, kill.atMs + shift, kill.downMs + shift, readers) : 0;
       const clicks = clickInvariant(await readClicks(o.urls), redirected, cut);
       if (!clicks.ok) failures.push(`click invariant: ${clicks.lost} lost, ${clicks.extra} extra (allowed ${cut})`);
       cell.clicks = clicks;

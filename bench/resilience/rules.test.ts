@@ -145,17 +145,19 @@ describe('click invariant', () => {
     assert.equal(clickInvariant(m([['a', 5]]), m([['a', 3]]), 1).ok, false);
   });
 
-  it('counts as cut only connection errors of requests in flight at the kill', () => {
+  it('counts as cut only connection errors of requests sent before the server was gone and open at the kill', () => {
     const parts = new Set(['r']);
     const outcomes = [
-      o('r', 120, false, 'econnreset', 90), // in flight at 100, reset: cut
+      o('r', 120, false, 'econnreset', 90), // in flight at the SIGKILL (100), reset: cut
       o('r', 120, false, 'socket hang up', 95), // cut
-      o('r', 120, false, 'econnrefused', 110), // sent after the kill
-      o('r', 95, false, 'econnreset', 80), // ended before it
+      o('r', 120, false, 'econnreset', 103), // sent after the SIGKILL, before the exit (105): cut
+      o('r', 120, false, 'econnrefused', 110), // sent after the exit: refused, never counted
+      o('r', 120, false, 'econnreset', 107), // sent after the exit
+      o('r', 95, false, 'econnreset', 80), // ended before the SIGKILL
       o('r', 130, false, 'status_503', 90), // an answer, not a cut
       o('w', 120, false, 'econnreset', 90), // another part
     ];
-    assert.equal(cutByKill(outcomes, 100, parts), 2);
+    assert.equal(cutByKill(outcomes, 100, 105, parts), 3);
   });
 });
 

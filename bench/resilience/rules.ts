@@ -185,10 +185,19 @@ export function recovery(outcomes: readonly Outcome[], w: Window): Recovery {
 /** Connection-level errors: a response a dying server could not deliver (not a status it chose). */
 export const CUT = /^(econnreset|socket hang up|epipe|econnaborted|aborted)$/;
 
-/** Requests in flight when a server was killed that lost their answer to it: their clicks may count. */
-export function cutByKill(outcomes: readonly Outcome[], killAtMs: number, parts: ReadonlySet<string>): number {
+/**
+ * Requests a killed server may have counted but could not answer: sent before it was gone (its exit,
+ * `goneAtMs`: between the SIGKILL and the exit it still reads and counts), still open at the SIGKILL
+ * (`killAtMs`), and ended by a cut connection.
+ */
+export function cutByKill(
+  outcomes: readonly Outcome[],
+  killAtMs: number,
+  goneAtMs: number,
+  parts: ReadonlySet<string>,
+): number {
   return outcomes.filter((o) =>
-    parts.has(o.part) && !o.ok && o.sentMs <= killAtMs && o.endMs >= killAtMs && CUT.test(o.error ?? '')
+    parts.has(o.part) && !o.ok && o.sentMs <= goneAtMs && o.endMs >= killAtMs && CUT.test(o.error ?? '')
   ).length;
 }
 
