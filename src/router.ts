@@ -1,6 +1,6 @@
 /**
  * The app's router: Hono's RegExpRouter for every route but those whose first segment is a
- * parameter, which a TrieRouter beside it answers.
+ * parameter, which a second router of their own beside it answers.
  *
  * Why: RegExpRouter (one regular expression per method, static paths in a map) cannot hold a
  * parameter as a first segment beside literal first segments, and the catalogue has one —

@@ -227,7 +227,8 @@ function acceptBody(c: Context, type: string, maxBytes: number): Promise<unknown
 
 /** The body as text, after the guard for `type` and `maxBytes`. */
 export async function readText(c: Context, type: string, maxBytes: number): Promise<string> {
-  await acceptBody(c, type, maxBytes);
+  const pending = acceptBody(c, type, maxBytes);
+  if (pending) await pending;
   return c.req.text();
 }
 

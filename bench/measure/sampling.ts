@@ -84,7 +84,8 @@ function groupUsage(pgrp: number): Usage {
   return { ticks, rssBytes };
 }
 
-function processUsage(pid: number): Usage {
+/** CPU ticks and RSS of one process, from /proc/<pid>/stat (zeros once it has exited). */
+export function processUsage(pid: number): Usage {
   const s = stat(pid);
   return s ? { ticks: s.ticks, rssBytes: s.rssBytes } : { ticks: 0, rssBytes: 0 };
 }

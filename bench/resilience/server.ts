@@ -16,6 +16,7 @@ import { start, type Started } from '../../targets/process.ts';
 import { ROOT, targetByName } from '../../targets/table.ts';
 import { ServicesStatus } from '../measure/services.ts';
 import { processTreeAt } from '../measure/listeners.ts';
+import { processUsage } from '../measure/sampling.ts';
 
 export interface ServerOptions {
   serverCores: string;
@@ -72,17 +73,10 @@ export function killHard(server: Started): Promise<void> {
   });
 }
 
-/** Resident memory of the target's process tree, from /proc/<pid>/status VmRSS. */
+/** Resident memory of the target's process tree (the orchestrator's /proc reading, per process). */
 export function treeRssBytes(rootPid: number): number {
   let bytes = 0;
-  for (const pid of processTreeAt(rootPid)) {
-    try {
-      const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
-      bytes += Number(kb ?? 0) * 1024;
-    } catch {
-      // exited meanwhile
-    }
-  }
+  for (const pid of processTreeAt(rootPid)) bytes += processUsage(pid).rssBytes;
   return bytes;
 }
 

@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { assertValid, checkBody, tooLarge } from '../../src/validation.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
-import { boundaryOf, MultipartParser, type PartHead, type PartSink } from './parser.ts';
+import { boundaryOf, joined, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 
 const utf8 = new TextDecoder();
 const ignore: PartSink = { data() {}, end() {} };
@@ -66,18 +66,6 @@ class Upload {
       },
     };
   }
-}
-
-function joined(pieces: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of pieces) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**

@@ -69,13 +69,20 @@ function indexOf(hay: Uint8Array, p: Pattern, from: number): number {
 const S = { preamble: 0, afterBoundary: 1, headers: 2, body: 3, done: 4, failed: 5 } as const;
 type State = (typeof S)[keyof typeof S];
 
-const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+/** The pieces' bytes, in order, in one new array (a copy, never a view of a piece). */
+export function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of pieces) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
-};
+}
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => joined([a, b]);
 
 /**
  * Push the body's chunks in order, then call `end()`; `onPart` gives the sink for each part's
