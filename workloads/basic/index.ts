@@ -2,22 +2,16 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { readJson } from '../../src/validation.ts';
-import { SERVER } from '../../src/techempower.ts';
+import { techJson, techText } from '../../src/techempower.ts';
 
 const NONE = { backend: 'none', up: false };
 
 export default function basic(deps: AppDeps): Hono {
   const app = new Hono();
 
-  app.get('/plaintext', (c) => {
-    c.header('Server', SERVER);
-    return c.text('Hello, World!');
-  });
+  app.get('/plaintext', () => techText('Hello, World!'));
 
-  app.get('/json', (c) => {
-    c.header('Server', SERVER);
-    return c.json({ message: 'Hello, World!' });
-  });
+  app.get('/json', () => techJson({ message: 'Hello, World!' }));
 
   app.get('/health', async (c) => {
     const health = deps.health ? await deps.health() : { db: NONE, cache: NONE };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/data/index.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
-import { SERVER } from '../../src/techempower.ts';
+import { techJson } from '../../src/techempower.ts';
 import {
   assertValid,
   check,
@@ -117,16 +117,12 @@ export default function db(deps: AppDeps): Hono {
     return { id: row.id, randomNumber: row.randomnumber };
   };
 
-  app.get('/db/random', async (c) => {
-    c.header('Server', SERVER);
-    return c.json(await world(database()));
-  });
+  app.get('/db/random', async () => techJson(await world(database())));
 
   app.get('/db/queries', async (c) => {
-    c.header('Server', SERVER);
     const d = database();
     const n = queriesCount(c.req.query('n'));
-    return c.json(await Promise.all(Array.from({ length: n }, () => world(d))));
+    return techJson(await Promise.all(Array.from({ length: n }, () => world(d))));
   });
 
   app.get('/api/v1/recipes', async (c) => {
