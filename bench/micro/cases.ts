@@ -5,6 +5,7 @@
  * byte for byte) and every response is checked by contract/expect.ts, as over the wire.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineWebSocketHelper } from 'hono/ws';
 import { byId, type Endpoint } from '../../contract/catalogue.ts';
 import { mismatches, type Observed } from '../../contract/expect.ts';
@@ -14,14 +15,19 @@ import { createLifecycle } from '../../src/lifecycle.ts';
 import { createApp } from '../../workloads/app.ts';
 import basic from '../../workloads/basic/index.ts';
 import { bareFetch } from '../../runtimes/bare/handler.ts';
+import { bareListener } from '../../runtimes/bare/listener.ts';
 
 /**
  * `app`: createApp with every family (the router the targets run, data families answering 503 as
  * with GAUNTLET_DATA=off); `basic`: the basic family alone, so `app ÷ basic` is what mounting every
- * other family costs a route; `bare`: runtimes/bare/handler.ts, the control without a framework.
+ * other family costs a route; `bare`: runtimes/bare/handler.ts, the control without a framework;
+ * `listener` (the node-server transport only): the bare node target's node:http listener, so
+ * `app ÷ listener` is all the node target adds over node:http and `bare ÷ listener` the adapter's share.
  */
-export type HandlerName = 'app' | 'basic' | 'bare';
-export type Handler = (request: Request) => Response | Promise<Response>;
+export type HandlerName = 'app' | 'basic' | 'bare' | 'listener';
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+/** A fetch handler, or a node:http request listener (which only the node-server transport can run). */
+export type Handler = FetchHandler | { listener: (req: IncomingMessage, res: ServerResponse) => void };
 
 export interface Case {
   /** `<workload>/<handler>`: what `--filter` matches. */
@@ -44,6 +50,7 @@ export function handlers(): Record<HandlerName, Handler> {
     app: (request) => app.fetch(request),
     basic: (request) => only.fetch(request),
     bare: bareFetch,
+    listener: { listener: bareListener },
   };
 }
 
@@ -85,6 +92,7 @@ export type Send = () => Promise<Reply>;
 export type Transport = (endpoint: Endpoint, handler: Handler) => Send;
 
 export const fetchTransport: Transport = (endpoint, handler) => {
+  if (typeof handler !== 'function') throw new Error('a node:http listener runs only on the node-server transport');
   const make = requestMaker(endpoint);
   return async () => {
     const response = await handler(make());
@@ -149,10 +157,11 @@ const at = (group: Case['group'], id: string, handler: HandlerName): Case => ({
  */
 export const CASES: readonly Case[] = [
   ...['basic-json', 'basic-plaintext'].flatMap((id) =>
-    (['app', 'basic', 'bare'] as const).map((handler) => at('routing', id, handler))
+    (['app', 'basic', 'bare', 'listener'] as const).map((handler) => at('routing', id, handler))
   ),
   at('json', 'json-small', 'app'),
   at('json', 'json-small', 'bare'),
+  at('json', 'json-small', 'listener'),
   at('json', 'json-medium', 'app'),
   at('json', 'json-large', 'app'),
   at('json', 'basic-echo', 'app'),

@@ -32,7 +32,18 @@ describe('bench:micro cases', () => {
 
   it('answer as the catalogue expects on every handler they name', async () => {
     const by = handlers();
-    for (const c of CASES) assert.deepEqual(await check(c, fetchTransport(c.endpoint, by[c.handler])), [], c.name);
+    for (const c of CASES.filter((k) => k.handler !== 'listener')) {
+      assert.deepEqual(await check(c, fetchTransport(c.endpoint, by[c.handler])), [], c.name);
+    }
+  });
+
+  it('a node:http listener is refused by the fetch transport, and its cases are left out of a fetch run', async () => {
+    const c = CASES.find((k) => k.handler === 'listener')!;
+    assert.throws(() => fetchTransport(c.endpoint, handlers().listener), /only on the node-server transport/);
+    await assert.rejects(
+      runSuite({ budget: TINY, filter: /\/listener$/ }),
+      /no case matches/,
+    );
   });
 
   it('a case pointed at a missing route is caught by the check and by the operation', async () => {
@@ -65,7 +76,8 @@ describe('bench:micro cases', () => {
 describe('bench:micro suite', () => {
   it('measures every case (a tiny budget: figures exist, their size is not checked)', async () => {
     const result = await runSuite({ budget: TINY });
-    assert.deepEqual(result.cases.map((r) => r.name), CASES.map((c) => c.name));
+    const onFetch = CASES.filter((c) => c.handler !== 'listener');
+    assert.deepEqual(result.cases.map((r) => r.name), onFetch.map((c) => c.name));
     for (const r of result.cases) {
       assert.ok(Number.isFinite(r.ns.median) && r.ns.median > 0, `${r.name}: median ${r.ns.median}`);
       assert.ok(r.ns.low <= r.ns.median && r.ns.median <= r.ns.high, r.name);
@@ -85,7 +97,7 @@ describe('bench:micro suite', () => {
       ],
     );
     const text = render(result);
-    for (const c of CASES) assert.ok(text.includes(`| ${c.name} `), c.name);
+    for (const c of onFetch) assert.ok(text.includes(`| ${c.name} `), c.name);
   });
 
   it('refuses to time anything when a case answers wrongly, naming it', async () => {

@@ -29,8 +29,19 @@ describe('bench:micro over @hono/node-server in memory', () => {
   it('measures the routing cases and their ratios (a tiny budget: nothing is a measurement)', async () => {
     const result = await runSuite({ budget: TINY, transport: 'node-server', filter: /^basic-json\// });
     assert.equal(result.transport, 'node-server');
-    assert.deepEqual(result.cases.map((r) => r.name), ['basic-json/app', 'basic-json/basic', 'basic-json/bare']);
+    assert.deepEqual(result.cases.map((r) => r.name), [
+      'basic-json/app',
+      'basic-json/basic',
+      'basic-json/bare',
+      'basic-json/listener',
+    ]);
     for (const r of result.cases) assert.ok(Number.isFinite(r.ns.median) && r.ns.median > 0, r.name);
-    assert.equal(result.ratios.length, 3);
+    assert.deepEqual(result.ratios.map((r) => r.name), [
+      'app ÷ bare',
+      'basic ÷ bare',
+      'app ÷ basic',
+      'app ÷ listener',
+      'bare ÷ listener',
+    ]);
   });
 });

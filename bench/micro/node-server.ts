@@ -45,12 +45,15 @@ class KeptResponse extends ServerResponse {
 
 /** The `node-server` transport; each handler gets its own listener, made once. */
 export function nodeServerTransport(): Transport {
-  const listeners = new Map<Handler, ReturnType<typeof getRequestListener>>();
+  const listeners = new Map<Handler, (req: IncomingMessage, res: ServerResponse) => unknown>();
   // One socket object for every request, as on a keep-alive connection; nothing is ever written to it.
   const socket = new Socket();
   return (endpoint, handler) => {
     let listener = listeners.get(handler);
-    if (!listener) listeners.set(handler, listener = getRequestListener(handler));
+    if (!listener) {
+      listener = typeof handler === 'function' ? getRequestListener(handler) : handler.listener;
+      listeners.set(handler, listener);
+    }
     const run = listener;
     const { method, path, headers = {}, bodyFile } = endpoint.request;
     const body = bodyFile ? Buffer.from(fixtureBytes(bodyFile)) : undefined;
@@ -83,7 +86,12 @@ export function nodeServerTransport(): Transport {
             drain: () => Promise.resolve(),
           });
         };
-        run(req, res).catch(reject);
+        try {
+          // The adapter's listener returns a promise; node:http's (the `listener` case) nothing.
+          (run(req, res) as Promise<void> | undefined)?.catch(reject);
+        } catch (err) {
+          reject(err);
+        }
       });
     };
   };

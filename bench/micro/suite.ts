@@ -147,7 +147,13 @@ export function summarise(c: Case, samples: readonly number[], opsPerSample: num
 /** Hono ÷ bare (app and basic-only), and app ÷ basic, for every workload measured on both. */
 export function ratios(results: readonly CaseResult[]): Ratio[] {
   const out: Ratio[] = [];
-  const pairs: [HandlerName, HandlerName][] = [['app', 'bare'], ['basic', 'bare'], ['app', 'basic']];
+  const pairs: [HandlerName, HandlerName][] = [
+    ['app', 'bare'],
+    ['basic', 'bare'],
+    ['app', 'basic'],
+    ['app', 'listener'],
+    ['bare', 'listener'],
+  ];
   for (const workload of [...new Set(results.map((r) => r.workload))]) {
     const of = (h: HandlerName) => results.find((r) => r.workload === workload && r.handler === h);
     for (const [a, b] of pairs) {
@@ -204,7 +210,11 @@ export async function runSuite(options: {
   log?: (line: string) => void;
 }): Promise<SuiteResult> {
   const { budget, clock = 'cpu', transport: via = 'fetch', log = () => {} } = options;
-  const cases = selectCases(options.filter, options.cases);
+  // A node:http listener has no fetch handler to run on the fetch transport.
+  const cases = selectCases(
+    options.filter,
+    (options.cases ?? CASES).filter((c) => via === 'node-server' || c.handler !== 'listener'),
+  );
   const by = handlers();
   const send = await transport(via);
   const senders = cases.map((c) => send(c.endpoint, by[c.handler]));
@@ -303,6 +313,12 @@ export function render(result: SuiteResult): string {
       '### Hono ÷ bare',
       '',
       'app ÷ bare, basic ÷ bare: Hono over the bare control; app ÷ basic: what mounting every other family costs',
+      ...(result.transport === 'node-server'
+        ? [
+          "app ÷ listener: all the node target adds over node:http; bare ÷ listener: @hono/node-server's share " +
+          '(the bare fetch handler on its listener)',
+        ]
+        : []),
       "interval: from the two medians' 95 % intervals (low ÷ high to high ÷ low), not paired",
       '',
     );
