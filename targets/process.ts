@@ -1,6 +1,8 @@
 /**
  * Starting and stopping targets: spawn on a port, poll until /health answers (never a fixed
- * sleep), stop with SIGTERM and then SIGKILL for the whole process group.
+ * sleep), stop with SIGTERM and then SIGKILL for the whole process group. A target runs in a
+ * process group of its own, which a signal to ours does not reach: every target still running when
+ * this process exits (normally, by process.exit, or by `exitOnSignal`) gets SIGKILL to its group.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -29,6 +31,25 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** The targets this process started that have not exited yet. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) signalGroup(child, 'SIGKILL');
+});
+
+/**
+ * For a command-line tool that starts targets and has no cleanup of its own: SIGINT and SIGTERM
+ * end the process (status 130 / 143), and so, through the exit hook above, every target it started.
+ */
+export function exitOnSignal(log: (line: string) => void = console.error): void {
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping ${running.size} target${running.size === 1 ? '' : 's'} and exiting`);
+      process.exit(status);
+    });
+  }
 }
 
 const built = new Set<string>();
@@ -79,6 +100,8 @@ export async function start(target: Target, options: StartOptions = {}): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() reaches every child it spawns
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { byId, catalogue } from '../../contract/catalogue.ts';
 import { notServed, ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
+import { exitOnSignal } from '../../targets/process.ts';
 import { args, defaultGeneratorCores, stamp } from '../measure/args.ts';
 import { gitState, machine, onPath, WRK } from '../measure/machine.ts';
 import { services, ServicesUp } from '../measure/services.ts';
@@ -64,6 +65,8 @@ const { values } = parseArgs({
   },
 });
 const { fail, seconds, positiveInt, cpuList } = args('bench:resilience');
+// ^C ends the run: every target it started is killed and every service a fault stopped started again.
+exitOnSignal((line) => console.log(`bench:resilience: ${line}`));
 const quick = values.quick;
 const pick = (given: string | undefined, full: string, short: string) => given ?? (quick ? short : full);
 

@@ -19,7 +19,9 @@ import {
   redisExists,
   type ServerOptions,
   servicesStatus,
+  startService,
   startTarget,
+  stopService,
   unservable,
   until,
 } from './server.ts';
@@ -90,10 +92,10 @@ export async function faultCell(
           events.push({ kind, atMs, downMs, upAtMs: performance.now() - t0 });
         } else {
           const service = kind === 'redis-restart' ? 'redis' : 'postgres';
-          await servicesStatus('stop', service);
+          await stopService(service);
           const downMs = performance.now() - t0;
           await sleep(o.outageS * 1000);
-          const starting = servicesStatus('start', service);
+          const starting = startService(service);
           const probe = service === 'redis'
             ? () => redisAnswers(o.urls.REDIS_URL)
             : () => postgresAnswers(o.urls.DATABASE_URL);

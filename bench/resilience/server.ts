@@ -4,7 +4,7 @@
  * whole process tree and its open connections, killed with SIGKILL, and its services reset and
  * restarted without blocking the event loop the load runs on.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import postgres from 'postgres';
@@ -136,6 +136,24 @@ export function servicesAsync<T>(schema: z.ZodType<T>, ...args: string[]): Promi
 }
 
 export const servicesStatus = (...args: string[]) => servicesAsync(ServicesStatus, ...args);
+
+/** Services a fault stopped and has not started again: an interrupted run starts them as it exits. */
+const stopped = new Set<'redis' | 'postgres'>();
+process.on('exit', () => {
+  for (const service of stopped) spawnSync('bash', ['scripts/services.sh', 'start', service], { cwd: ROOT });
+});
+
+/** Stops a service for a fault (scripts/services.sh stop). */
+export async function stopService(service: 'redis' | 'postgres'): Promise<void> {
+  stopped.add(service);
+  await servicesStatus('stop', service);
+}
+
+/** Starts a stopped service again; resolves when scripts/services.sh has. */
+export async function startService(service: 'redis' | 'postgres'): Promise<void> {
+  await servicesStatus('start', service);
+  stopped.delete(service);
+}
 
 /** Redis answers PING (a fresh connection, ≤ 500 ms). */
 export function redisAnswers(url: string): Promise<boolean> {
