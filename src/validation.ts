@@ -190,7 +190,13 @@ export const fromQuery = (url: string): (key: string) => string[] | undefined =>
   return (key) => all.get(key);
 };
 
-const mediaType = (c: Context): string => (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+/** The Content-Type's media type, lower-cased, without its parameters ('' when there is none). */
+function mediaType(c: Context): string {
+  const value = c.req.header('content-type');
+  if (value === undefined) return '';
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+}
 
 /**
  * The guard of a body endpoint, in the contract's order: media type (415), then size (413) from a
@@ -236,21 +242,28 @@ export async function readText(c: Context, type: string, maxBytes: number): Prom
 export const readForm = async (c: Context): Promise<URLSearchParams> =>
   new URLSearchParams(await readText(c, 'application/x-www-form-urlencoded', JSON_LIMIT));
 
-/** The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a syntax error is the contract's 400. */
-export async function readJson(c: Context): Promise<unknown> {
+/**
+ * The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a syntax error is the contract's 400.
+ * A promise chain, not an async function: one frame and its ticks fewer on every JSON request. The guard's 415
+ * and 413 are thrown before any promise, which an awaiting handler turns into its rejection all the same.
+ */
+export function readJson(c: Context): Promise<unknown> {
   const pending = acceptBody(c, 'application/json', JSON_LIMIT);
-  if (pending) await pending;
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ApiError('invalid_body', 'malformed JSON');
-  }
+  return pending ? pending.then(() => parsedJson(c)) : parsedJson(c);
 }
 
+const parsedJson = (c: Context): Promise<unknown> => c.req.json().catch(malformedJson);
+
+const malformedJson = (): never => {
+  throw new ApiError('invalid_body', 'malformed JSON');
+};
+
 /** Validates a JSON body against a schema (422 with the JSON paths of the failures). */
-export async function validJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  const issues: Issue[] = [];
-  const value = check(schema, await readJson(c), issues);
-  assertValid(issues);
-  return value as z.output<T>;
+export function validJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  return readJson(c).then((input) => {
+    const issues: Issue[] = [];
+    const value = check(schema, input, issues);
+    assertValid(issues);
+    return value as z.output<T>;
+  });
 }
