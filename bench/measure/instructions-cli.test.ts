@@ -4,13 +4,14 @@ import { parseInstructionsArgs } from './instructions-cli.ts';
 import { targets } from '../../targets/table.ts';
 
 describe('npm run bench:instructions arguments', () => {
-  it('defaults to every target, basic-json and json-small, 12,000 + 2,000 requests, two runs, no run id', () => {
+  it('defaults to every target, basic-json and json-small, 12,000 + 5 × 2,000 requests, two runs, no run id', () => {
     assert.deepEqual(parseInstructionsArgs([]), {
       options: {
         targets: targets.filter((t) => !t.reference).map((t) => t.name),
         workloads: ['basic-json', 'json-small'],
         warmup: 12000,
         measured: 2000,
+        windows: 5,
         runs: 2,
       },
     });
@@ -27,6 +28,8 @@ describe('npm run bench:instructions arguments', () => {
         '500',
         '--warmup',
         '1000',
+        '--windows',
+        '3',
         '--runs',
         '3',
         '--run',
@@ -38,6 +41,7 @@ describe('npm run bench:instructions arguments', () => {
           workloads: ['basic-plaintext'],
           warmup: 1000,
           measured: 500,
+          windows: 3,
           runs: 3,
         },
         run: '20261130-120000',
@@ -52,6 +56,7 @@ describe('npm run bench:instructions arguments', () => {
       [['--requests', '0'], /--requests must be a positive integer, got "0"/],
       [['--warmup', '3k'], /--warmup must be a positive integer, got "3k"/],
       [['--runs', '1.5'], /--runs must be a positive integer, got "1.5"/],
+      [['--windows', '0'], /--windows must be a positive integer, got "0"/],
       [['--run', ''], /--run needs a run id/],
       [['--duration', '10s'], /Unknown option '--duration'/],
     ] as const

@@ -1,10 +1,10 @@
 /**
  * `npm run bench:instructions -- [--targets a,b] [--workloads basic-json,json-small] [--requests 2000]
- *                                [--warmup 12000] [--runs 2] [--run <run-id>]`
+ *                                [--windows 5] [--warmup 12000] [--runs 2] [--run <run-id>]`
  *
  * Instructions per request under callgrind, per target × workload (bench/measure/instructions.ts).
- * Defaults: every target of the table but the seeds' references, basic-json and json-small, 12,000 warm-up and 2,000 measured
- * requests, two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
+ * Defaults: every target of the table but the seeds' references, basic-json and json-small, 12,000 warm-up requests
+ * and five counted windows of 2,000 (the figure: the median window), two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
  * run's run.json; the folder is made if missing), else into a new results/<stamp>-instructions/.
  * Progress goes to stdout. A target that cannot run under valgrind is a result (its cell says why),
  * not a failure: the exit status is 0 once the file is written, 2 on a usage error.
@@ -33,6 +33,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       workloads: { type: 'string' },
       requests: { type: 'string' },
       warmup: { type: 'string' },
+      windows: { type: 'string' },
       runs: { type: 'string' },
       run: { type: 'string' },
     },
@@ -43,7 +44,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
   for (const t of targets) targetByName(t);
   const workloads = list(values.workloads) ?? [...INSTRUCTIONS_DEFAULTS.workloads];
   for (const w of workloads) byId(w);
-  const count = (name: 'requests' | 'warmup' | 'runs', fallback: number) =>
+  const count = (name: 'requests' | 'warmup' | 'windows' | 'runs', fallback: number) =>
     values[name] === undefined ? fallback : parsePositiveInt(`--${name}`, values[name]);
   if (values.run !== undefined && values.run.trim() === '') throw new Error('--run needs a run id');
   return {
@@ -52,6 +53,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       workloads,
       warmup: count('warmup', INSTRUCTIONS_DEFAULTS.warmup),
       measured: count('requests', INSTRUCTIONS_DEFAULTS.measured),
+      windows: count('windows', INSTRUCTIONS_DEFAULTS.windows),
       runs: count('runs', INSTRUCTIONS_DEFAULTS.runs),
     },
     ...(values.run === undefined ? {} : { run: values.run }),
@@ -70,7 +72,7 @@ if (import.meta.main) {
   const dir = run === undefined ? join(ROOT, 'results', `${stamp(new Date())}-instructions`) : runDirectory(run);
   console.log(
     `bench:instructions: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.runs} ` +
-      `runs, ${options.warmup} warm-up + ${options.measured} measured requests each, under callgrind`,
+      `runs, ${options.warmup} warm-up + ${options.windows} × ${options.measured} counted requests each, under callgrind`,
   );
   const result = await measureInstructions(options, (line) => console.log(line));
   console.log(`\nwrote ${writeInstructions(dir, result)} (${result.wallTimeS} s)`);

@@ -113,7 +113,7 @@ describe('measureInstructions, end to end', () => {
       // A JIT runtime's count moves with where its compiler threads and collections fall (~1 % at
       // a 12,000-request warm-up, up to ~17 % at this test's 1,000): agreement is checked on rust.
       const result = await measureInstructions(
-        { targets: ['bare-node'], workloads: ['basic-json'], warmup: 1000, measured: 200, runs: 2 },
+        { targets: ['bare-node'], workloads: ['basic-json'], warmup: 1000, measured: 200, windows: 3, runs: 2 },
         () => {},
       );
       const [cell] = result.cells;
@@ -123,7 +123,15 @@ describe('measureInstructions, end to end', () => {
       // Node answering /json natively is tens of µs: somewhere between 10 thousand and 10 million instructions.
       for (const r of cell.runs) {
         assert.ok(r.instructionsPerRequest > 1e4 && r.instructionsPerRequest < 1e7, String(r.instructionsPerRequest));
+        // Three windows, the figure their median; all of them together are the run's instructions.
+        assert.equal(r.windows?.length, 3);
+        assert.equal(r.instructionsPerRequest, [...r.windows!].sort((a, b) => a - b)[1]);
+        const total = r.windows!.reduce((sum, w) => sum + w * 200, 0);
+        assert.ok(Math.abs(total - r.instructions) <= 1, `${total} vs ${r.instructions}`);
+        assert.equal(r.processes.reduce((sum, p) => sum + p.instructions, 0), r.instructions);
       }
+      assert.equal(cell.windows, 3);
+      assert.equal(result.settings.windows, 3);
       assert.match(cell.valgrind, /^valgrind-3\./);
     },
   );
@@ -138,7 +146,7 @@ describe('measureInstructions, end to end', () => {
     },
     async () => {
       const result = await measureInstructions(
-        { targets: ['rust'], workloads: ['basic-json'], warmup: 1000, measured: 200, runs: 2 },
+        { targets: ['rust'], workloads: ['basic-json'], warmup: 1000, measured: 200, windows: 2, runs: 2 },
         () => {},
       );
       const [cell] = result.cells;

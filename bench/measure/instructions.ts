@@ -34,6 +34,7 @@ import { fixture, fixtureText } from '../../conformance/harness.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { notServed as notServedBy, targetByName } from '../../targets/table.ts';
 import { honoOverBare, overRuns } from '../results/instructions.ts';
+import { median } from '../results/stats.ts';
 import { Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
 import { processTree } from './cgroup.ts';
 import { gitState } from './machine.ts';
@@ -43,8 +44,15 @@ export interface InstructionsOptions {
   workloads: string[];
   /** Requests before counting starts, so that the JITs have compiled the request path. */
   warmup: number;
-  /** Requests counted. */
+  /** Requests counted in each window. */
   measured: number;
+  /**
+   * Windows counted one after the other, each of `measured` requests (counters zeroed before each):
+   * a run's figure is the median window, so a late JIT compile or a rare major collection that falls
+   * in one window does not move it (V8 still compiles now and then until ~56,000 requests of GET
+   * /json on Node 24 here); every window is recorded.
+   */
+  windows: number;
   /** Whole measurements, each on a fresh start of every target: how far they agree is the determinism check. */
   runs: number;
   /** Longest a target may take to answer /health under valgrind (20–100× slower than native). */
@@ -58,6 +66,7 @@ export const INSTRUCTIONS_DEFAULTS = {
   // V8 and Bun still compile and collect inside a window after 3,000: 12,000 reaches steady state.
   warmup: 12000,
   measured: 2000,
+  windows: 5,
   runs: 2,
   startTimeoutS: 300,
   workloadTimeoutS: 1200,
@@ -267,18 +276,27 @@ async function countWorkload(
     const t0 = performance.now();
     const deadline = Date.now() + o.workloadTimeoutS * 1000;
     await client.send(o.warmup, 'warm-up', deadline);
-    const zeroed = callgrindPids(server.child.pid!);
-    if (zeroed.length === 0) throw new Error('no process of the target runs under callgrind');
-    for (const pid of zeroed) monitor(dir, pid, 'zero');
-    await client.send(o.measured, 'measured', deadline);
-    // Processes started since the zeroing count whole: all they did falls in the measured window.
-    const dumps = dumpAll(dir, callgrindPids(server.child.pid!));
-    const instructions = dumps.reduce((sum, d) => sum + d.instructions, 0);
+    const windows: number[] = [];
+    const processes = new Map<string, number>();
+    let instructions = 0;
+    for (let w = 0; w < o.windows; w++) {
+      const zeroed = callgrindPids(server.child.pid!);
+      if (zeroed.length === 0) throw new Error('no process of the target runs under callgrind');
+      for (const pid of zeroed) monitor(dir, pid, 'zero');
+      await client.send(o.measured, 'measured', deadline);
+      // Processes started since the zeroing count whole: all they did falls in the measured window.
+      const dumps = dumpAll(dir, callgrindPids(server.child.pid!));
+      const inWindow = dumps.reduce((sum, d) => sum + d.instructions, 0);
+      windows.push(inWindow / o.measured);
+      instructions += inWindow;
+      for (const d of dumps) processes.set(d.command, (processes.get(d.command) ?? 0) + d.instructions);
+    }
     return {
       run: {
         instructions,
-        instructionsPerRequest: instructions / o.measured,
-        processes: dumps.map((d) => ({ command: d.command, instructions: d.instructions })),
+        instructionsPerRequest: median(windows),
+        windows,
+        processes: [...processes].map(([command, n]) => ({ command, instructions: n })),
         connections: client.connections(),
         wallTimeS: Math.round((performance.now() - t0) / 100) / 10,
       },
@@ -403,6 +421,7 @@ export async function measureInstructions(
         runs: counted,
         warmup: o.warmup,
         measured: o.measured,
+        windows: o.windows,
         valgrind: 'version' in valgrind ? valgrind.version : '',
       };
     })
@@ -413,7 +432,7 @@ export async function measureInstructions(
     git: gitState(),
     valgrind: 'version' in valgrind ? valgrind.version : valgrind.missing,
     command: callgrindCommand('<scratch>'),
-    settings: { warmup: o.warmup, measured: o.measured, runs: o.runs },
+    settings: { warmup: o.warmup, measured: o.measured, windows: o.windows, runs: o.runs },
     perf,
     cells,
     honoOverBare: honoOverBare(cells),

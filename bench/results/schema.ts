@@ -435,9 +435,12 @@ export type ReferenceRun = z.infer<typeof ReferenceRun>;
  * µs/request as a second, steadier cost; it leaves out the kernel (syscalls, the network stack).
  */
 export const InstructionsRun = z.object({
-  /** `Ir` over the measured requests, summed over the server's processes (every thread of each). */
+  /** `Ir` over the measured requests (every window), summed over the server's processes (every thread of each). */
   instructions: z.number(),
+  /** The median window's instructions per request (one window before windows were counted). */
   instructionsPerRequest: z.number(),
+  /** Instructions per request of each counted window, in order (absent in files made before windows). */
+  windows: z.array(z.number()).optional(),
   /** Each callgrind process of the server's tree: its command line and its share. */
   processes: z.array(z.object({ command: z.string(), instructions: z.number() })),
   /** TCP connections the client opened for warm-up and measurement together (1: keep-alive held). */
@@ -457,9 +460,11 @@ export const InstructionsCell = z.union([
     /** (max − min) ÷ median of the runs' figures: how far the count is from deterministic. */
     difference: z.number(),
     runs: z.array(InstructionsRun).min(1),
-    /** Requests sent before counting, and counted, per run. */
+    /** Requests sent before counting, and counted per window, per run. */
     warmup: z.number(),
     measured: z.number(),
+    /** Windows counted per run (absent: one, in files made before windows). */
+    windows: z.number().optional(),
     /** `valgrind --version`. */
     valgrind: z.string(),
   }),
@@ -492,7 +497,7 @@ export const Instructions = z.object({
   valgrind: z.string(),
   /** The prefix every target's command ran under. */
   command: z.array(z.string()),
-  settings: z.object({ warmup: z.number(), measured: z.number(), runs: z.number() }),
+  settings: z.object({ warmup: z.number(), measured: z.number(), windows: z.number().optional(), runs: z.number() }),
   /** Whether `perf stat -e instructions` counts on this machine (hardware counters), and if not, why. */
   perf: z.object({ available: z.boolean(), reason: z.string().optional() }),
   cells: z.array(InstructionsCell),

@@ -87,4 +87,13 @@ Could not be counted under valgrind:
 `,
     );
   });
+
+  it('says the figure is the median window when windows were counted', () => {
+    const text = toMarkdown(instructionsSection({ ...data, settings: { ...data.settings, windows: 5 } }));
+    assert.match(
+      text,
+      /3,000 warm-up requests, then 5 windows of 2,000 counted \(counters zeroed before each; the figure is the median window/,
+    );
+    assert.doesNotMatch(text, /compare figures made with the same warm-up/);
+  });
 });

@@ -24,18 +24,26 @@ export function instructionsSection(data: Instructions): Block[] {
   const targets = [...new Set(data.cells.map((c) => c.target))];
   const cell = (t: string, w: string) => data.cells.find((c) => c.target === t && c.workload === w);
   const { warmup, measured, runs } = data.settings;
+  const windows = data.settings.windows ?? 1;
+  const counted = windows === 1
+    ? `then ${count(measured)} counted`
+    : `then ${windows} windows of ${count(measured)} counted (counters zeroed before each; the figure is the ` +
+      'median window, so a JIT compile or a major collection that falls in one window does not move it)';
   const blocks: Block[] = [
     heading(2, TITLE, 'instructions'),
     para(
       `Instructions the server executed in user space per request, counted by valgrind's callgrind ` +
-        `(${data.valgrind}): ${count(warmup)} warm-up requests, then ${count(measured)} counted, one after another ` +
+        `(${data.valgrind}): ${count(warmup)} warm-up requests, ${counted}, one after another ` +
         `over one keep-alive connection, every thread and process of the server summed; ${runs} run${
           runs === 1 ? '' : 's'
         }, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise cannot move this count, but it ` +
         'excludes the kernel (syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside ' +
-        'CPU µs/request, never mixed with it. A JIT still compiling, or a major collection, in the counted window is ' +
-        'counted too — at the same request in every run, so it repeats — so compare figures made with the same ' +
-        'warm-up.',
+        'CPU µs/request, never mixed with it. ' +
+        (windows === 1
+          ? 'A JIT still compiling, or a major collection, in the counted window is counted too — at the same request ' +
+            'in every run, so it repeats — so compare figures made with the same warm-up.'
+          : "Collections that recur in every window (the young generation's) are in the figure; what the figure " +
+            'leaves out is what happens once in a while, which run.json keeps window by window.'),
     ),
     table(
       ['Target', ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`])],
