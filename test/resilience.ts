@@ -21,10 +21,22 @@ after(() => rmSync(join(out, '..'), { recursive: true, force: true }));
 let data: Resilience;
 let log = '';
 
+/** `node bench/resilience/cli.ts <args>`, its output appended to `log`. */
+const resilience = (args: string[]) =>
+  new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, ['bench/resilience/cli.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', () => resolve());
+  });
+const read = () => Resilience.parse(JSON.parse(readFileSync(join(out, 'resilience.json'), 'utf8')));
+
 describe(`npm run bench:resilience -- --quick on ${targets.join(', ')}`, { timeout: 900_000 }, () => {
   before(async () => {
-    const args = [
-      'bench/resilience/cli.ts',
+    await resilience([
       '--quick',
       '--services',
       '--targets',
@@ -41,14 +53,8 @@ describe(`npm run bench:resilience -- --quick on ${targets.join(', ')}`, { timeo
       '3s',
       '--out',
       out,
-    ];
-    await new Promise<void>((resolve) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d) => (log += d));
-      child.stderr.on('data', (d) => (log += d));
-      child.on('close', () => resolve());
-    });
-    data = Resilience.parse(JSON.parse(readFileSync(join(out, 'resilience.json'), 'utf8')));
+    ]);
+    data = read();
   }, { timeout: 900_000 });
 
   it('ran every phase to its end on every target', () => {
@@ -104,5 +110,31 @@ describe(`npm run bench:resilience -- --quick on ${targets.join(', ')}`, { timeo
     assert.match(md, /^## Resilience$/m);
     assert.match(md, /^### Faults mid-load$/m);
     for (const t of targets) assert.match(md, new RegExp(`^\\| ${t} \\| shortener-mix \\|`, 'm'));
+  });
+
+  it('adds a phase to the run with --run: that phase replaced on that target, the rest kept, both parts recorded', async () => {
+    await resilience([
+      '--quick',
+      '--services',
+      '--run',
+      out,
+      '--phases',
+      'soak',
+      '--targets',
+      'node',
+      '--soak-duration',
+      '2s',
+    ]);
+    const again = read();
+    assert.equal(again.parts?.length, 2, log.slice(-3000));
+    assert.deepEqual(again.parts.map((p) => p.phases), [['sweep', 'faults', 'soak', 'hostile'], ['soak']]);
+    assert.deepEqual(again.parts[1]!.targets, ['node']);
+    assert.equal(again.soak.filter((c) => c.target === 'node').length, 1);
+    assert.notDeepEqual(again.soak.find((c) => c.target === 'node'), data.soak.find((c) => c.target === 'node'));
+    assert.deepEqual(again.sweep, data.sweep);
+    assert.deepEqual(again.faults, data.faults);
+    assert.deepEqual(again.hostile, data.hostile);
+    assert.equal(again.settings.soak.durationS, 2);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^Made in 2 parts:$/m);
   });
 });

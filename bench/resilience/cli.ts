@@ -173,11 +173,13 @@ const settings: Resilience['settings'] = {
   quick,
 };
 
+/** This invocation: its commit and machine (a run made in parts keeps every part's, in `parts`). */
+const here = { startedAt: new Date().toISOString(), git: gitState(), machine: machine() };
 const data: Resilience = {
   id: values.run ? outDir.split('/').filter(Boolean).at(-1)! : runId,
-  startedAt: new Date().toISOString(),
-  git: gitState(),
-  machine: machine(),
+  startedAt: here.startedAt,
+  git: here.git,
+  machine: here.machine,
   settings,
   rules: {
     stable: { ...STABLE },
@@ -214,6 +216,7 @@ const data: Resilience = {
   hostile: [],
   skipped: [],
   failedCells: [],
+  parts: [{ phases, targets: targetNames, ...here }],
 };
 
 mkdirSync(outDir, { recursive: true });
@@ -242,6 +245,18 @@ if (previous) {
   settings.phases = PHASES.filter((p) => phases.includes(p) || previous.settings.phases.includes(p));
   settings.targets = [...new Set([...previous.settings.targets, ...targetNames])];
   wallBefore = previous.wallTimeS ?? 0;
+  // The earlier invocations (a file from before parts were recorded: its one, from its top-level fields).
+  data.parts = [
+    ...(previous.parts ?? [{
+      phases: previous.settings.phases,
+      targets: previous.settings.targets,
+      startedAt: previous.startedAt,
+      ...(previous.finishedAt ? { finishedAt: previous.finishedAt } : {}),
+      git: previous.git,
+      machine: previous.machine,
+    }]),
+    ...data.parts!,
+  ];
   console.log(`bench:resilience: adding to ${file} (its other phases and targets are kept)`);
 }
 const write = () => writeFileSync(file, JSON.stringify(Resilience.parse(data), null, 2) + '\n');
@@ -400,6 +415,7 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   data.finishedAt = new Date().toISOString();
+  data.parts!.at(-1)!.finishedAt = data.finishedAt;
   data.wallTimeS = wallBefore + Math.round((Date.now() - t0) / 1000);
   write();
 }

@@ -181,5 +181,18 @@ export const Resilience = z.object({
   failedCells: z.array(z.object({ target: z.string(), phase: z.string(), what: z.string(), error: z.string() }))
     .default([]),
   wallTimeS: z.number().optional(),
+  /**
+   * Every invocation that wrote into this file, in order: a full run is made phase by phase (`--run`),
+   * maybe over several days, commits and machines; `git` and `machine` above are the last one's.
+   * Absent in files written before it was recorded.
+   */
+  parts: z.array(z.object({
+    phases: z.array(z.enum(['sweep', 'faults', 'soak', 'hostile'])),
+    targets: z.array(z.string()),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    git: RunMeta.shape.git,
+    machine: RunMeta.shape.machine,
+  })).optional(),
 });
 export type Resilience = z.infer<typeof Resilience>;

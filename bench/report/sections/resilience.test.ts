@@ -157,4 +157,34 @@ describe('the Resilience section', () => {
     assert.match(md, /^- faults db-recipes on rust: \*\*would not start\*\*$/m);
     assert.match(md, /1 h 00 min in all/);
   });
+
+  it('lists the parts of a run made phase by phase, and warns when their CPUs differ', () => {
+    assert.doesNotMatch(md, /Made in/);
+    const part = (phases: string[], day: string, cpuModel: string, commit: string) => ({
+      phases,
+      targets: ['node', 'rust'],
+      startedAt: `2026-12-0${day}T10:00:00.000Z`,
+      finishedAt: `2026-12-0${day}T11:30:00.000Z`,
+      git: { commit, dirty: false },
+      machine: { cpuModel, cores: 2, kernel: 'k', memoryBytes: 1, os: 'linux' },
+    });
+    const twoParts = (cpu2: string) =>
+      toMarkdown(
+        resilienceSection(Resilience.parse({
+          ...fixture,
+          parts: [
+            part(['sweep', 'faults', 'hostile'], '1', 'AMD EPYC', 'aaaaaaa1'),
+            part(['soak'], '2', cpu2, 'bbbbbbb2'),
+          ],
+        })).blocks,
+      );
+    const same = twoParts('AMD EPYC');
+    assert.match(same, /^Made in 2 parts:$/m);
+    assert.match(
+      same,
+      /^- sweep, faults, hostile on 2 targets: 2026-12-01 10:00 UTC to 2026-12-01 11:30, commit aaaaaaa, AMD EPYC$/m,
+    );
+    assert.match(same, /^- soak on 2 targets: 2026-12-02 10:00 UTC to 2026-12-02 11:30, commit bbbbbbb, AMD EPYC$/m);
+    assert.match(twoParts('Intel Xeon'), /^Made in 2 parts on 2 different CPUs: compare figures of one phase/m);
+  });
 });

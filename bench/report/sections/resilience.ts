@@ -249,6 +249,32 @@ function hostileBlocks(r: Resilience): Block[] {
 }
 
 /** The whole section, and the ids of its charts. */
+/**
+ * A run made in several invocations (phase by phase): what each part ran, when, on which commit and
+ * CPU, and a warning when the CPU differs between parts (the host's model changes between sittings).
+ */
+function partsBlocks(r: Resilience): Block[] {
+  const parts = r.parts ?? [];
+  if (parts.length < 2) return [];
+  const cpus = new Set(parts.map((p) => p.machine.cpuModel));
+  return [
+    para(
+      `Made in ${parts.length} parts${
+        cpus.size > 1
+          ? ` on ${cpus.size} different CPUs: compare figures of one phase across targets (each phase's targets ` +
+            'ran in one part), not figures of different parts'
+          : ''
+      }:`,
+    ),
+    list(parts.map((p) =>
+      `${p.phases.join(', ')} on ${p.targets.length} target${p.targets.length === 1 ? '' : 's'}: ` +
+      `${p.startedAt.slice(0, 16).replace('T', ' ')} UTC${
+        p.finishedAt ? ` to ${p.finishedAt.slice(0, 16).replace('T', ' ')}` : ' (did not finish)'
+      }, commit ${p.git.commit.slice(0, 7)}${p.git.dirty ? ' (dirty)' : ''}, ${p.machine.cpuModel}`
+    )),
+  ];
+}
+
 export function resilienceSection(r: Resilience): { blocks: Block[]; chartIds: string[] } {
   const chartIds = new Set<string>();
   const s = r.settings;
@@ -264,6 +290,7 @@ export function resilienceSection(r: Resilience): { blocks: Block[]; chartIds: s
         `backend, open files ${count(s.nofile.used)} (found ${count(s.nofile.found)}, hard ${count(s.nofile.hard)}), ` +
         `${duration(r.wallTimeS)} in all. Every setting and rule is in resilience.json.`,
     ),
+    ...partsBlocks(r),
     ...sweepBlocks(r, chartIds),
     ...faultBlocks(r),
     ...soakBlocks(r),
