@@ -70,8 +70,10 @@ const HONO_APP = {
   router: "src/router.ts: Hono's RegExpRouter, and its own router for GET /{code} (the one route RegExpRouter " +
     "cannot hold beside the others; Hono's default would run TrieRouter for the whole app)",
   validation: 'zod',
-  database: 'postgres.js: ≤ 16 pooled connections per target (16 / WORKERS per worker, rounded up), server-side ' +
-    'prepared statements, queries pipelined per connection',
+  database: 'postgres.js 3.4.9: ≤ 16 pooled connections per target (16 / WORKERS per worker, rounded up), ' +
+    'server-side prepared statements, queries pipelined per connection; patched (patches/postgres+3.4.9.patch) so ' +
+    "that the pool's queue of idle connections no longer grows by a slot per query while it never empties " +
+    '(porsager/postgres#747: every query scanned them all)',
   cache: 'ioredis: one connection per worker, auto-pipelining on, no offline queue',
 };
 
