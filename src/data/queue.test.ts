@@ -55,7 +55,10 @@ for (const [name, load] of Object.entries(copies)) {
       }
       assert.equal(open.length, 16 - inFlight.length);
       // Unpatched, the storage holds one hole per query served (100,000 and counting).
-      assert.ok(storage().length <= 256, `open's storage holds ${storage().length} slots for ${open.length} connections`);
+      assert.ok(
+        storage().length <= 256,
+        `open's storage holds ${storage().length} slots for ${open.length} connections`,
+      );
     });
 
     it('stays first in, first out, through compactions, with removals from the middle', async () => {
