@@ -196,7 +196,8 @@ const data: Resilience = {
         `p99 — and the mean wait connections ÷ throughput (Little's law: it counts requests still unanswered when the ` +
         `window closed) — ≤ min(${STABLE.p99Factor} × p99 of the first level × connections ÷ its connections, ` +
         `${STABLE.p99CeilingMs} ms); ` +
-        'the maximum stable concurrency is the highest level up to which every level holds',
+        'a level that does not hold while the target still answers is measured once more, and the second ' +
+        'measurement decides; the maximum stable concurrency is the highest level up to which every level holds',
       outage:
         `errors are expected only from a stop being issued to the service answering again, + ${OUTAGE_GRACE_MS} ms`,
       recovery:

@@ -19,6 +19,18 @@ export const Level = z.object({
   why: z.string().optional(),
   /** The driver said so (wrk's error counts by kind, a failed start). */
   note: z.string().optional(),
+  /**
+   * A level that did not hold (the target still answering) is measured once more, and the figures
+   * above are that second measurement's: this is the first one, and why it did not hold. Absent
+   * when the first held, and in files made before levels were measured again.
+   */
+  firstTry: z.object({
+    throughput: z.number(),
+    p50Ms: z.number(),
+    p99Ms: z.number(),
+    errorRate: z.number(),
+    why: z.string(),
+  }).optional(),
 });
 export type Level = z.infer<typeof Level>;
 

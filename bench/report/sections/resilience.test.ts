@@ -187,4 +187,24 @@ describe('the Resilience section', () => {
     assert.match(same, /^- soak on 2 targets: 2026-12-02 10:00 UTC to 2026-12-02 11:30, commit bbbbbbb, AMD EPYC$/m);
     assert.match(twoParts('Intel Xeon'), /^Made in 2 parts on 2 different CPUs: compare figures of one phase/m);
   });
+
+  it('marks a level measured twice, and says so once', () => {
+    const again = Resilience.parse({
+      ...fixture,
+      sweep: [{
+        target: 'node',
+        workload: 'basic-json',
+        driver: 'wrk',
+        levels: [
+          level(10, 9_000, 2),
+          { ...level(100, 9_400, 25), firstTry: { throughput: 7_000, p50Ms: 9, p99Ms: 900, errorRate: 0, why: 'p99' } },
+        ],
+        maxStable: 100,
+      }],
+    });
+    const text = toMarkdown(resilienceSection(again).blocks);
+    assert.match(text, /^\| node \| 100 \| 9,000 · 2\.00 · 0% \| ↻ 9,400 · 25\.0 · 0% \|$/m);
+    assert.match(text, /↻ a level measured twice because its first window did not hold/);
+    assert.doesNotMatch(md, /↻/);
+  });
 });

@@ -77,7 +77,12 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
         num(warmupS)
       } s of warm-up and ` +
         `${num(levelDurationS)} s measured per level. Each entry: requests/s · p99 ms · errors; ⚠ marks a level ` +
-        `that did not hold (${r.rules.text.stable}).`,
+        `that did not hold (${r.rules.text.stable})${
+          r.sweep.some((c) => c.levels.some((l) => l.firstTry))
+            ? '; ↻ a level measured twice because its first window did not hold (the entry is the second, ' +
+              'resilience.json keeps both)'
+            : ''
+        }.`,
     ),
   ];
   for (const workload of [...new Set(r.sweep.map((c) => c.workload))]) {
@@ -88,7 +93,7 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
       ...levels.map((n) => {
         const l = c.levels.find((x) => x.connections === n);
         if (!l) return '—';
-        const text = `${num(l.throughput)} · ${num(l.p99Ms)} · ${pct(l.errorRate, 2)}`;
+        const text = `${l.firstTry ? '↻ ' : ''}${num(l.throughput)} · ${num(l.p99Ms)} · ${pct(l.errorRate, 2)}`;
         return l.stable ? text : `⚠ ${text}${l.alive ? '' : ' (crashed)'}`;
       }),
     ]);
