@@ -7,11 +7,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Need } from '../contract/catalogue.ts';
-import { start, type Started } from '../targets/process.ts';
+import { exitOnSignal, start, type Started } from '../targets/process.ts';
 import { declaredFamilies, targetByName } from '../targets/table.ts';
 import { type Case, type Ctx, openSocket } from './harness.ts';
 import { offers } from '../contract/health.ts';
 import { loadSuite } from './suite.ts';
+
+// ^C ends the run and the target under test with it.
+exitOnSignal((line) => console.error(`conformance: ${line}`));
 
 const { values } = parseArgs({
   options: {

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { byId } from '../../contract/catalogue.ts';
 import { parsePositiveInt } from '../../contract/units.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
+import { exitOnSignal } from '../../targets/process.ts';
 import {
   INSTRUCTIONS_DEFAULTS,
   type InstructionsOptions,
@@ -61,6 +62,8 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
 }
 
 if (import.meta.main) {
+  // ^C ends the run and the target it has under valgrind (a target runs in a process group of its own).
+  exitOnSignal((line) => console.error(`bench:instructions: ${line}`));
   let parsed: ReturnType<typeof parseInstructionsArgs>;
   try {
     parsed = parseInstructionsArgs(process.argv.slice(2));
