@@ -153,7 +153,14 @@ export async function faultCell(
       const readers = new Set(['broad-readers', 'celebrity-readers']);
       const cut = kill ? cutByKill(result.outcomes, kill.atMs + shift, kill.downMs + shift, readers) : 0;
       const clicks = clickInvariant(await readClicks(o.urls), redirected, cut);
-      if (!clicks.ok) failures.push(`click invariant: ${clicks.lost} lost, ${clicks.extra} extra (allowed ${cut})`);
+      if (!clicks.ok) {
+        const most = (clicks.mismatched ?? []).slice(0, 3)
+          .map((x) => `${x.code} ${x.counted > x.redirected ? '+' : ''}${x.counted - x.redirected}`);
+        failures.push(
+          `click invariant: ${clicks.lost} lost, ${clicks.extra} extra (allowed ${cut})` +
+            (most.length > 0 ? `; most on ${most.join(', ')}` : ''),
+        );
+      }
       cell.clicks = clicks;
     }
     cell.ok = failures.length === 0;

@@ -224,14 +224,25 @@ export function clickInvariant(
   allowedExtra: number,
 ): ClickCheck {
   let lost = 0, extra = 0, total = 0, seen = 0;
+  const mismatched: { code: string; counted: number; redirected: number }[] = [];
   for (const code of new Set([...counted.keys(), ...redirected.keys()])) {
     const c = counted.get(code) ?? 0, r = redirected.get(code) ?? 0;
     total += c;
     seen += r;
     if (c < r) lost += r - c;
     else extra += c - r;
+    if (c !== r) mismatched.push({ code, counted: c, redirected: r });
   }
-  return { ok: lost === 0 && extra <= allowedExtra, counted: total, redirected: seen, lost, extra, allowedExtra };
+  mismatched.sort((a, b) => Math.abs(b.counted - b.redirected) - Math.abs(a.counted - a.redirected));
+  return {
+    ok: lost === 0 && extra <= allowedExtra,
+    counted: total,
+    redirected: seen,
+    lost,
+    extra,
+    allowedExtra,
+    ...(mismatched.length > 0 ? { mismatched: mismatched.slice(0, 20) } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- soak

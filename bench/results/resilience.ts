@@ -71,6 +71,8 @@ export const ClickCheck = z.object({
   lost: z.number(),
   extra: z.number(),
   allowedExtra: z.number(),
+  /** The codes whose clicks differ from their redirects (the 20 that differ most; absent in older files). */
+  mismatched: z.array(z.object({ code: z.string(), counted: z.number(), redirected: z.number() })).optional(),
 });
 
 export const FaultCell = z.object({
