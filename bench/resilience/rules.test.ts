@@ -138,7 +138,11 @@ describe('click invariant', () => {
     assert.equal(c.ok, false);
     assert.equal(c.lost, 1);
     assert.equal(c.extra, 1);
-    assert.deepEqual(c.mismatched, [{ code: 'a', counted: 2, redirected: 3 }, { code: 'b', counted: 3, redirected: 2 }]);
+    assert.deepEqual(c.mismatched, [{ code: 'a', counted: 2, redirected: 3 }, {
+      code: 'b',
+      counted: 3,
+      redirected: 2,
+    }]);
   });
 
   it('allows only as many extra clicks as answers a kill cut', () => {

@@ -212,6 +212,8 @@ export interface ClickCheck {
   /** Clicks beyond the redirects seen, and how many a kill may explain. */
   extra: number;
   allowedExtra: number;
+  /** The codes whose clicks differ from their redirects, those that differ most first (20 at most). */
+  mismatched?: { code: string; counted: number; redirected: number }[];
 }
 
 /**
