@@ -4,12 +4,12 @@ import { parseInstructionsArgs } from './instructions-cli.ts';
 import { targets } from '../../targets/table.ts';
 
 describe('npm run bench:instructions arguments', () => {
-  it('defaults to every target, basic-json and json-small, 12,000 + 5 × 2,000 requests, two runs, no run id', () => {
+  it('defaults to every target, basic-json and json-small, 20,000 + 5 × 2,000 requests, two runs, no run id', () => {
     assert.deepEqual(parseInstructionsArgs([]), {
       options: {
         targets: targets.filter((t) => !t.reference).map((t) => t.name),
         workloads: ['basic-json', 'json-small'],
-        warmup: 12000,
+        warmup: 20000,
         measured: 2000,
         windows: 5,
         runs: 2,

@@ -1,10 +1,10 @@
 /**
  * `npm run bench:instructions -- [--targets a,b] [--workloads basic-json,json-small] [--requests 2000]
- *                                [--windows 5] [--warmup 12000] [--runs 2] [--run <run-id>]`
+ *                                [--windows 5] [--warmup 20000] [--runs 2] [--run <run-id>]`
  *
  * Instructions per request under callgrind, per target × workload (bench/measure/instructions.ts).
- * Defaults: every target of the table but the seeds' references, basic-json and json-small, 12,000 warm-up requests
- * and five counted windows of 2,000 (the figure: the median window), two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
+ * Defaults: every target of the table but the seeds' references, basic-json and json-small, 20,000 warm-up requests
+ * and five counted windows of 2,000 (the figure: all of them together; each window recorded), two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
  * run's run.json; the folder is made if missing), else into a new results/<stamp>-instructions/.
  * Progress goes to stdout. A target that cannot run under valgrind is a result (its cell says why),
  * not a failure: the exit status is 0 once the file is written, 2 on a usage error.

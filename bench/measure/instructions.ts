@@ -34,7 +34,6 @@ import { fixture, fixtureText } from '../../conformance/harness.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { notServed as notServedBy, targetByName } from '../../targets/table.ts';
 import { honoOverBare, overRuns } from '../results/instructions.ts';
-import { median } from '../results/stats.ts';
 import { Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
 import { processTree } from './cgroup.ts';
 import { gitState } from './machine.ts';
@@ -47,10 +46,10 @@ export interface InstructionsOptions {
   /** Requests counted in each window. */
   measured: number;
   /**
-   * Windows counted one after the other, each of `measured` requests (counters zeroed before each):
-   * a run's figure is the median window, so a late JIT compile or a rare major collection that falls
-   * in one window does not move it (V8 still compiles now and then until ~56,000 requests of GET
-   * /json on Node 24 here); every window is recorded.
+   * Windows counted one after the other, each of `measured` requests (counters zeroed before each),
+   * every one recorded: a run's figure is all of them together (instructions ÷ requests), so a
+   * collector whose cycle is longer than a window (Deno's and Bun's windows of 2,000 requests vary
+   * up to 2.5× here, most likely their collectors) is paid at its average, and the spread of the windows shows how steady it is.
    */
   windows: number;
   /** Whole measurements, each on a fresh start of every target: how far they agree is the determinism check. */
@@ -63,8 +62,9 @@ export interface InstructionsOptions {
 
 export const INSTRUCTIONS_DEFAULTS = {
   workloads: ['basic-json', 'json-small'],
-  // V8 and Bun still compile and collect inside a window after 3,000: 12,000 reaches steady state.
-  warmup: 12000,
+  // V8 still compiles a function now and then after 12,000 requests (Node 24's windows of GET /json and
+  // POST /json/small after 12,000: 161k, 141k, then 127k ±0.3 %); 20,000 leaves most of that behind.
+  warmup: 20000,
   measured: 2000,
   windows: 5,
   runs: 2,
@@ -294,7 +294,7 @@ async function countWorkload(
     return {
       run: {
         instructions,
-        instructionsPerRequest: median(windows),
+        instructionsPerRequest: instructions / (o.windows * o.measured),
         windows,
         processes: [...processes].map(([command, n]) => ({ command, instructions: n })),
         connections: client.connections(),

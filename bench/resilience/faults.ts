@@ -114,6 +114,12 @@ export async function faultCell(
       stopLoad.abort();
     })();
     const [result] = await Promise.all([load, faults]);
+    if (process.env.GAUNTLET_DIAG) {
+      (await import('node:fs')).writeFileSync(
+        `${process.env.GAUNTLET_DIAG}-${target}-${scenario}.json`,
+        JSON.stringify({ events, shift: t0 - result.t0, errors: result.outcomes.filter((x) => !x.ok) }),
+      );
+    }
     // Onto the client's clock (its start is a moment before t0).
     const shift = t0 - result.t0;
     const windows: Window[] = events.map((e) => ({ fromMs: e.atMs + shift, toMs: e.upAtMs + shift }));

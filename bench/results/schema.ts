@@ -437,7 +437,7 @@ export type ReferenceRun = z.infer<typeof ReferenceRun>;
 export const InstructionsRun = z.object({
   /** `Ir` over the measured requests (every window), summed over the server's processes (every thread of each). */
   instructions: z.number(),
-  /** The median window's instructions per request (one window before windows were counted). */
+  /** Instructions per request over every counted window together. */
   instructionsPerRequest: z.number(),
   /** Instructions per request of each counted window, in order (absent in files made before windows). */
   windows: z.array(z.number()).optional(),

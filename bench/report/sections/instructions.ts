@@ -27,8 +27,8 @@ export function instructionsSection(data: Instructions): Block[] {
   const windows = data.settings.windows ?? 1;
   const counted = windows === 1
     ? `then ${count(measured)} counted`
-    : `then ${windows} windows of ${count(measured)} counted (counters zeroed before each; the figure is the ` +
-      'median window, so a JIT compile or a major collection that falls in one window does not move it)';
+    : `then ${count(windows * measured)} counted in ${windows} windows of ${count(measured)} (counters zeroed ` +
+      'before each, every window kept in instructions.json; the figure is all of them together)';
   const blocks: Block[] = [
     heading(2, TITLE, 'instructions'),
     para(
@@ -42,8 +42,9 @@ export function instructionsSection(data: Instructions): Block[] {
         (windows === 1
           ? 'A JIT still compiling, or a major collection, in the counted window is counted too — at the same request ' +
             'in every run, so it repeats — so compare figures made with the same warm-up.'
-          : "Collections that recur in every window (the young generation's) are in the figure; what the figure " +
-            'leaves out is what happens once in a while, which run.json keeps window by window.'),
+          : 'A JIT still compiling, or a collector whose cycle is longer than a window, moves one window far more ' +
+            'than the figure: the windows show how steady the count is; compare figures made with the same ' +
+            'warm-up.'),
     ),
     table(
       ['Target', ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`])],
