@@ -67,7 +67,66 @@ export function postgresDb(url: string, workers = 1): Db {
     // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
     prepare: true,
   });
-  return { ...postgresQueries(() => sql, unavailable), close: () => sql.end({ timeout: 2 }) };
+  const queries = postgresQueries(() => sql, unavailable);
+  const reads = stallGuard(queries.query);
+  return {
+    ...queries,
+    query: reads.query,
+    close: () => (reads.stop(), sql.end({ timeout: 2 })),
+  };
+}
+
+/** Statements that only read: one answered 503 and finished later changes nothing. */
+const READ = /^\s*SELECT\b/i;
+
+/**
+ * The pool's reads answer 503 once it has finished no query for `stallMs` (the connect timeout).
+ *
+ * postgres.js keeps a query whose connection cannot be opened and opens it again, with a backoff up
+ * to 20 s apart, until Postgres answers: across an outage a request would wait for Postgres (past its
+ * client's timeout) instead of getting the contract's 503, as the Rust and Python pools give it when
+ * the connect fails. The resilience suite's Postgres restart showed it: reads held 5 s and more, then
+ * answered, their redirects counted for clients that had given up. A pool that still finishes
+ * queries is only busy, and nothing is cut. A read left behind finishes on its own and is dropped;
+ * writes keep postgres.js's wait (a write answered 503 that still applies would count twice).
+ */
+export function stallGuard(
+  query: Query,
+  stallMs = CONNECT_TIMEOUT_S * 1000,
+  now: () => number = () => performance.now(),
+): { query: Query; stop(): void } {
+  let lastDone = now();
+  const waiting = new Set<{ since: number; reject: (err: unknown) => void }>();
+  const timer = setInterval(() => {
+    const t = now();
+    if (waiting.size === 0 || t - lastDone < stallMs) return;
+    for (const w of waiting) {
+      if (t - w.since < stallMs) continue;
+      waiting.delete(w);
+      w.reject(new ApiError('unavailable', 'the database is unavailable'));
+    }
+  }, Math.max(10, Math.min(250, stallMs / 4)));
+  (timer as { unref?: () => void }).unref?.();
+  const done = () => {
+    lastDone = now();
+  };
+  const guarded = <T extends object>(text: string, params?: readonly unknown[]): Promise<T[]> => {
+    const running = query<T>(text, params);
+    running.then(done, done);
+    if (!READ.test(text)) return running;
+    return new Promise<T[]>((resolve, reject) => {
+      const w = { since: now(), reject };
+      waiting.add(w);
+      running.then((rows) => {
+        waiting.delete(w);
+        resolve(rows);
+      }, (err) => {
+        waiting.delete(w);
+        reject(err);
+      });
+    });
+  };
+  return { query: guarded, stop: () => clearInterval(timer) };
 }
 
 /**
