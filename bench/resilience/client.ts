@@ -64,7 +64,10 @@ export function partOf(parts: readonly Part[], j: number): Part {
   return parts.at(-1)!;
 }
 
-/** Runs the schedule; resolves once every sent request has finished or timed out. */
+/**
+ * Runs the schedule; resolves once every sent request has finished or timed out: at most `timeoutMs`
+ * after the last request's intended time, whatever the server does.
+ */
 export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
   // fifo: requests go to the longest-idle connection, so the whole pool stays in use (no connection
   // idles into the server's keep-alive timeout).
@@ -99,9 +102,18 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
       const sentMs = performance.now() - t0;
       inFlight++;
       let done = false;
+      let current: ReturnType<typeof httpRequest> | undefined;
+      // Answered within timeoutMs of its send, or a timeout, whether it waited on the wire or behind
+      // busy connections in the agent's queue (a socket's idle timeout starts only once it has one: a
+      // server that stopped answering would otherwise hold the load for timeoutMs per queued request).
+      const deadline = setTimeout(() => {
+        end(undefined, 'timeout');
+        current?.destroy();
+      }, timeoutMs);
       const end = (status: number | undefined, error?: string) => {
         if (done) return;
         done = true;
+        clearTimeout(deadline);
         inFlight--;
         const ok = error === undefined && status === s.expect;
         if (ok && s.code !== undefined) redirects.set(s.code, (redirects.get(s.code) ?? 0) + 1);
@@ -123,7 +135,7 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
        */
       const attempt = (firstError?: string) => {
         let answered = false;
-        const req = httpRequest({
+        const req = current = httpRequest({
           agent,
           host: url.hostname,
           port: url.port,
