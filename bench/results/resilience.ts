@@ -6,11 +6,20 @@
 import { z } from 'zod';
 import { RunMeta } from './schema.ts';
 
+/**
+ * A latency that may not exist (no request succeeded): NaN in memory, null in the file (JSON has no
+ * NaN, and a figure that is not there must not read as 0), NaN again once read.
+ */
+const MaybeMs = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isNaN(v) ? null : v),
+  z.number().nullable(),
+).transform((v) => v ?? NaN);
+
 export const Level = z.object({
   connections: z.number(),
   throughput: z.number(),
-  p50Ms: z.number(),
-  p99Ms: z.number(),
+  p50Ms: MaybeMs,
+  p99Ms: MaybeMs,
   errorRate: z.number(),
   alive: z.boolean(),
   p99BoundMs: z.number(),
@@ -26,8 +35,8 @@ export const Level = z.object({
    */
   firstTry: z.object({
     throughput: z.number(),
-    p50Ms: z.number(),
-    p99Ms: z.number(),
+    p50Ms: MaybeMs,
+    p99Ms: MaybeMs,
     errorRate: z.number(),
     why: z.string(),
   }).optional(),
@@ -115,7 +124,7 @@ export const SoakCell = z.object({
 });
 export type SoakCell = z.infer<typeof SoakCell>;
 
-export const NormalFigures = z.object({ throughput: z.number(), p99Ms: z.number(), errorRate: z.number() });
+export const NormalFigures = z.object({ throughput: z.number(), p99Ms: MaybeMs, errorRate: z.number() });
 
 export const HostileCell = z.object({
   target: z.string(),

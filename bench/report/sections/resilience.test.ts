@@ -207,4 +207,14 @@ describe('the Resilience section', () => {
     assert.match(text, /↻ a level measured twice because its first window did not hold/);
     assert.doesNotMatch(md, /↻/);
   });
+
+  it('keeps a p99 that does not exist (nothing succeeded) as null in the file and — in the report', () => {
+    const nothing = structuredClone(fixture);
+    nothing.hostile[0]!.with = { throughput: 0, p99Ms: NaN, errorRate: 1 };
+    const written = JSON.stringify(Resilience.parse(nothing));
+    assert.match(written, /"with":\{"throughput":0,"p99Ms":null,"errorRate":1\}/);
+    const read = Resilience.parse(JSON.parse(written));
+    assert.ok(Number.isNaN(read.hostile[0]!.with.p99Ms));
+    assert.match(toMarkdown(resilienceSection(read).blocks), /^\| node \| 500 \| 3\.00 \| 0 \| — \| 100\.00?% \|/m);
+  });
 });
