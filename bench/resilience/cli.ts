@@ -205,8 +205,9 @@ const data: Resilience = {
         `start of the first ${FULL_RATE_BUCKETS} buckets of ${BUCKET_MS} ms in a row (by intended time) in which ≥ ` +
         `${FULL_RATE_SHARE * 100} % of those parts' requests succeeded within ${FULL_RATE_LATENCY_MS} ms`,
       clicks:
-        'clicks in Postgres == redirects the client saw complete, code by code; beyond them only the redirects a ' +
-        'killed server counted but could not answer (connection errors in flight at the kill)',
+        'clicks in Postgres == redirects the client saw complete, code by code; beyond them only redirects whose ' +
+        'outcome the client cannot know: those a killed server counted but could not answer (connection errors in ' +
+        'flight at the kill) and those the client gave up on (5 s) after they reached the server',
       leak: `a soak leaks when RSS (median of the last tenth of samples vs the first) grew > ${LEAK.pct} % and > ` +
         `${LEAK.minBytes / 2 ** 20} MiB`,
     },

@@ -102,6 +102,7 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
       const sentMs = performance.now() - t0;
       inFlight++;
       let done = false;
+      let written = false;
       let current: ReturnType<typeof httpRequest> | undefined;
       // Answered within timeoutMs of its send, or a timeout, whether it waited on the wire or behind
       // busy connections in the agent's queue (a socket's idle timeout starts only once it has one: a
@@ -123,7 +124,7 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
           sentMs,
           endMs: performance.now() - t0,
           ok,
-          ...(ok ? {} : { error: error ?? `status_${status}` }),
+          ...(ok ? {} : { error: error ?? `status_${status}`, ...(written ? { written } : {}) }),
         });
         if (issued >= total && inFlight === 0) finish();
       };
@@ -152,6 +153,9 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
         req.on('timeout', () => {
           end(undefined, firstError ?? 'timeout');
           req.destroy();
+        });
+        req.on('finish', () => {
+          written = true;
         });
         req.on('error', (err) => {
           const kind = errorKind(err);

@@ -10,7 +10,7 @@
 import type { Started } from '../../targets/process.ts';
 import type { FaultCell, FaultEvent } from '../results/resilience.ts';
 import { type Part, runFixedRate, shortenerMix, single } from './client.ts';
-import { clickInvariant, cutByKill, errorsOutside, recovery, type Window } from './rules.ts';
+import { clickInvariant, cutByKill, errorsOutside, recovery, timedOutSent, type Window } from './rules.ts';
 import {
   killHard,
   postgresAnswers,
@@ -158,12 +158,16 @@ export async function faultCell(
       const kill = events.find((e) => e.kind === 'server-kill');
       const readers = new Set(['broad-readers', 'celebrity-readers']);
       const cut = kill ? cutByKill(result.outcomes, kill.atMs + shift, kill.downMs + shift, readers) : 0;
-      const clicks = clickInvariant(await readClicks(o.urls), redirected, cut);
+      // Redirects the client gave up on after they reached the server: counted or not, it cannot know.
+      const unknown = timedOutSent(result.outcomes, readers);
+      const clicks = clickInvariant(await readClicks(o.urls), redirected, cut + unknown);
+      clicks.allowedTimedOut = unknown;
       if (!clicks.ok) {
         const most = (clicks.mismatched ?? []).slice(0, 3)
           .map((x) => `${x.code} ${x.counted > x.redirected ? '+' : ''}${x.counted - x.redirected}`);
         failures.push(
-          `click invariant: ${clicks.lost} lost, ${clicks.extra} extra (allowed ${cut})` +
+          `click invariant: ${clicks.lost} lost, ${clicks.extra} extra (allowed ${cut} cut by the kill + ${unknown} ` +
+            'timed out after they were sent)' +
             (most.length > 0 ? `; most on ${most.join(', ')}` : ''),
         );
       }

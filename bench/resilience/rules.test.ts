@@ -17,6 +17,7 @@ import {
   p99Bound,
   percentile,
   recovery,
+  timedOutSent,
 } from './rules.ts';
 import { partOf, shortenerMix } from './client.ts';
 
@@ -143,6 +144,27 @@ describe('click invariant', () => {
       counted: 3,
       redirected: 2,
     }]);
+  });
+
+  it('counts as of unknown outcome only timeouts of requests written whole, in the parts that redirect', () => {
+    const o = (part: string, error: string | undefined, written?: boolean): Outcome => ({
+      part,
+      intendedMs: 0,
+      sentMs: 0,
+      endMs: 5000,
+      ok: error === undefined,
+      ...(error ? { error } : {}),
+      ...(written ? { written } : {}),
+    });
+    const outcomes = [
+      o('r', 'timeout', true),
+      o('r', 'timeout', true),
+      o('r', 'timeout'), // still queued for a connection: it never reached the server
+      o('r', 'status_503', true),
+      o('w', 'timeout', true), // a writer: no click
+      o('r', undefined),
+    ];
+    assert.equal(timedOutSent(outcomes, new Set(['r'])), 2);
   });
 
   it('allows only as many extra clicks as answers a kill cut', () => {

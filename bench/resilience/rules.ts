@@ -14,6 +14,8 @@ export interface Outcome {
   ok: boolean;
   /** `status_503`, `econnrefused`, `econnreset`, `timeout`, … */
   error?: string;
+  /** The request reached the server's socket whole (a timeout then leaves its outcome unknown). */
+  written?: boolean;
 }
 
 // ---------------------------------------------------------------- concurrency sweep
@@ -201,6 +203,15 @@ export function cutByKill(
   ).length;
 }
 
+/**
+ * Requests whose outcome the client cannot know: given up on (`timeout`) after they were written
+ * whole to the server's socket. The server may have redirected, and counted, any of them; a request
+ * that timed out still queued for a connection never reached it.
+ */
+export function timedOutSent(outcomes: readonly Outcome[], parts: ReadonlySet<string>): number {
+  return outcomes.filter((o) => parts.has(o.part) && !o.ok && o.error === 'timeout' && o.written).length;
+}
+
 export interface ClickCheck {
   ok: boolean;
   /** Clicks counted for the codes the client redirected. */
@@ -209,9 +220,11 @@ export interface ClickCheck {
   redirected: number;
   /** Redirects short of the count on some code: lost clicks. */
   lost: number;
-  /** Clicks beyond the redirects seen, and how many a kill may explain. */
+  /** Clicks beyond the redirects seen, and how many a kill or the client's timeouts may explain. */
   extra: number;
   allowedExtra: number;
+  /** Of allowedExtra: redirects the client gave up on after they reached the server (timedOutSent). */
+  allowedTimedOut?: number;
   /** The codes whose clicks differ from their redirects, those that differ most first (20 at most). */
   mismatched?: { code: string; counted: number; redirected: number }[];
 }

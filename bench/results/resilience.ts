@@ -80,6 +80,8 @@ export const ClickCheck = z.object({
   lost: z.number(),
   extra: z.number(),
   allowedExtra: z.number(),
+  /** Of allowedExtra: redirects timed out after they reached the server (absent in older files: none counted). */
+  allowedTimedOut: z.number().optional(),
   /** The codes whose clicks differ from their redirects (the 20 that differ most; absent in older files). */
   mismatched: z.array(z.object({ code: z.string(), counted: z.number(), redirected: z.number() })).optional(),
 });

@@ -217,4 +217,19 @@ describe('the Resilience section', () => {
     assert.ok(Number.isNaN(read.hostile[0]!.with.p99Ms));
     assert.match(toMarkdown(resilienceSection(read).blocks), /^\| node \| 500 \| 3\.00 \| 0 \| — \| 100\.00?% \|/m);
   });
+
+  it('says how many extra clicks the client timeouts may explain', () => {
+    const timedOut = structuredClone(fixture);
+    timedOut.faults[0]!.clicks = {
+      ok: true,
+      counted: 12_010,
+      redirected: 12_000,
+      lost: 0,
+      extra: 10,
+      allowedExtra: 12,
+      allowedTimedOut: 10,
+    };
+    const text = toMarkdown(resilienceSection(Resilience.parse(timedOut)).blocks);
+    assert.match(text, /12,010 \/ 12,000 \(\+10, ≤ 2 cut by the kill \+ 10 timed out once sent\)/);
+  });
 });

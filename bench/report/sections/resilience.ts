@@ -161,7 +161,11 @@ function faultBlocks(r: Resilience): Block[] {
         eventText(c, 'server-kill'),
         c.clicks
           ? `${count(c.clicks.counted)} / ${count(c.clicks.redirected)}${
-            c.clicks.extra ? ` (+${c.clicks.extra}, ≤ ${c.clicks.allowedExtra} cut by the kill)` : ''
+            c.clicks.extra
+              ? ` (+${c.clicks.extra}, ≤ ${c.clicks.allowedExtra - (c.clicks.allowedTimedOut ?? 0)} cut by the kill${
+                c.clicks.allowedTimedOut ? ` + ${c.clicks.allowedTimedOut} timed out once sent` : ''
+              })`
+              : ''
           }`
           : '—',
         verdict(c.ok, c.failures),
