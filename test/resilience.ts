@@ -85,6 +85,8 @@ describe(`npm run bench:resilience -- --quick on ${targets.join(', ')}`, { timeo
     for (const c of data.faults) {
       const where = `${c.target} ${c.scenario}: ${c.errorSamples.join('; ')}`;
       assert.equal(c.errorsOutside, 0, where);
+      // Every error is in errorKinds, by part and kind.
+      assert.equal(Object.values(c.errorKinds ?? {}).reduce((n, k) => n + k, 0), c.errors, where);
       assert.equal(c.unfinished, 0, where);
       for (const e of c.events) assert.notEqual(e.recovery.firstSuccessMs, null, `${where} ${e.kind}`);
     }

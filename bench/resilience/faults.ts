@@ -142,6 +142,11 @@ export async function faultCell(
       requests: result.outcomes.length,
       errors: errors.length,
       errorsOutside: outside.length,
+      errorKinds: Object.fromEntries(
+        [...Map.groupBy(errors, (x) => `${x.part} ${x.error}`)]
+          .map(([kind, xs]) => [kind, xs.length] as const)
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
       errorSamples: [...new Set(outside.map((x) => `${x.part} ${x.error} at ${(x.endMs / 1000).toFixed(2)} s`))]
         .slice(0, 10),
       unfinished: result.unfinished,

@@ -97,6 +97,8 @@ export const FaultCell = z.object({
   /** Errors the outages do not explain (ended outside every window plus its grace). */
   errorsOutside: z.number(),
   errorSamples: z.array(z.string()),
+  /** Every error by part and kind (`broad-readers timeout`, `writers status_503`, …); absent in older files. */
+  errorKinds: z.record(z.string(), z.number()).optional(),
   /** Requests never answered, even after the timeout. */
   unfinished: z.number(),
   clicks: ClickCheck.optional(),
