@@ -35,6 +35,20 @@ describe('the pool answers reads 503 once it has stalled (stallGuard)', () => {
     }
   });
 
+  it('a pool whose other queries fail at once (refused) has stalled too: the held read is answered 503', async () => {
+    const pool = ((text: string) => text === 'SELECT held' ? never() : Promise.reject(new Error('refused'))) as never;
+    const guard = stallGuard(pool, 100);
+    try {
+      const held = guard.query('SELECT held');
+      const failing = setInterval(() => guard.query('SELECT 1').catch(() => {}), 5);
+      const got = await settle(held, 1000) as { e: ApiError };
+      clearInterval(failing);
+      assert.ok(got.e instanceof ApiError && got.e.code === 'unavailable', JSON.stringify(got));
+    } finally {
+      guard.stop();
+    }
+  });
+
   it('a busy pool that keeps finishing queries never has a read cut, however long it waits', async () => {
     let calls = 0;
     const pool =

@@ -80,14 +80,14 @@ export function postgresDb(url: string, workers = 1): Db {
 const READ = /^\s*SELECT\b/i;
 
 /**
- * The pool's reads answer 503 once it has finished no query for `stallMs` (the connect timeout).
+ * The pool's reads answer 503 once it has answered no query for `stallMs` (the connect timeout).
  *
  * postgres.js keeps a query whose connection cannot be opened and opens it again, with a backoff up
  * to 20 s apart, until Postgres answers: across an outage a request would wait for Postgres (past its
  * client's timeout) instead of getting the contract's 503, as the Rust and Python pools give it when
  * the connect fails. The resilience suite's Postgres restart showed it: reads held 5 s and more, then
- * answered, their redirects counted for clients that had given up. A pool that still finishes
- * queries is only busy, and nothing is cut. A read left behind finishes on its own and is dropped;
+ * answered, their redirects counted for clients that had given up. A pool that still answers
+ * queries is only busy, and nothing is cut; queries that fail (refused at once) are no answer. A read left behind finishes on its own and is dropped;
  * writes keep postgres.js's wait (a write answered 503 that still applies would count twice).
  */
 export function stallGuard(
@@ -112,7 +112,8 @@ export function stallGuard(
   };
   const guarded = <T extends object>(text: string, params?: readonly unknown[]): Promise<T[]> => {
     const running = query<T>(text, params);
-    running.then(done, done);
+    // Only an answer counts: across an outage some queries fail at once (refused) while others are held.
+    running.then(done, () => {});
     if (!READ.test(text)) return running;
     return new Promise<T[]>((resolve, reject) => {
       const w = { since: now(), reject };
