@@ -47,8 +47,11 @@ export function unavailable(err: unknown): unknown {
   const lost = err instanceof postgres.PostgresError
     ? /^(08|53|57|58)/.test(code)
     : /^(E[A-Z]+|CONNECT\w*)$/.test(code);
-  return lost ? new ApiError('unavailable', 'the database is unavailable') : err;
+  return lost ? databaseUnavailable() : err;
 }
+
+/** The contract's 503 for a database that cannot be reached. */
+const databaseUnavailable = (): ApiError => new ApiError('unavailable', 'the database is unavailable');
 
 export const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
   try {
@@ -87,8 +90,9 @@ const READ = /^\s*SELECT\b/i;
  * client's timeout) instead of getting the contract's 503, as the Rust and Python pools give it when
  * the connect fails. The resilience suite's Postgres restart showed it: reads held 5 s and more, then
  * answered, their redirects counted for clients that had given up. A pool that still answers
- * queries is only busy, and nothing is cut; queries that fail (refused at once) are no answer. A read left behind finishes on its own and is dropped;
- * writes keep postgres.js's wait (a write answered 503 that still applies would count twice).
+ * queries is only busy, and nothing is cut; queries that fail (refused at once) are no answer. A read
+ * left behind finishes on its own and is dropped; writes keep postgres.js's wait (a write answered
+ * 503 that still applies would count twice).
  */
 export function stallGuard(
   query: Query,
@@ -103,7 +107,7 @@ export function stallGuard(
     for (const w of waiting) {
       if (t - w.since < stallMs) continue;
       waiting.delete(w);
-      w.reject(new ApiError('unavailable', 'the database is unavailable'));
+      w.reject(databaseUnavailable());
     }
   }, Math.max(10, Math.min(250, stallMs / 4)));
   (timer as { unref?: () => void }).unref?.();
@@ -113,12 +117,15 @@ export function stallGuard(
   const guarded = <T extends object>(text: string, params?: readonly unknown[]): Promise<T[]> => {
     const running = query<T>(text, params);
     // Only an answer counts: across an outage some queries fail at once (refused) while others are held.
-    running.then(done, () => {});
-    if (!READ.test(text)) return running;
+    if (!READ.test(text)) {
+      running.then(done, () => {});
+      return running;
+    }
     return new Promise<T[]>((resolve, reject) => {
       const w = { since: now(), reject };
       waiting.add(w);
       running.then((rows) => {
+        done();
         waiting.delete(w);
         resolve(rows);
       }, (err) => {
