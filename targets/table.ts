@@ -74,7 +74,8 @@ const HONO_APP = {
     'server-side prepared statements, queries pipelined per connection; patched (patches/postgres+3.4.9.patch) so ' +
     "that the pool's queue of idle connections no longer grows by a slot per query while it never empties " +
     '(porsager/postgres#747: every query scanned them all); a read is answered 503 once the pool has finished no ' +
-    'query for 2 s (postgres.js would hold it while it reconnects across an outage)',
+    'query for 2 s (postgres.js would hold it while it reconnects across an outage); a closed connection is ' +
+    "opened again ≤ 0.5 s after it failed (postgres.js's backoff capped: its default grows to 10–20 s)",
   cache: 'ioredis: one connection per worker, auto-pipelining on, no offline queue',
 };
 

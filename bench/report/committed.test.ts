@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadReportInputs } from './cli.ts';
-import { renderMarkdown } from './render.ts';
+import { loadReportInputs, loadResilience } from './cli.ts';
+import { renderMarkdown, renderResilienceMarkdown } from './render.ts';
 import { BEGIN, END, headlineMarkdown, headlineRun } from './headline.ts';
 import { catalogue } from '../../contract/catalogue.ts';
 import { notServed, ROOT, targets } from '../../targets/table.ts';
@@ -104,10 +104,16 @@ describe('the committed result set', () => {
  * The runs committed beside the headline's: each measured the families declared after it, at a later
  * commit, with the headline's method (a full run: real services, clean tree, repeats, no failure).
  */
-const supplementPaths = () =>
+const runFolders = () =>
   readdirSync(join(ROOT, 'results'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'reference' && `results/${d.name}` !== runPath)
+    .filter((d) => d.isDirectory() && d.name !== 'reference')
     .map((d) => `results/${d.name}`);
+/** Folders `npm run bench:resilience` wrote on their own: resilience.json and no matrix (run.json) beside it. */
+const resiliencePaths = () =>
+  runFolders().filter((path) =>
+    existsSync(join(ROOT, path, 'resilience.json')) && !existsSync(join(ROOT, path, 'run.json'))
+  );
+const supplementPaths = () => runFolders().filter((path) => path !== runPath && !resiliencePaths().includes(path));
 const supplements = () =>
   supplementPaths().map((path) => ({
     path,
@@ -126,6 +132,47 @@ describe('the supplement runs', () => {
         readFileSync(join(ROOT, path, 'report.md'), 'utf8'),
         renderMarkdown(run, cells, references, seeds, instructions, resilience),
       );
+      assert.ok(readme.includes(`(${path}/report.md)`), `README.md does not link ${path}/report.md`);
+    });
+  }
+});
+
+describe('the resilience runs', () => {
+  for (const path of resiliencePaths()) {
+    it(`${path}: a full run of every phase over every target, its report rendered from its file, linked from the README`, () => {
+      const r = loadResilience(join(ROOT, path))!;
+      // Full settings: not the CI's short version, every level, the 10-minute soak, real services.
+      assert.equal(r.settings.quick, false);
+      assert.equal(r.settings.backend, 'services');
+      assert.deepEqual(r.settings.sweep.levels, [10, 50, 100, 250, 500, 1000]);
+      assert.ok(r.settings.soak.durationS >= 600, `a soak of ${r.settings.soak.durationS} s`);
+      assert.deepEqual(r.settings.phases, ['sweep', 'faults', 'soak', 'hostile']);
+      // Every invocation that wrote into it ran committed code.
+      const parts = r.parts ?? [{ git: r.git, phases: r.settings.phases, targets: r.settings.targets }];
+      assert.deepEqual(parts.filter((p) => p.git.dirty).map((p) => `${p.phases} × ${p.targets}`), []);
+      assert.deepEqual(r.failedCells.map((c) => `${c.phase} ${c.what} on ${c.target}: ${c.error}`), []);
+      // Every target the suite has, in every phase: a cell, or what it left out with the reason.
+      const ran = new Set(r.settings.targets);
+      assert.deepEqual(targets.filter((t) => !t.reference && !ran.has(t.name)).map((t) => t.name), []);
+      const accounted = (target: string, phase: string, what: string, has: boolean) =>
+        has || r.skipped.some((s) => s.target === target && s.phase === phase && s.what === what && s.reason);
+      const missing = r.settings.targets.flatMap((t) =>
+        [
+          ...r.settings.sweep.workloads
+            .filter((w) => !accounted(t, 'sweep', w, r.sweep.some((c) => c.target === t && c.workload === w)))
+            .map((w) => `sweep ${w}`),
+          ...(['shortener-mix', 'db-recipes'] as const)
+            .filter((s) => !accounted(t, 'faults', s, r.faults.some((c) => c.target === t && c.scenario === s)))
+            .map((s) => `faults ${s}`),
+          ...(accounted(t, 'soak', r.settings.soak.workload, r.soak.some((c) => c.target === t)) ? [] : ['soak']),
+          ...(accounted(t, 'hostile', r.settings.hostile.workload, r.hostile.some((c) => c.target === t))
+            ? []
+            : ['hostile']),
+        ].map((what) => `${t}: ${what}`)
+      );
+      assert.deepEqual(missing, [], 'cells with neither a figure nor a reason');
+      assert.equal(readFileSync(join(ROOT, path, 'report.md'), 'utf8'), renderResilienceMarkdown(r));
+      assert.ok(existsSync(join(ROOT, path, 'report.html')));
       assert.ok(readme.includes(`(${path}/report.md)`), `README.md does not link ${path}/report.md`);
     });
   }

@@ -52,8 +52,16 @@ export function renderReport(
 
 /** A resilience run on its own (no matrix beside it): its section under a title. */
 export function renderResilienceReport(resilience: Resilience): Promise<Report> {
-  const { blocks } = resilienceSection(resilience);
-  return queued([heading(1, `Gauntlet resilience run ${resilience.id}`), ...blocks], `Gauntlet run ${resilience.id}`);
+  return queued(resilienceBlocks(resilience), `Gauntlet run ${resilience.id}`);
+}
+
+/** The markdown of renderResilienceReport, without the charts' SVGs (what report.md holds). */
+export function renderResilienceMarkdown(resilience: Resilience): string {
+  return toMarkdown(resilienceBlocks(resilience));
+}
+
+function resilienceBlocks(resilience: Resilience): Block[] {
+  return [heading(1, `Gauntlet resilience run ${resilience.id}`), ...resilienceSection(resilience).blocks];
 }
 
 function queued(blocks: Block[], title: string): Promise<Report> {

@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../errors.ts';
-import { POOL_MAX, poolMaxPerWorker, postgresDb, stallGuard } from './db.ts';
+import postgres from 'postgres';
+import {
+  POOL_MAX,
+  poolMaxPerWorker,
+  poolOptions,
+  postgresDb,
+  RECONNECT_MAX_S,
+  reconnectBackoff,
+  stallGuard,
+} from './db.ts';
 
 describe('poolMaxPerWorker', () => {
   it('shares the per-target bound out over the workers, rounded up', () => {
@@ -14,6 +23,25 @@ describe('poolMaxPerWorker', () => {
   it('gives Postgres 16 connections whenever the worker count divides 16, at most 16 + N − 1 otherwise', () => {
     for (const n of [1, 2, 4, 8, 16]) assert.equal(n * poolMaxPerWorker(n), 16);
     for (let n = 1; n <= 64; n++) assert.ok(n * poolMaxPerWorker(n) <= Math.max(16 + n - 1, n), String(n));
+  });
+});
+
+describe('reconnectBackoff: a closed connection is opened again within RECONNECT_MAX_S', () => {
+  it("grows as postgres.js's own (3× per failure, jittered) and stops at the cap, however many failures", () => {
+    for (let retries = 0; retries <= 60; retries++) {
+      const uncapped = 3 ** retries / 100;
+      for (let draw = 0; draw < 20; draw++) {
+        const s = reconnectBackoff(retries);
+        assert.ok(s >= 0.5 * Math.min(uncapped, RECONNECT_MAX_S), `${retries} failures: ${s} s`);
+        assert.ok(s <= Math.min(uncapped, RECONNECT_MAX_S), `${retries} failures: ${s} s`);
+      }
+    }
+  });
+
+  it("is the pool's backoff (postgres.js keeps it as given)", () => {
+    const sql = postgres('postgres://nobody@127.0.0.1:1/none', poolOptions());
+    assert.equal(sql.options.backoff, reconnectBackoff);
+    assert.equal(sql.options.max, POOL_MAX);
   });
 });
 

@@ -35,6 +35,19 @@ export const POOL_MAX = 16;
  */
 export const poolMaxPerWorker = (workers = 1): number => Math.ceil(POOL_MAX / workers);
 export const CONNECT_TIMEOUT_S = 2;
+/** The longest a closed connection waits before it is opened again, in seconds. */
+export const RECONNECT_MAX_S = 0.5;
+
+/**
+ * Seconds before the pool opens a closed connection again, after `retries` failed attempts (counted
+ * for the whole pool): postgres.js's own backoff, jitter and all, capped at RECONNECT_MAX_S. Its
+ * default grows 3× per failure up to 10–20 s, and a 3-s Postgres restart takes the pool's 16
+ * connections there: the queries queued on a connection in its backoff then waited that long after
+ * Postgres answered again (the resilience suite's faults: reads held past the client's 5 s, full
+ * rate back only after seconds), where the Rust and Python pools connect on the next acquire.
+ */
+export const reconnectBackoff = (retries: number): number =>
+  (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, RECONNECT_MAX_S);
 
 /**
  * Connection-level failures become the contract's 503: the socket's errors (ECONNREFUSED, …),
@@ -62,14 +75,18 @@ export const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolea
   }
 };
 
+/** The pool's settings (targets/table.ts says them in the report). */
+export const poolOptions = (workers = 1) => ({
+  max: poolMaxPerWorker(workers),
+  connect_timeout: CONNECT_TIMEOUT_S,
+  backoff: reconnectBackoff,
+  onnotice: () => {},
+  // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
+  prepare: true,
+});
+
 export function postgresDb(url: string, workers = 1): Db {
-  const sql = postgres(url, {
-    max: poolMaxPerWorker(workers),
-    connect_timeout: CONNECT_TIMEOUT_S,
-    onnotice: () => {},
-    // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
-    prepare: true,
-  });
+  const sql = postgres(url, poolOptions(workers));
   const queries = postgresQueries(() => sql, unavailable);
   const reads = stallGuard(queries.query);
   return {
@@ -85,8 +102,8 @@ const READ = /^\s*SELECT\b/i;
 /**
  * The pool's reads answer 503 once it has answered no query for `stallMs` (the connect timeout).
  *
- * postgres.js keeps a query whose connection cannot be opened and opens it again, with a backoff up
- * to 20 s apart, until Postgres answers: across an outage a request would wait for Postgres (past its
+ * postgres.js keeps a query whose connection cannot be opened and opens it again (reconnectBackoff
+ * apart) until Postgres answers: across an outage a request would wait for Postgres (past its
  * client's timeout) instead of getting the contract's 503, as the Rust and Python pools give it when
  * the connect fails. The resilience suite's Postgres restart showed it: reads held 5 s and more, then
  * answered, their redirects counted for clients that had given up. A pool that still answers
