@@ -104,11 +104,13 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
       let done = false;
       let written = false;
       let current: ReturnType<typeof httpRequest> | undefined;
+      /** The error of a first attempt sent again: if the second fails too, the first error stands. */
+      let firstError: string | undefined;
       // Answered within timeoutMs of its send, or a timeout, whether it waited on the wire or behind
-      // busy connections in the agent's queue (a socket's idle timeout starts only once it has one: a
-      // server that stopped answering would otherwise hold the load for timeoutMs per queued request).
+      // busy connections in the agent's queue (a socket's idle timeout would start only once it has
+      // one: a server that stopped answering would hold the load for timeoutMs per queued request).
       const deadline = setTimeout(() => {
-        end(undefined, 'timeout');
+        end(undefined, firstError ?? 'timeout');
         current?.destroy();
       }, timeoutMs);
       const end = (status: number | undefined, error?: string) => {
@@ -134,7 +136,7 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
        * byte: sent once more on a fresh one (as browsers and loadgen do). If that fails too, the
        * first error stands (a server killed mid-request cut the first answer).
        */
-      const attempt = (firstError?: string) => {
+      const attempt = () => {
         let answered = false;
         const req = current = httpRequest({
           agent,
@@ -143,24 +145,21 @@ export function runFixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
           method: s.method,
           path: s.path,
           headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-          timeout: timeoutMs,
         }, (res) => {
           answered = true;
           res.on('data', () => {});
           res.on('end', () => end(res.statusCode));
           res.on('error', (err) => end(undefined, firstError ?? errorKind(err)));
         });
-        req.on('timeout', () => {
-          end(undefined, firstError ?? 'timeout');
-          req.destroy();
-        });
         req.on('finish', () => {
           written = true;
         });
         req.on('error', (err) => {
           const kind = errorKind(err);
-          if (firstError === undefined && req.reusedSocket && !answered && STALE.test(kind)) attempt(kind);
-          else end(undefined, firstError ?? kind);
+          if (firstError === undefined && req.reusedSocket && !answered && STALE.test(kind)) {
+            firstError = kind;
+            attempt();
+          } else end(undefined, firstError ?? kind);
         });
         req.end(body);
       };

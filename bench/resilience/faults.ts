@@ -57,8 +57,9 @@ export async function faultCell(
 ): Promise<FaultCell | { unavailable: string }> {
   const workload = scenario === 'shortener-mix' ? 'shortener-redirect' : 'db-recipes';
   await servicesStatus('reset');
-  let server: Started | undefined = await startTarget(target, o);
   const failures: string[] = [];
+  const { watch, expecting } = crashWatch(failures);
+  let server: Started | undefined = watch(await startTarget(target, o));
   try {
     const why = await unservable(server, workload);
     if (why) return { unavailable: why };
@@ -85,10 +86,10 @@ export async function faultCell(
         await sleep(o.settleS * 1000);
         const atMs = performance.now() - t0;
         if (kind === 'server-kill') {
-          await killHard(server!);
+          await expecting(() => killHard(server!));
           const downMs = performance.now() - t0;
           await sleep(o.outageS * 1000);
-          server = await startTarget(target, o, port);
+          server = watch(await startTarget(target, o, port));
           events.push({ kind, atMs, downMs, upAtMs: performance.now() - t0 });
         } else {
           const service = kind === 'redis-restart' ? 'redis' : 'postgres';
@@ -153,7 +154,8 @@ export async function faultCell(
       ok: false,
       failures,
     };
-    if (!(await server.stop().then(() => true, () => false))) failures.push('the target did not stop cleanly');
+    const stopped = await expecting(() => server!.stop().then(() => true, () => false));
+    if (!stopped) failures.push('the target did not stop cleanly');
     server = undefined;
     if (scenario === 'shortener-mix') {
       const left = await redisExists(o.urls.REDIS_URL, [PENDING_KEY, PROCESSING_KEY]);
@@ -181,6 +183,35 @@ export async function faultCell(
     cell.ok = failures.length === 0;
     return cell;
   } finally {
-    await server?.stop();
+    await expecting(async () => await server?.stop());
   }
+}
+
+/**
+ * Watches targets for an exit nobody asked for: a crash, each one a failure that says when, how
+ * (code or signal) and what the target printed last. Kills and stops go through `expecting`.
+ */
+export function crashWatch(failures: string[], begun = performance.now()) {
+  let expected = false;
+  return {
+    watch<S extends Pick<Started, 'child' | 'output'>>(s: S): S {
+      s.child.once('exit', (code, signal) => {
+        if (expected) return;
+        const last = s.output().trim().split('\n').slice(-6).join(' | ').slice(-800);
+        failures.push(
+          `the target exited on its own ${((performance.now() - begun) / 1000).toFixed(1)} s into the cell ` +
+            `(${signal ?? `exit code ${code}`}); its last output: ${last || '(none)'}`,
+        );
+      });
+      return s;
+    },
+    async expecting<T>(fn: () => Promise<T>): Promise<T> {
+      expected = true;
+      try {
+        return await fn();
+      } finally {
+        expected = false;
+      }
+    },
+  };
 }
