@@ -223,7 +223,9 @@ function hostileBlocks(r: Resilience): Block[] {
     para(
       `${h.workload} at ${count(h.rate)} requests/s for ${duration(h.durationS)}, alone and then beside ` +
         `${count(h.slowHeaderClients)} slow-header clients (a header line a second, never finished), up to ` +
-        `${h.slowReaders} slow readers of event streams (opened, never read; targets with the sse family), and bad ` +
+        `${h.slowReaders} slow readers of event streams (/sse?events=100000&interval_ms=0 opened, never read; targets ` +
+        'with the sse family: on loopback the kernel takes 3–4 MiB of such a stream before the server meets a full ' +
+        'socket, so most of each is written anyway, and this part weighs the cost of writing events), and bad ' +
         `requests at ${pct(h.badShare, 0)} of the normal rate (an oversized header, a malformed header line, a body ` +
         'declared over 1 MiB, malformed JSON), each on its own connection. Afterwards every hostile socket is closed: ' +
         'the target must answer and hold no connection.',
