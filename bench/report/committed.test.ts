@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadReportInputs, loadResilience } from './cli.ts';
 import { renderMarkdown, renderResilienceMarkdown } from './render.ts';
+import { FaultCell } from '../results/resilience.ts';
 import { BEGIN, END, headlineMarkdown, headlineRun } from './headline.ts';
 import { catalogue } from '../../contract/catalogue.ts';
 import { notServed, ROOT, targets } from '../../targets/table.ts';
@@ -161,7 +162,7 @@ describe('the resilience runs', () => {
           ...r.settings.sweep.workloads
             .filter((w) => !accounted(t, 'sweep', w, r.sweep.some((c) => c.target === t && c.workload === w)))
             .map((w) => `sweep ${w}`),
-          ...(['shortener-mix', 'db-recipes'] as const)
+          ...FaultCell.shape.scenario.options
             .filter((s) => !accounted(t, 'faults', s, r.faults.some((c) => c.target === t && c.scenario === s)))
             .map((s) => `faults ${s}`),
           ...(accounted(t, 'soak', r.settings.soak.workload, r.soak.some((c) => c.target === t)) ? [] : ['soak']),
