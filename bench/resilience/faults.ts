@@ -10,7 +10,7 @@
 import type { Started } from '../../targets/process.ts';
 import type { FaultCell, FaultEvent } from '../results/resilience.ts';
 import { type Part, runFixedRate, shortenerMix, single } from './client.ts';
-import { clickInvariant, cutByKill, errorsOutside, recovery, timedOutSent, type Window } from './rules.ts';
+import { clickInvariant, cutByKill, errorsOutside, recovery, steady, timedOutSent, type Window } from './rules.ts';
 import {
   killHard,
   postgresAnswers,
@@ -151,6 +151,7 @@ export async function faultCell(
       errorSamples: [...new Set(outside.map((x) => `${x.part} ${x.error} at ${(x.endMs / 1000).toFixed(2)} s`))]
         .slice(0, 10),
       unfinished: result.unfinished,
+      steady: steady(result.outcomes, windows[0]?.fromMs ?? Infinity),
       ok: false,
       failures,
     };

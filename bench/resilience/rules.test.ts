@@ -17,6 +17,7 @@ import {
   p99Bound,
   percentile,
   recovery,
+  steady,
   timedOutSent,
 } from './rules.ts';
 import { partOf, shortenerMix } from './client.ts';
@@ -123,6 +124,24 @@ describe('errors and outages', () => {
     const d = recovery(dead, { fromMs: 1000, toMs: 2000 });
     assert.equal(d.firstSuccessMs, null);
     assert.equal(d.fullRateMs, null);
+  });
+});
+
+describe('steady load before the faults', () => {
+  it('takes the share on time and the p99 of the requests intended before the first fault', () => {
+    // 100 requests before 1 s: 90 in 5 ms, 6 in 1.2 s (late), 4 failed at once; after it all fail.
+    const outcomes: Outcome[] = Array.from({ length: 150 }, (_, i) => {
+      const t = i * 10;
+      if (t >= 1000) return { part: 'a', intendedMs: t, sentMs: t, endMs: t + 1, ok: false, error: 'econnrefused' };
+      if (i < 6) return { part: 'a', intendedMs: t, sentMs: t, endMs: t + 1200, ok: true };
+      if (i < 10) return { part: 'a', intendedMs: t, sentMs: t, endMs: t + 2, ok: false, error: 'status_503' };
+      return { part: 'a', intendedMs: t, sentMs: t, endMs: t + 5, ok: true };
+    });
+    const s = steady(outcomes, 1000);
+    assert.equal(s.requests, 100);
+    assert.equal(s.onTimeShare, 0.9);
+    assert.equal(s.p99Ms, 1200);
+    assert.ok(Number.isNaN(steady(outcomes, 0).onTimeShare));
   });
 });
 

@@ -184,6 +184,31 @@ export function recovery(outcomes: readonly Outcome[], w: Window): Recovery {
   };
 }
 
+/** How the target kept up with the load before anything failed. */
+export interface Steady {
+  /** Requests intended before the first fault. */
+  requests: number;
+  /** Of those, the share that succeeded within FULL_RATE_LATENCY_MS of their intended time. */
+  onTimeShare: number;
+  /** p99 from intended time to the end, in ms (failures included, as the time they took). */
+  p99Ms: number;
+}
+
+/**
+ * The load before the first fault (`untilMs`, on the client's clock), by full rate's own test: a
+ * target that is not at full rate here (the rate is above what it serves) shows "full rate never"
+ * after every fault, and the cell says so instead of blaming the fault.
+ */
+export function steady(outcomes: readonly Outcome[], untilMs: number): Steady {
+  const before = outcomes.filter((o) => o.intendedMs < untilMs);
+  const onTime = before.filter((o) => o.ok && o.endMs - o.intendedMs <= FULL_RATE_LATENCY_MS).length;
+  return {
+    requests: before.length,
+    onTimeShare: before.length > 0 ? onTime / before.length : NaN,
+    p99Ms: percentile(before.map((o) => o.endMs - o.intendedMs), 99),
+  };
+}
+
 /** Connection-level errors: a response a dying server could not deliver (not a status it chose). */
 export const CUT = /^(econnreset|socket hang up|epipe|econnaborted|aborted)$/;
 

@@ -101,6 +101,8 @@ export const FaultCell = z.object({
   errorKinds: z.record(z.string(), z.number()).optional(),
   /** Requests never answered, even after the timeout. */
   unfinished: z.number(),
+  /** The load before the first fault, by full rate's test (absent in older files). */
+  steady: z.object({ requests: z.number(), onTimeShare: z.number(), p99Ms: z.number() }).optional(),
   clicks: ClickCheck.optional(),
   ok: z.boolean(),
   failures: z.array(z.string()),

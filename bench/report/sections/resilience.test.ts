@@ -232,4 +232,21 @@ describe('the Resilience section', () => {
     const text = toMarkdown(resilienceSection(Resilience.parse(timedOut)).blocks);
     assert.match(text, /12,010 \/ 12,000 \(\+10, ≤ 2 cut by the kill \+ 10 timed out once sent\)/);
   });
+
+  it('says when a target that never got back to full rate was not at full rate before the faults either', () => {
+    const slow = structuredClone(fixture);
+    const cell = slow.faults[0]!;
+    for (const e of cell.events) e.recovery.fullRateMs = null;
+    cell.steady = { requests: 3000, onTimeShare: 0.712, p99Ms: 2340 };
+    const text = toMarkdown(resilienceSection(Resilience.parse(slow)).blocks);
+    assert.match(
+      text,
+      /no part mostly failed; full rate never, nor before the faults \(71\.2% on time, p99 2,340 ms\) \|/,
+    );
+    // At full rate before the faults: the fault's "never" stands alone.
+    cell.steady = { requests: 3000, onTimeShare: 0.99, p99Ms: 12 };
+    const kept = toMarkdown(resilienceSection(Resilience.parse(slow)).blocks);
+    assert.match(kept, /first ok 120 ms, full rate never \|/);
+    assert.doesNotMatch(kept, /nor before the faults/);
+  });
 });

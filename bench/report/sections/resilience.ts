@@ -113,13 +113,23 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
   return blocks;
 }
 
-const eventText = (c: FaultCell, kind: FaultCell['events'][number]['kind']) => {
+/**
+ * "Full rate never" because the load is above what the target serves, not because of the fault: it
+ * was not at full rate before the first fault either (the cell's steady figures, by the same test).
+ */
+const fullRate = (r: Resilience, c: FaultCell, fullRateMs: number | null) => {
+  const s = c.steady;
+  if (fullRateMs !== null || !s || !(s.onTimeShare < r.rules.fullRateShare)) return `full rate ${ms(fullRateMs)}`;
+  return `full rate never, nor before the faults (${pct(s.onTimeShare, 1)} on time, p99 ${ms(s.p99Ms)})`;
+};
+
+const eventText = (r: Resilience, c: FaultCell, kind: FaultCell['events'][number]['kind']) => {
   const e = c.events.find((x) => x.kind === kind);
   if (!e) return '—';
-  const r = e.recovery;
-  const outage = `down ${num((e.upAtMs - e.atMs) / 1000)} s, ${count(r.errorsDuring)} errors`;
-  if (r.downParts.length === 0) return `${outage}; no part mostly failed; full rate ${ms(r.fullRateMs)}`;
-  return `${outage}; first ok ${ms(r.firstSuccessMs)}, full rate ${ms(r.fullRateMs)}`;
+  const rec = e.recovery;
+  const outage = `down ${num((e.upAtMs - e.atMs) / 1000)} s, ${count(rec.errorsDuring)} errors`;
+  if (rec.downParts.length === 0) return `${outage}; no part mostly failed; ${fullRate(r, c, rec.fullRateMs)}`;
+  return `${outage}; first ok ${ms(rec.firstSuccessMs)}, ${fullRate(r, c, rec.fullRateMs)}`;
 };
 
 function faultBlocks(r: Resilience): Block[] {
@@ -156,9 +166,9 @@ function faultBlocks(r: Resilience): Block[] {
         count(c.requests),
         count(c.errors),
         count(c.errorsOutside),
-        eventText(c, 'redis-restart'),
-        eventText(c, 'postgres-restart'),
-        eventText(c, 'server-kill'),
+        eventText(r, c, 'redis-restart'),
+        eventText(r, c, 'postgres-restart'),
+        eventText(r, c, 'server-kill'),
         c.clicks
           ? `${count(c.clicks.counted)} / ${count(c.clicks.redirected)}${
             c.clicks.extra
