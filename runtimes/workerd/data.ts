@@ -21,7 +21,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
 import { composeData, type Data, type Db } from '../../src/data/index.ts';
 import { memoryCache } from '../../src/data/cache.ts';
-import { CONNECT_TIMEOUT_S, POOL_MAX, postgresQueries, unavailable } from '../../src/data/db.ts';
+import { POOL_MAX, poolOptions, postgresQueries, unavailable } from '../../src/data/db.ts';
 import { ApiError } from '../../src/errors.ts';
 
 /** What one request owns: its client (opened on first use) and whether it is over. */
@@ -90,11 +90,10 @@ export function workerdData(url: string): Data & { endScope(scope: Scope): Promi
     if (!pending) {
       pending = connections.acquire().then(() => {
         scope.sql = postgres(url, {
+          // The pool's settings (connect timeout, reconnect backoff, prepared statements), on one
+          // connection: this request's.
+          ...poolOptions(),
           max: 1,
-          connect_timeout: CONNECT_TIMEOUT_S,
-          onnotice: () => {},
-          // Server-side prepared statements, as on every other target.
-          prepare: true,
           // No array-type lookup on connect: a connection lives one request here, and the contract
           // allows no statements beyond its own (the app reads and writes no arrays).
           fetch_types: false,

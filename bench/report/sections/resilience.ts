@@ -144,7 +144,7 @@ function faultBlocks(r: Resilience): Block[] {
         `each after ${num(f.settleS)} s of steady load and held down ${num(f.outageS)} s (the load ends ${
           num(f.settleS)
         } s ` +
-        `after the last). Times are from the service (or server) answering again. ${r.rules.text.outage}; ` +
+        `after the last). Times are from the service (or server) answering again. Rules: ${r.rules.text.outage}; ` +
         `${r.rules.text.recovery}. Clicks: ${r.rules.text.clicks}.`,
     ),
     table(
@@ -194,7 +194,7 @@ function soakBlocks(r: Resilience): Block[] {
         duration(s.durationS)
       } per target; RSS of the whole process ` +
         `tree sampled every ${count(s.sampleEveryMs)} ms, start and end the medians of the first and last tenth; p99 ` +
-        `of the first and last tenth of the requests. ${r.rules.text.leak}. p99 drift is a figure, not a verdict.`,
+        `of the first and last tenth of the requests. Rule: ${r.rules.text.leak}. p99 drift is a figure, not a verdict.`,
     ),
     table(
       [
