@@ -134,7 +134,6 @@ export async function faultCell(
       if (r.firstSuccessMs === null) failures.push(`no success after the ${e.kind}`);
       return { ...e, atMs: e.atMs + shift, downMs: e.downMs + shift, upAtMs: e.upAtMs + shift, recovery: r };
     });
-    const before = steady(result.outcomes, windows[0]?.fromMs ?? Infinity);
     const cell: FaultCell = {
       target,
       scenario,
@@ -152,8 +151,7 @@ export async function faultCell(
       errorSamples: [...new Set(outside.map((x) => `${x.part} ${x.error} at ${(x.endMs / 1000).toFixed(2)} s`))]
         .slice(0, 10),
       unfinished: result.unfinished,
-      // Absent when nothing was sent before the first fault (NaN has no JSON).
-      ...(before.requests > 0 ? { steady: before } : {}),
+      steady: steady(result.outcomes, windows[0]?.fromMs ?? Infinity),
       ok: false,
       failures,
     };

@@ -126,6 +126,9 @@ export const FULL_RATE_BUCKETS = 4;
 export const BUCKET_MS = 250;
 export const FULL_RATE_LATENCY_MS = 1000;
 
+/** Succeeded within FULL_RATE_LATENCY_MS of its intended time (a backlog answered late does not count). */
+const onTime = (o: Outcome) => o.ok && o.endMs - o.intendedMs <= FULL_RATE_LATENCY_MS;
+
 export interface Recovery {
   /** Parts that mostly failed while the service was down (none: the target was not interrupted). */
   downParts: string[];
@@ -164,7 +167,7 @@ export function recovery(outcomes: readonly Outcome[], w: Window): Recovery {
     const b = Math.floor((o.intendedMs - w.toMs) / BUCKET_MS);
     const bucket = (buckets[b] ??= { sent: 0, good: 0 });
     bucket.sent++;
-    if (o.ok && o.endMs - o.intendedMs <= FULL_RATE_LATENCY_MS) bucket.good++;
+    if (onTime(o)) bucket.good++;
   }
   let fullRateMs: number | null = null;
   for (let b = 0, run = 0; b < buckets.length; b++) {
@@ -197,14 +200,15 @@ export interface Steady {
 /**
  * The load before the first fault (`untilMs`, on the client's clock), by full rate's own test: a
  * target that is not at full rate here (the rate is above what it serves) shows "full rate never"
- * after every fault, and the cell says so instead of blaming the fault.
+ * after every fault, and the cell says so instead of blaming the fault. Undefined when nothing was
+ * intended before it.
  */
-export function steady(outcomes: readonly Outcome[], untilMs: number): Steady {
+export function steady(outcomes: readonly Outcome[], untilMs: number): Steady | undefined {
   const before = outcomes.filter((o) => o.intendedMs < untilMs);
-  const onTime = before.filter((o) => o.ok && o.endMs - o.intendedMs <= FULL_RATE_LATENCY_MS).length;
+  if (before.length === 0) return undefined;
   return {
     requests: before.length,
-    onTimeShare: before.length > 0 ? onTime / before.length : NaN,
+    onTimeShare: before.filter(onTime).length / before.length,
     p99Ms: percentile(before.map((o) => o.endMs - o.intendedMs), 99),
   };
 }

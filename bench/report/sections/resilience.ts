@@ -119,7 +119,7 @@ function sweepBlocks(r: Resilience, chartIds: Set<string>): Block[] {
  */
 const fullRate = (r: Resilience, c: FaultCell, fullRateMs: number | null) => {
   const s = c.steady;
-  if (fullRateMs !== null || !s || !(s.onTimeShare < r.rules.fullRateShare)) return `full rate ${ms(fullRateMs)}`;
+  if (fullRateMs !== null || !s || s.onTimeShare >= r.rules.fullRateShare) return `full rate ${ms(fullRateMs)}`;
   return `full rate never, nor before the faults (${pct(s.onTimeShare, 1)} on time, p99 ${ms(s.p99Ms)})`;
 };
 
