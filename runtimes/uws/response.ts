@@ -5,7 +5,7 @@
  * real Response; one is built only when something reads the body back or passes another kind
  * of body (Blob, FormData, URLSearchParams …).
  */
-import { BridgeHeaders, hasNoBreak, isToken } from './headers.ts';
+import { BridgeHeaders } from './headers.ts';
 
 export const GlobalResponse = globalThis.Response;
 const GlobalHeaders = globalThis.Headers;
@@ -26,6 +26,8 @@ export interface Parts {
   source: Parts | undefined;
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[\0\r\n]/;
 
 /**
  * Headers given as a record or as pairs are written to the socket as given, so they must be what
@@ -39,15 +41,14 @@ function writableAsGiven(headers: HeadersInit | undefined): boolean {
   if (proto === Object.prototype || proto === null) {
     for (const name in headers) {
       const value = (headers as Record<string, unknown>)[name];
-      if (typeof value !== 'string' || !isToken(name) || !hasNoBreak(value)) return false;
+      if (typeof value !== 'string' || !TOKEN.test(name) || BAD_VALUE.test(value)) return false;
     }
     return true;
   }
   if (BridgeHeaders.list(headers) || headers instanceof GlobalHeaders) return true;
   if (Array.isArray(headers)) {
     return headers.every((pair) =>
-      pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string' && isToken(pair[0]) &&
-      hasNoBreak(pair[1])
+      pair.length === 2 && typeof pair[1] === 'string' && TOKEN.test(pair[0]!) && !BAD_VALUE.test(pair[1])
     );
   }
   return false;
