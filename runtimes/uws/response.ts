@@ -5,7 +5,7 @@
  * real Response; one is built only when something reads the body back or passes another kind
  * of body (Blob, FormData, URLSearchParams …).
  */
-import { BridgeHeaders } from './headers.ts';
+import { BridgeHeaders, isHeaderName } from './headers.ts';
 
 export const GlobalResponse = globalThis.Response;
 const GlobalHeaders = globalThis.Headers;
@@ -41,7 +41,7 @@ function writableAsGiven(headers: HeadersInit | undefined): boolean {
   if (proto === Object.prototype || proto === null) {
     for (const name in headers) {
       const value = (headers as Record<string, unknown>)[name];
-      if (typeof value !== 'string' || !TOKEN.test(name) || BAD_VALUE.test(value)) return false;
+      if (typeof value !== 'string' || !isHeaderName(name) || BAD_VALUE.test(value)) return false;
     }
     return true;
   }
