@@ -97,7 +97,7 @@ function writeHead(res: HttpResponse, parts: Parts): void {
       if (list) { for (let i = 0; i < list.length; i += 2) addHeader(list[i]!, list[i + 1]!); }
       else if (headers instanceof GlobalHeaders) headers.forEach((value, name) => addHeader(name, value));
       else if (Array.isArray(headers)) { for (const [name, value] of headers) addHeader(name!, value!); }
-      else { for (const name in headers) addHeader(name, (headers as Record<string, string>)[name]!); }
+      else for (const name in headers) addHeader(name, (headers as Record<string, string>)[name]!);
     }
   }
   if (parts.defaultType && !sawType) addHeader('content-type', TEXT);
