@@ -188,8 +188,7 @@ export class LightRequest {
     return this.#bytes().then((b) => decoder.decode(b));
   }
   json(): Promise<unknown> {
-    // One step from the bytes, not two through text(): a promise fewer per JSON body.
-    return this.#bytes().then((b) => JSON.parse(decoder.decode(b)));
+    return this.text().then(JSON.parse);
   }
   arrayBuffer(): Promise<ArrayBuffer> {
     return this.#bytes().then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
