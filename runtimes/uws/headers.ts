@@ -31,6 +31,17 @@ function headerName(value: unknown): string {
   return lower;
 }
 
+/**
+ * Whether a name of a headers record is a token, remembered as headerName remembers it: a call to
+ * TOKEN costs ~400 instructions, and a response's record brings the same few names each time.
+ */
+export function isHeaderName(name: string): boolean {
+  if (knownNames.has(name)) return true;
+  if (!TOKEN.test(name)) return false;
+  if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, name.toLowerCase());
+  return true;
+}
+
 const isWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
 function headerValue(raw: unknown): string {

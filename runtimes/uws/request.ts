@@ -114,7 +114,9 @@ export class BridgeRequest extends GlobalRequest {
 export class LightRequest {
   readonly method: string;
   readonly url: string;
-  readonly #headers: LightHeaders;
+  readonly #raw: string[];
+  /** Made when first asked for: hono's routing and many handlers never read a header. */
+  #headers: LightHeaders | undefined;
   /** Null for GET and HEAD, as in a real Request. */
   readonly #body: IncomingBody | null;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
@@ -124,16 +126,16 @@ export class LightRequest {
   constructor(method: string, url: string, rawHeaders: string[], body: IncomingBody | null) {
     this.method = method;
     this.url = url;
-    this.#headers = new LightHeaders(rawHeaders);
+    this.#raw = rawHeaders;
     this.#body = body;
   }
 
   static is(value: unknown): value is LightRequest {
-    return typeof value === 'object' && value !== null && #headers in value;
+    return typeof value === 'object' && value !== null && #raw in value;
   }
 
   get headers(): LightHeaders {
-    return this.#headers;
+    return this.#headers ??= new LightHeaders(this.#raw);
   }
 
   get signal(): AbortSignal {
@@ -162,7 +164,7 @@ export class LightRequest {
     if (!this.#real) {
       const init: RequestInit & { duplex?: 'half' } = {
         method: this.method,
-        headers: this.#headers.materialise(),
+        headers: this.headers.materialise(),
         signal: this.signal,
       };
       if (this.#body) {
@@ -196,11 +198,11 @@ export class LightRequest {
     return this.#bytes().then((b) => (b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b)));
   }
   blob(): Promise<Blob> {
-    return this.#bytes().then((b) => new Blob([b], { type: this.#headers.get('content-type') ?? '' }));
+    return this.#bytes().then((b) => new Blob([b], { type: this.headers.get('content-type') ?? '' }));
   }
   formData(): Promise<FormData> {
     if (this.#real) return this.#real.formData();
-    const type = this.#headers.get('content-type') ?? '';
+    const type = this.headers.get('content-type') ?? '';
     return this.#bytes().then((b) => new GlobalResponse(b, { headers: { 'content-type': type } }).formData());
   }
   clone(): Request {

@@ -5,7 +5,7 @@
  * real Response; one is built only when something reads the body back or passes another kind
  * of body (Blob, FormData, URLSearchParams …).
  */
-import { BridgeHeaders } from './headers.ts';
+import { BridgeHeaders, isHeaderName } from './headers.ts';
 
 export const GlobalResponse = globalThis.Response;
 const GlobalHeaders = globalThis.Headers;
@@ -35,19 +35,23 @@ const BAD_VALUE = /[\0\r\n]/;
  * Response checks, and throws for.
  */
 function writableAsGiven(headers: HeadersInit | undefined): boolean {
-  if (headers === undefined || BridgeHeaders.list(headers) || headers instanceof GlobalHeaders) return true;
+  if (headers === undefined) return true;
+  // A record first: the app's constant headers (techJson's) are one, and the tests below cost more on it.
+  const proto = Object.getPrototypeOf(headers);
+  if (proto === Object.prototype || proto === null) {
+    for (const name in headers) {
+      const value = (headers as Record<string, unknown>)[name];
+      if (typeof value !== 'string' || !isHeaderName(name) || BAD_VALUE.test(value)) return false;
+    }
+    return true;
+  }
+  if (BridgeHeaders.list(headers) || headers instanceof GlobalHeaders) return true;
   if (Array.isArray(headers)) {
     return headers.every((pair) =>
       pair.length === 2 && typeof pair[1] === 'string' && TOKEN.test(pair[0]!) && !BAD_VALUE.test(pair[1])
     );
   }
-  const proto = Object.getPrototypeOf(headers);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const name in headers) {
-    const value = (headers as Record<string, unknown>)[name];
-    if (typeof value !== 'string' || !TOKEN.test(name) || BAD_VALUE.test(value)) return false;
-  }
-  return true;
+  return false;
 }
 
 export class LightResponse {
