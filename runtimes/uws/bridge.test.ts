@@ -14,6 +14,7 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { Running } from '../adapter.ts';
 import { start } from '../uws.ts';
 import { BridgeHeaders } from './headers.ts';
+import { readUwsBody } from './request.ts';
 import { createApp } from '../../workloads/app.ts';
 import { createLifecycle, type Lifecycle } from '../../src/lifecycle.ts';
 import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
@@ -60,6 +61,18 @@ function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
     }
     return c.json({ bytes });
   });
+  // The same through the entry's chunk-by-chunk read (AppDeps.readBody).
+  app.post('/each', async (c) => {
+    probe.reading++;
+    let bytes = 0;
+    try {
+      await readUwsBody(c, (chunk) => (bytes += chunk.byteLength));
+      probe.bodyReads.push(`done ${bytes}`);
+    } catch {
+      probe.bodyReads.push(`error after ${bytes}`);
+    }
+    return c.json({ bytes });
+  });
   // Echoes each message a turn later: a message buffer uWS has reused by then would come back empty.
   app.get(
     '/ws-later',
@@ -83,6 +96,8 @@ function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
 }
 
 let server: Running;
+/** The body read the entry gave the app. */
+let readBody: unknown;
 let lifecycle: Lifecycle;
 let port: number;
 const errors: unknown[] = [];
@@ -92,9 +107,10 @@ before(async () => {
   // Anything the bridge or the app logs is an error the tests assert on (and show when they fail).
   console.error = (...args: unknown[]) => errors.push(args);
   lifecycle = createLifecycle();
-  server = await start({ port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES }, (upgradeWebSocket) => {
-    const app = createApp({ upgradeWebSocket, lifecycle });
-    app.route('/_probe', probes(upgradeWebSocket));
+  server = await start({ port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES }, (runtime) => {
+    readBody = runtime.readBody;
+    const app = createApp({ ...runtime, lifecycle });
+    app.route('/_probe', probes(runtime.upgradeWebSocket));
     return app;
   });
   port = Number(new URL(server.url).port);
@@ -408,6 +424,10 @@ describe('large request bodies', () => {
       duplex: 'half',
     } as RequestInit);
 
+  it('the app reads them through the entry’s chunk-by-chunk read', () => {
+    assert.equal(readBody, readUwsBody);
+  });
+
   it('accepts an upload of exactly 5 MiB, byte-exact', T, async () => {
     const { body, file } = multipart(5 * MiB);
     const res = await upload(body);
@@ -468,30 +488,36 @@ describe('large request bodies', () => {
 });
 
 describe('client aborts', () => {
-  it('mid-body: the app’s body read fails, nothing is written, the server stays healthy', T, async () => {
-    const reads = probe.bodyReads.length;
-    const reading = probe.reading;
-    const socket = connect(port, '127.0.0.1');
-    await new Promise((r) => socket.once('connect', r));
-    socket.write(`POST /_probe/read HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 * MiB}\r\n\r\n`);
-    socket.write(Buffer.alloc(MiB, 0x61));
-    await until(() => probe.reading === reading + 1, 'the app to start reading');
-    socket.destroy();
-    await until(() => probe.bodyReads.length === reads + 1, 'the app to see the body read end');
-    assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
+  for (const read of ['read', 'each']) {
+    it(
+      `mid-body: the app’s body read (/_probe/${read}) fails, nothing is written, the server stays healthy`,
+      T,
+      async () => {
+        const reads = probe.bodyReads.length;
+        const reading = probe.reading;
+        const socket = connect(port, '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        socket.write(`POST /_probe/${read} HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 * MiB}\r\n\r\n`);
+        socket.write(Buffer.alloc(MiB, 0x61));
+        await until(() => probe.reading === reading + 1, 'the app to start reading');
+        socket.destroy();
+        await until(() => probe.bodyReads.length === reads + 1, 'the app to see the body read end');
+        assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
 
-    // and the chunked kind
-    const chunked = connect(port, '127.0.0.1');
-    await new Promise((r) => chunked.once('connect', r));
-    chunked.write(`POST /_probe/read HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n`);
-    await until(() => probe.reading === reading + 2, 'the app to start reading the chunked body');
-    chunked.destroy();
-    await until(() => probe.bodyReads.length === reads + 2, 'the app to see the chunked read end');
-    assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
+        // and the chunked kind
+        const chunked = connect(port, '127.0.0.1');
+        await new Promise((r) => chunked.once('connect', r));
+        chunked.write(`POST /_probe/${read} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n`);
+        await until(() => probe.reading === reading + 2, 'the app to start reading the chunked body');
+        chunked.destroy();
+        await until(() => probe.bodyReads.length === reads + 2, 'the app to see the chunked read end');
+        assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
 
-    assert.equal((await fetch(`${server.url}/json`)).status, 200);
-    assert.deepEqual(errors, []);
-  });
+        assert.equal((await fetch(`${server.url}/json`)).status, 200);
+        assert.deepEqual(errors, []);
+      },
+    );
+  }
 
   it('mid-stream: the app’s cancel runs, nothing is written after, every SSE stream is released', T, async () => {
     /** Clients that read the first bytes of a response and go away. */
@@ -628,7 +654,7 @@ describe('shutdown', () => {
     const own = createLifecycle();
     const other = await start(
       { port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES },
-      (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle: own }),
+      (runtime) => createApp({ ...runtime, lifecycle: own }),
     );
     const socket = new WebSocket(`${other.url.replace('http', 'ws')}/ws`);
     await new Promise((r) => (socket.onopen = r));
