@@ -25,7 +25,8 @@ import { bareListener } from '../../runtimes/bare/listener.ts';
  * `app ÷ listener` is all the node target adds over node:http and `bare ÷ listener` the adapter's share.
  */
 export type HandlerName = 'app' | 'basic' | 'bare' | 'listener';
-export type FetchHandler = (request: Request) => Response | Promise<Response>;
+/** `env`: what the server passes beside the request (@hono/node-server: its IncomingMessage and ServerResponse). */
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
 /** A fetch handler, or a node:http request listener (which only the node-server transport can run). */
 export type Handler = FetchHandler | { listener: (req: IncomingMessage, res: ServerResponse) => void };
 
@@ -54,8 +55,8 @@ export function handlers(readBody?: ReadBody): Record<HandlerName, Handler> {
   const app = createApp(deps);
   const only = createApp(deps, [basic]);
   return {
-    app: (request) => app.fetch(request),
-    basic: (request) => only.fetch(request),
+    app: (request, env) => app.fetch(request, env),
+    basic: (request, env) => only.fetch(request, env),
     bare: bareFetch,
     listener: { listener: bareListener },
   };

@@ -19,6 +19,18 @@ describe('bench:micro over @hono/node-server in memory', () => {
     for (const c of CASES) assert.deepEqual(await check(c, send(c.endpoint, by[c.handler])), [], c.name);
   });
 
+  it('the app reads an upload through the node target’s body read, from the IncomingMessage', async () => {
+    let reads = 0;
+    const by = handlers((c, onChunk) => {
+      const read = readIncoming(c, onChunk);
+      if (read) reads++;
+      return read;
+    });
+    const c = CASES.find((k) => k.name === 'multipart-100k/app')!;
+    assert.deepEqual(await check(c, send(c.endpoint, by.app)), []);
+    assert.equal(reads, 1);
+  });
+
   it('a case pointed at a missing route fails its check and its operation', async () => {
     const c = CASES.find((k) => k.name === 'json-small/app')!;
     const missing: Case = { ...c, endpoint: { ...c.endpoint, request: { ...c.endpoint.request, path: '/json/nope' } } };
