@@ -2,7 +2,6 @@
 import { App, us_listen_socket_close, us_socket_local_port, type WebSocket } from 'uws-pack';
 import type { Start } from './adapter.ts';
 import { createListener, installGlobals, listen } from './uws/listener.ts';
-import { readUwsBody } from './uws/request.ts';
 import { type UpgradeSlot, upgradeWebSocket, websocketBehavior } from './uws/websocket.ts';
 
 /** How long a shutdown lets responses that are ending (streams the app just closed) flush. */
@@ -10,7 +9,7 @@ const GRACE_MS = 1000;
 
 export const start: Start = async (options, makeApp) => {
   installGlobals();
-  const app = makeApp({ upgradeWebSocket, readBody: readUwsBody });
+  const app = makeApp({ upgradeWebSocket });
   const listener = createListener(app.fetch, `${options.host}:${options.port}`);
   const sockets = new Set<WebSocket<UpgradeSlot>>();
   const server = App()

@@ -2,7 +2,7 @@
  * A request body as uWS delivers it: chunks pushed by `res.onData`, which must be registered
  * before the route handler returns (uWS drops data that arrives with no handler) and whose
  * ArrayBuffers are neutered when the callback returns, so every chunk is copied. Consumers pull:
- * `read()` for a stream, `each()` for the app's chunk-by-chunk read, `readAll()` for `text()`/`json()`. Unread data past a high-water mark
+ * `read()` for a stream, `readAll()` for `text()`/`json()`. Unread data past a high-water mark
  * pauses the socket, so a body nobody reads is never buffered whole; when the app answers
  * without reading it all, the rest is read and dropped (`drain`).
  */
@@ -95,21 +95,6 @@ export class IncomingBody {
       if (this.#complete) return null;
       this.#resume();
       await this.#waitForData();
-    }
-  }
-
-  /**
-   * Each chunk to `onChunk` as it is read (AppDeps.readBody); rejects when the client went away
-   * mid-body, or with what `onChunk` threw, dropping what is queued.
-   */
-  async each(onChunk: (chunk: Uint8Array<ArrayBuffer>) => void): Promise<void> {
-    for (let chunk = await this.read(); chunk; chunk = await this.read()) {
-      try {
-        onChunk(chunk);
-      } catch (err) {
-        this.discard();
-        throw err;
-      }
     }
   }
 

@@ -14,7 +14,6 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { Running } from '../adapter.ts';
 import { start } from '../uws.ts';
 import { BridgeHeaders } from './headers.ts';
-import { readUwsBody } from './request.ts';
 import { createApp } from '../../workloads/app.ts';
 import { createLifecycle, type Lifecycle } from '../../src/lifecycle.ts';
 import { MAX_MESSAGE_BYTES } from '../../contract/limits.ts';
@@ -61,18 +60,6 @@ function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
     }
     return c.json({ bytes });
   });
-  // The same through the entry's chunk-by-chunk read (AppDeps.readBody).
-  app.post('/each', async (c) => {
-    probe.reading++;
-    let bytes = 0;
-    try {
-      await readUwsBody(c, (chunk) => (bytes += chunk.byteLength));
-      probe.bodyReads.push(`done ${bytes}`);
-    } catch {
-      probe.bodyReads.push(`error after ${bytes}`);
-    }
-    return c.json({ bytes });
-  });
   // Echoes each message a turn later: a message buffer uWS has reused by then would come back empty.
   app.get(
     '/ws-later',
@@ -96,8 +83,6 @@ function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
 }
 
 let server: Running;
-/** The body read the entry gave the app. */
-let readBody: unknown;
 let lifecycle: Lifecycle;
 let port: number;
 const errors: unknown[] = [];
@@ -108,7 +93,6 @@ before(async () => {
   console.error = (...args: unknown[]) => errors.push(args);
   lifecycle = createLifecycle();
   server = await start({ port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES }, (runtime) => {
-    readBody = runtime.readBody;
     const app = createApp({ ...runtime, lifecycle });
     app.route('/_probe', probes(runtime.upgradeWebSocket));
     return app;
@@ -424,10 +408,6 @@ describe('large request bodies', () => {
       duplex: 'half',
     } as RequestInit);
 
-  it('the app reads them through the entry’s chunk-by-chunk read', () => {
-    assert.equal(readBody, readUwsBody);
-  });
-
   it('accepts an upload of exactly 5 MiB, byte-exact', T, async () => {
     const { body, file } = multipart(5 * MiB);
     const res = await upload(body);
@@ -488,36 +468,30 @@ describe('large request bodies', () => {
 });
 
 describe('client aborts', () => {
-  for (const read of ['read', 'each']) {
-    it(
-      `mid-body: the app’s body read (/_probe/${read}) fails, nothing is written, the server stays healthy`,
-      T,
-      async () => {
-        const reads = probe.bodyReads.length;
-        const reading = probe.reading;
-        const socket = connect(port, '127.0.0.1');
-        await new Promise((r) => socket.once('connect', r));
-        socket.write(`POST /_probe/${read} HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 * MiB}\r\n\r\n`);
-        socket.write(Buffer.alloc(MiB, 0x61));
-        await until(() => probe.reading === reading + 1, 'the app to start reading');
-        socket.destroy();
-        await until(() => probe.bodyReads.length === reads + 1, 'the app to see the body read end');
-        assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
+  it('mid-body: the app’s body read fails, nothing is written, the server stays healthy', T, async () => {
+    const reads = probe.bodyReads.length;
+    const reading = probe.reading;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /_probe/read HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 * MiB}\r\n\r\n`);
+    socket.write(Buffer.alloc(MiB, 0x61));
+    await until(() => probe.reading === reading + 1, 'the app to start reading');
+    socket.destroy();
+    await until(() => probe.bodyReads.length === reads + 1, 'the app to see the body read end');
+    assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
 
-        // and the chunked kind
-        const chunked = connect(port, '127.0.0.1');
-        await new Promise((r) => chunked.once('connect', r));
-        chunked.write(`POST /_probe/${read} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n`);
-        await until(() => probe.reading === reading + 2, 'the app to start reading the chunked body');
-        chunked.destroy();
-        await until(() => probe.bodyReads.length === reads + 2, 'the app to see the chunked read end');
-        assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
+    // and the chunked kind
+    const chunked = connect(port, '127.0.0.1');
+    await new Promise((r) => chunked.once('connect', r));
+    chunked.write(`POST /_probe/read HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n`);
+    await until(() => probe.reading === reading + 2, 'the app to start reading the chunked body');
+    chunked.destroy();
+    await until(() => probe.bodyReads.length === reads + 2, 'the app to see the chunked read end');
+    assert.match(probe.bodyReads.at(-1)!, /^error after \d+$/);
 
-        assert.equal((await fetch(`${server.url}/json`)).status, 200);
-        assert.deepEqual(errors, []);
-      },
-    );
-  }
+    assert.equal((await fetch(`${server.url}/json`)).status, 200);
+    assert.deepEqual(errors, []);
+  });
 
   it('mid-stream: the app’s cancel runs, nothing is written after, every SSE stream is released', T, async () => {
     /** Clients that read the first bytes of a response and go away. */

@@ -6,7 +6,6 @@
  * @hono/node-server's request.ts does. `globalThis.Request` becomes `BridgeRequest`, so that
  * `new Request(lazy, init)` (hono's bodyLimit does this) works like it does with a real one.
  */
-import type { ReadBody } from '../../src/deps.ts';
 import type { IncomingBody } from './body.ts';
 
 const GlobalRequest = globalThis.Request;
@@ -183,12 +182,6 @@ export class LightRequest {
     return this.#body.readAll();
   }
 
-  /** The body chunk by chunk as uWS delivers it, if nothing has read it yet (see `readUwsBody`). */
-  eachChunk(onChunk: (chunk: Uint8Array) => void): Promise<void> | undefined {
-    if (this.#real || !this.#body || this.#body.disturbed) return undefined;
-    return this.#body.each(onChunk);
-  }
-
   text(): Promise<string> {
     return this.#bytes().then((b) => decoder.decode(b));
   }
@@ -240,12 +233,3 @@ for (
   });
 }
 Object.setPrototypeOf(LightRequest.prototype, BridgeRequest.prototype);
-
-/**
- * The uWS entry's body read (AppDeps.readBody): the chunks as uWS delivers them, each copied once
- * out of uWS's buffer and handed on, where `arrayBuffer()` joins them and copies the whole again.
- */
-export const readUwsBody: ReadBody = (c, onChunk) => {
-  const request: unknown = c.req.raw;
-  return LightRequest.is(request) ? request.eachChunk(onChunk) : undefined;
-};

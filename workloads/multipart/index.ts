@@ -1,10 +1,10 @@
 /**
  * Multipart upload: echo the text fields, and the file's name, size and SHA-256. The body is
  * parsed as it arrives (parser.ts), from the runtime's own chunk-by-chunk read where the entry
- * gives one (AppDeps.readBody: Node, uWS) or else from `c.req`, and the file hashed chunk by chunk
- * with node:crypto's incremental hash, which Node, Bun, Deno and workerd all provide: the app makes
- * no copy of the file, and the digest is computed on the request's thread (WebCrypto's digest
- * wants the whole file in one buffer and, on Node, runs on the thread pool).
+ * gives one (AppDeps.readBody: the node entry's) or else from `c.req`, and the file hashed chunk
+ * by chunk with node:crypto's incremental hash, which Node, Bun, Deno and workerd all provide: the
+ * app makes no copy of the file, and the digest is computed on the request's thread (WebCrypto's
+ * digest wants the whole file in one buffer and, on Node, runs on the thread pool).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
