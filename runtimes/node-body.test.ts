@@ -1,3 +1,8 @@
+/**
+ * The node entry's body read over a real @hono/node-server on 127.0.0.1: chunks as they arrive
+ * (declared length and chunked), a client that goes away mid-body, and the multipart upload through
+ * it (its 413 on a chunked body over the limit included).
+ */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
