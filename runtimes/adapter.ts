@@ -3,7 +3,7 @@
  * stop. Everything runtime-specific stays behind it (as in Hono's src/adapter/<runtime>/).
  */
 import type { Hono } from 'hono';
-import type { UpgradeWebSocket } from 'hono/ws';
+import type { AppDeps } from '../src/deps.ts';
 
 export interface ServeOptions {
   port: number;
@@ -17,8 +17,10 @@ export interface ServeOptions {
   reusePort?: boolean;
 }
 
-// deno-lint-ignore no-explicit-any
-export type MakeApp = (upgradeWebSocket: UpgradeWebSocket<any>) => Hono;
+/** What only the runtime can give the app: its WebSocket upgrade and, where it has one, its own body read. */
+export type RuntimeDeps = Pick<AppDeps, 'upgradeWebSocket' | 'readBody'>;
+
+export type MakeApp = (runtime: RuntimeDeps) => Hono;
 
 export interface Running {
   runtime: string;

@@ -11,7 +11,7 @@ import type { MakeApp } from './adapter.ts';
 
 export interface Booted {
   config: Config;
-  /** Builds the app with the runtime's WebSocket upgrade, the lifecycle and the data layer. */
+  /** Builds the app with what the runtime gives (WebSocket upgrade, body read), the lifecycle and the data layer. */
   makeApp: MakeApp;
   /** The data layer in a few words, for the line printed at start. */
   data: string;
@@ -33,8 +33,7 @@ export async function boot(): Promise<Booted> {
   const data = config.data ? await openData(config, (line) => console.log(`gauntlet: ${line}`)) : undefined;
   return {
     config,
-    makeApp: (upgradeWebSocket) =>
-      createApp({ upgradeWebSocket, lifecycle, ...(data ? { data, health: data.health } : {}) }),
+    makeApp: (runtime) => createApp({ ...runtime, lifecycle, ...(data ? { data, health: data.health } : {}) }),
     data: data ? describeData(data) : 'no data layer: GAUNTLET_DATA=off',
     stopOnSignal(stopServer) {
       let stopping = false;

@@ -3,7 +3,7 @@ import { upgradeWebSocket, websocket } from 'hono/bun';
 import type { Start } from './adapter.ts';
 
 export const start: Start = (options, makeApp) => {
-  const app = makeApp(upgradeWebSocket);
+  const app = makeApp({ upgradeWebSocket });
   const server = Bun.serve({
     port: options.port,
     hostname: options.host,

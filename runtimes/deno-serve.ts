@@ -9,7 +9,7 @@ import { upgradeWebSocket } from 'hono/deno';
 import { boot } from './boot.ts';
 
 const { makeApp, data, stopOnSignal } = await boot();
-const app = makeApp(upgradeWebSocket);
+const app = makeApp({ upgradeWebSocket });
 
 let open = 0;
 let drained: (() => void) | undefined;

@@ -3,7 +3,7 @@ import { upgradeWebSocket } from 'hono/deno';
 import type { Start } from './adapter.ts';
 
 export const start: Start = (options, makeApp) => {
-  const app = makeApp(upgradeWebSocket);
+  const app = makeApp({ upgradeWebSocket });
   return new Promise((resolve) => {
     const server = Deno.serve({
       port: options.port,

@@ -9,7 +9,7 @@ const GRACE_MS = 1000;
 
 export const start: Start = async (options, makeApp) => {
   installGlobals();
-  const app = makeApp(upgradeWebSocket);
+  const app = makeApp({ upgradeWebSocket });
   const listener = createListener(app.fetch, `${options.host}:${options.port}`);
   const sockets = new Set<WebSocket<UpgradeSlot>>();
   const server = App()

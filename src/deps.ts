@@ -3,7 +3,7 @@
  * family: a Hono sub-app built from those deps. The families and the entries both depend on this
  * module; it depends on neither.
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Health } from '../contract/health.ts';
 import type { Data } from './data/index.ts';
@@ -19,7 +19,17 @@ export interface AppDeps {
   health?: () => Promise<Health>;
   /** The database and cache of the `shortener` and `db` families (src/data); without it they answer 503. */
   data?: Data;
+  /** The runtime's own read of a request body chunk by chunk; without it, or when it gives undefined, `c.req`'s. */
+  readBody?: ReadBody;
 }
+
+/**
+ * Hands the request body's chunks to `onChunk` as the runtime receives them, without copying them
+ * into one buffer or building a web stream over them. Resolves at the end of the body; rejects when
+ * the client goes away first, or with what `onChunk` threw (reading then stops, and the rest of the
+ * body is the server's to drop). Undefined when it cannot read this request's body.
+ */
+export type ReadBody = (c: Context, onChunk: (chunk: Uint8Array) => void) => Promise<void> | undefined;
 
 /** A workload family's sub-app (workloads/<family>/index.ts). */
 export type FamilyApp = (deps: AppDeps) => Hono;

@@ -126,6 +126,7 @@ await nodeTests('unit tests (in-process)', {
     'test/**/*.test.ts',
     'targets/**/*.test.ts',
     'bench/**/*.test.ts',
+    'runtimes/*.test.ts',
   ],
 });
 // uws-pack loads only on Node ≤ 22, so the bridge's own tests run there, apart from the unit stage.

@@ -10,7 +10,7 @@ import { defineWebSocketHelper } from 'hono/ws';
 import { byId, type Endpoint } from '../../contract/catalogue.ts';
 import { mismatches, type Observed } from '../../contract/expect.ts';
 import { ApiError, errorResponse } from '../../src/errors.ts';
-import type { AppDeps } from '../../src/deps.ts';
+import type { AppDeps, ReadBody } from '../../src/deps.ts';
 import { createLifecycle } from '../../src/lifecycle.ts';
 import { createApp } from '../../workloads/app.ts';
 import basic from '../../workloads/basic/index.ts';
@@ -25,7 +25,8 @@ import { bareListener } from '../../runtimes/bare/listener.ts';
  * `app ÷ listener` is all the node target adds over node:http and `bare ÷ listener` the adapter's share.
  */
 export type HandlerName = 'app' | 'basic' | 'bare' | 'listener';
-export type FetchHandler = (request: Request) => Response | Promise<Response>;
+/** `env`: what the server passes beside the request (@hono/node-server: its IncomingMessage and ServerResponse). */
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
 /** A fetch handler, or a node:http request listener (which only the node-server transport can run). */
 export type Handler = FetchHandler | { listener: (req: IncomingMessage, res: ServerResponse) => void };
 
@@ -41,14 +42,21 @@ export interface Case {
 /** In-process there is no socket to upgrade; the app still mounts its /ws route. */
 const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
 
-/** The three handlers, built once: a case measures requests, not building the app. */
-export function handlers(): Record<HandlerName, Handler> {
-  const deps: AppDeps = { upgradeWebSocket: noUpgrade, lifecycle: createLifecycle() };
+/**
+ * The handlers, built once: a case measures requests, not building the app. `readBody`: the
+ * runtime's own body read, as its entry gives it (the node-server transport runs the node target's).
+ */
+export function handlers(readBody?: ReadBody): Record<HandlerName, Handler> {
+  const deps: AppDeps = {
+    upgradeWebSocket: noUpgrade,
+    lifecycle: createLifecycle(),
+    ...(readBody ? { readBody } : {}),
+  };
   const app = createApp(deps);
   const only = createApp(deps, [basic]);
   return {
-    app: (request) => app.fetch(request),
-    basic: (request) => only.fetch(request),
+    app: (request, env) => app.fetch(request, env),
+    basic: (request, env) => only.fetch(request, env),
     bare: bareFetch,
     listener: { listener: bareListener },
   };

@@ -16,6 +16,7 @@ import {
   operation,
   type Transport,
 } from './cases.ts';
+import { readIncoming } from '../../runtimes/node-body.ts';
 
 /**
  * How long to sample. Each sample times a batch of operations sized from a calibration (so a
@@ -48,7 +49,8 @@ export type Clock = 'cpu' | 'wall';
 /**
  * `fetch`: a Request made in-process, handed to the fetch handler, its Response read (every
  * runtime). `node-server`: through @hono/node-server's listener from an in-memory IncomingMessage
- * to a ServerResponse kept in memory, as the node target runs (Node only; bench/micro/node-server.ts).
+ * to a ServerResponse kept in memory, with the node target's body read (runtimes/node-body.ts):
+ * as the node target runs (Node only; bench/micro/node-server.ts).
  */
 export type TransportName = 'fetch' | 'node-server';
 
@@ -215,7 +217,7 @@ export async function runSuite(options: {
     options.filter,
     (options.cases ?? CASES).filter((c) => via === 'node-server' || c.handler !== 'listener'),
   );
-  const by = handlers();
+  const by = handlers(via === 'node-server' ? readIncoming : undefined);
   const send = await transport(via);
   const senders = cases.map((c) => send(c.endpoint, by[c.handler]));
   const problems: string[] = [];

@@ -92,9 +92,9 @@ before(async () => {
   // Anything the bridge or the app logs is an error the tests assert on (and show when they fail).
   console.error = (...args: unknown[]) => errors.push(args);
   lifecycle = createLifecycle();
-  server = await start({ port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES }, (upgradeWebSocket) => {
-    const app = createApp({ upgradeWebSocket, lifecycle });
-    app.route('/_probe', probes(upgradeWebSocket));
+  server = await start({ port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES }, (runtime) => {
+    const app = createApp({ ...runtime, lifecycle });
+    app.route('/_probe', probes(runtime.upgradeWebSocket));
     return app;
   });
   port = Number(new URL(server.url).port);
@@ -628,7 +628,7 @@ describe('shutdown', () => {
     const own = createLifecycle();
     const other = await start(
       { port: 0, host: '127.0.0.1', maxMessageBytes: MAX_MESSAGE_BYTES },
-      (upgradeWebSocket) => createApp({ upgradeWebSocket, lifecycle: own }),
+      (runtime) => createApp({ ...runtime, lifecycle: own }),
     );
     const socket = new WebSocket(`${other.url.replace('http', 'ws')}/ws`);
     await new Promise((r) => (socket.onopen = r));

@@ -1,12 +1,14 @@
 /**
  * Multipart upload: echo the text fields, and the file's name, size and SHA-256. The body is
- * parsed as it streams (parser.ts) and the file hashed chunk by chunk with node:crypto's
- * incremental hash, which Node, Bun, Deno and workerd all provide: no copy of the file is made,
- * and the digest is computed on the request's thread (WebCrypto's digest wants the whole file in
- * one buffer and, on Node, runs on the thread pool).
+ * parsed as it arrives (parser.ts), from the runtime's own chunk-by-chunk read where the entry
+ * gives one (AppDeps.readBody: the node entry's) or else from `c.req`, and the file hashed chunk
+ * by chunk with node:crypto's incremental hash, which Node, Bun, Deno and workerd all provide: the
+ * app makes no copy of the file, and the digest is computed on the request's thread (WebCrypto's
+ * digest wants the whole file in one buffer and, on Node, runs on the thread pool).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { AppDeps } from '../../src/deps.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { assertValid, checkBody, tooLarge } from '../../src/validation.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
@@ -69,16 +71,35 @@ class Upload {
 }
 
 /**
- * Bodies up to this size are read whole by the runtime's own body read and parsed in one piece:
- * for a small body that is the cheapest way on every runtime (on @hono/node-server it reads the
- * socket directly, where `request.body` first builds a WHATWG Request and a web stream over the
- * Node stream: about 375 k instructions per request, more than the whole parse of a 1 KiB upload),
- * and the copy it makes costs less than that up to a few hundred KiB. Larger and chunked bodies
- * stream, counted against the 5 MiB limit as they come: no more than a chunk is held at a time.
+ * Without the runtime's own read (AppDeps.readBody), bodies up to this size are read whole by
+ * `c.req` and parsed in one piece: for a small body that is the cheaper of `c.req`'s two reads
+ * on every runtime (on @hono/node-server it reads the socket directly, where `request.body` first
+ * builds a WHATWG Request and a web stream over the Node stream: about 375 k instructions per
+ * request, more than the whole parse of a 1 KiB upload), and the copy it makes costs less than
+ * that up to a few hundred KiB. Larger and chunked bodies stream: no more than a chunk is held at
+ * a time.
  */
 export const READ_WHOLE_BYTES = 256 * 1024;
 
-export default function multipart(): Hono {
+/** The body through `c.req`, as `ReadBody` hands it on: whole when short and declared, else chunk by chunk. */
+async function readRequest(c: Context, length: number | undefined, onChunk: (chunk: Uint8Array) => void) {
+  if (length !== undefined && length <= READ_WHOLE_BYTES) {
+    onChunk(new Uint8Array(await c.req.arrayBuffer()));
+    return;
+  }
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    try {
+      onChunk(r.value);
+    } catch (err) {
+      await reader.cancel();
+      throw err;
+    }
+  }
+}
+
+export default function multipart(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.post('/upload', async (c) => {
@@ -89,24 +110,15 @@ export default function multipart(): Hono {
     }
     const upload = new Upload();
     const parser = new MultipartParser(boundary, (head) => upload.part(head));
+    // A chunked body is counted against the limit as it comes.
+    let read = 0;
+    const take = (chunk: Uint8Array) => {
+      read += chunk.byteLength;
+      if (read > UPLOAD_LIMIT) throw tooLarge(UPLOAD_LIMIT);
+      parser.push(chunk);
+    };
     try {
-      if (length !== undefined && length <= READ_WHOLE_BYTES) {
-        parser.push(new Uint8Array(await c.req.arrayBuffer()));
-      } else {
-        // Streamed, a chunk at a time; a chunked body is counted against the limit as it comes.
-        const reader = c.req.raw.body?.getReader();
-        let read = 0;
-        if (reader) {
-          for (let r = await reader.read(); !r.done; r = await reader.read()) {
-            read += r.value.byteLength;
-            if (read > UPLOAD_LIMIT) {
-              await reader.cancel();
-              throw tooLarge(UPLOAD_LIMIT);
-            }
-            parser.push(r.value);
-          }
-        }
-      }
+      await (deps.readBody?.(c, take) ?? readRequest(c, length, take));
       parser.end();
     } catch (err) {
       if (err instanceof ApiError) throw err;

@@ -25,7 +25,6 @@ export interface PartSink {
 
 const CR = 0x0d, LF = 0x0a, DASH = 0x2d, SPACE = 0x20, TAB = 0x09;
 const CRLF = new Uint8Array([CR, LF]);
-const HEAD_END = new Uint8Array([CR, LF, CR, LF]);
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextDecoder();
 
@@ -47,6 +46,20 @@ function pattern(bytes: Uint8Array): Pattern {
   const shift = new Uint8Array(256).fill(n);
   for (let i = 0; i < n - 1; i++) shift[bytes[i]!] = n - 1 - i;
   return { bytes, shift };
+}
+
+const HEAD_END = pattern(new Uint8Array([CR, LF, CR, LF]));
+
+/**
+ * The delimiter of the last boundary seen: a client sends every upload with the same boundary, or
+ * a new one each time (then this costs what building it costs anyway). Patterns are never written.
+ */
+let lastDelimiter: { boundary: string; pattern: Pattern } | undefined;
+function delimiter(boundary: string): Pattern {
+  if (lastDelimiter?.boundary !== boundary) {
+    lastDelimiter = { boundary, pattern: pattern(new TextEncoder().encode(`\r\n--${boundary}`)) };
+  }
+  return lastDelimiter.pattern;
 }
 
 /** The first index ≥ from where `p` occurs whole in `hay`, or -1 (Boyer–Moore–Horspool). */
@@ -92,7 +105,6 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => joined([a, b]);
  */
 export class MultipartParser {
   readonly #delimiter: Pattern;
-  readonly #headEnd = pattern(HEAD_END);
   readonly #onPart: (head: PartHead) => PartSink;
   #state: State = S.preamble;
   /** The unconsumed bytes from earlier chunks: a possible start of the pattern, or headers so far. */
@@ -102,7 +114,7 @@ export class MultipartParser {
 
   constructor(boundary: string, onPart: (head: PartHead) => PartSink) {
     if (boundary.length === 0 || boundary.length > 70) throw new MalformedMultipart('bad boundary');
-    this.#delimiter = pattern(new TextEncoder().encode(`\r\n--${boundary}`));
+    this.#delimiter = delimiter(boundary);
     this.#onPart = onPart;
     // The first boundary needs no CRLF before it: start as if the body began with one.
     this.#carry = CRLF;
@@ -256,16 +268,14 @@ export class MultipartParser {
 
   /** The header block (without its final CRLF CRLF) and the index after it, if it is complete. */
   #scanHeaders(chunk: Uint8Array, at: number): [Uint8Array, number] | undefined {
-    const carry = this.#carry, c = carry.length;
-    // The terminator may straddle carry and chunk: look at the seam first.
-    const seam = concat(carry.subarray(Math.max(0, c - 3)), chunk.subarray(at, at + 3));
-    const base = Math.max(0, c - 3);
-    const s = indexOf(seam, this.#headEnd, 0);
-    if (s >= 0 && base + s < c) {
-      const end = base + s;
-      return [carry.subarray(0, end), at + end + 4 - c];
+    const carry = this.#carry, c = carry.length, available = chunk.length - at;
+    // The terminator may straddle carry and chunk: look at the seam first (the carry holds none whole).
+    for (let end = Math.max(0, c - 3); end < c && end + 4 <= c + available; end++) {
+      let j = 0;
+      while (j < 4 && (end + j < c ? carry[end + j] : chunk[at + end + j - c]) === HEAD_END.bytes[j]) j++;
+      if (j === 4) return [carry.subarray(0, end), at + end + 4 - c];
     }
-    const found = indexOf(chunk, this.#headEnd, at);
+    const found = indexOf(chunk, HEAD_END, at);
     if (found < 0) return undefined;
     return [concat(carry, chunk.subarray(at, found)), found + 4];
   }
