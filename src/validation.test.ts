@@ -229,4 +229,42 @@ describe('fromQuery', () => {
       assert.deepEqual(ours, JSON.parse(JSON.stringify(hono)), qs);
     }
   });
+  it('reads what c.req.queries() reads in 500 generated query strings', async () => {
+    const { Hono } = await import('hono');
+    const app = new Hono();
+    app.get('/q', (c) => {
+      const ours = new Map<string, string[]>();
+      fromQuery(c.req.url)((name, value) => ours.set(name, [...ours.get(name) ?? [], value]));
+      return c.json([Object.fromEntries(ours), c.req.queries()]);
+    });
+    // Pieces that make pairs, names and values of every kind: empty, without `=`, with several `=`,
+    // escaped, malformed escapes, `+`, a fragment; drawn by a fixed linear congruential sequence.
+    const pieces = [
+      'a',
+      'b',
+      'tag',
+      '=',
+      '=',
+      '&',
+      '&',
+      '+',
+      '%20',
+      '%C3%A9',
+      '%2B',
+      '%26',
+      '%3D',
+      '%',
+      '%Z',
+      '%C3',
+      '#',
+    ];
+    let seed = 14;
+    const draw = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % pieces.length;
+    for (let n = 0; n < 500; n++) {
+      let qs = '';
+      for (let i = 1 + (n % 12); i > 0; i--) qs += pieces[draw()];
+      const [ours, hono] = await (await app.request(`http://h/q?${qs}`)).json();
+      assert.deepEqual(ours, hono, qs);
+    }
+  });
 });

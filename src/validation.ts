@@ -204,42 +204,47 @@ const decodeQueryText = (s: string): string => {
   return s.indexOf('%') === -1 ? s : tryDecode(s, decodeURIComponent);
 };
 
-const [AMPERSAND, EQUALS, PERCENT, PLUS_SIGN] = [38, 61, 37, 43];
+/** Where `char` next occurs in `url` at or after `from`, or `end` when it does not before `end`. */
+const next = (url: string, char: string, from: number, end: number): number => {
+  const i = url.indexOf(char, from);
+  return i === -1 || i > end ? end : i;
+};
 
 /**
- * The pairs of a URL's query string (`c.req.url`), read in one pass with the rules of
- * `c.req.queries()` — pairs split at `&`, the name before the first `=`, a pair without `=` has
- * the value "", an empty name is skipped, nothing from the first `#` on counts — in one loop over the
- * characters that notes where a `%` or `+` occurs, so only the names and values holding one are
- * decoded (Hono decodes every one of them once any part of the URL has one).
+ * The pairs of a URL's query string (`c.req.url`), read with the rules of `c.req.queries()` —
+ * pairs split at `&`, the name before the first `=`, a pair without `=` has the value "", an empty
+ * name is skipped, nothing from the first `#` on counts. The string is searched (indexOf) rather
+ * than walked a character at a time, and only the names and values holding a `%` or `+` are decoded
+ * (Hono decodes every one of them once any part of the URL has one). The next `=`, `%` and `+` are
+ * remembered until passed, so each is searched for once: linear even in a query of many pairs without `=`.
  */
 export const fromQuery = (url: string): Pairs => (visit) => {
   const hash = url.indexOf('#', 8);
-  const n = hash === -1 ? url.length : hash;
+  const end = hash === -1 ? url.length : hash;
   const query = url.indexOf('?', 8);
-  if (query === -1 || query >= n) return;
-  let start = query + 1, eq = -1, escapedName = false, escapedValue = false;
-  for (let i = start; i <= n; i++) {
-    const c = i === n ? AMPERSAND : url.charCodeAt(i);
-    if (c === AMPERSAND) {
-      if (i > start) {
-        let name = url.slice(start, eq === -1 ? i : eq);
-        if (escapedName) name = decodeQueryText(name);
-        if (name !== '') {
-          let value = eq === -1 ? '' : url.slice(eq + 1, i);
-          if (escapedValue) value = decodeQueryText(value);
-          visit(name, value);
+  if (query === -1 || query >= end) return;
+  let eq = -1, percent = -1, plus = -1;
+  for (let start = query + 1; start < end;) {
+    const amp = next(url, '&', start, end);
+    if (amp > start) {
+      if (eq < start) eq = next(url, '=', start, end);
+      if (percent < start) percent = next(url, '%', start, end);
+      if (plus < start) plus = next(url, '+', start, end);
+      const split = eq < amp ? eq : amp;
+      let name = url.slice(start, split);
+      if (percent < split || plus < split) name = decodeQueryText(name);
+      if (name !== '') {
+        let value = '';
+        if (split < amp) {
+          value = url.slice(split + 1, amp);
+          if (percent < split) percent = next(url, '%', split, end);
+          if (plus < split) plus = next(url, '+', split, end);
+          if (percent < amp || plus < amp) value = decodeQueryText(value);
         }
+        visit(name, value);
       }
-      start = i + 1;
-      eq = -1;
-      escapedName = escapedValue = false;
-    } else if (c === EQUALS) {
-      if (eq === -1) eq = i;
-    } else if (c === PERCENT || c === PLUS_SIGN) {
-      if (eq === -1) escapedName = true;
-      else escapedValue = true;
     }
+    start = amp + 1;
   }
 };
 
