@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { codePoints, fromQuery, intText, isCalendarDate, numberText } from './validation.ts';
+import {
+  boolText,
+  codePoints,
+  dateText,
+  fromQuery,
+  intText,
+  isCalendarDate,
+  matching,
+  numberText,
+  text,
+} from './validation.ts';
 
 describe('isCalendarDate', () => {
   it('accepts real Gregorian dates', () => {
@@ -63,16 +73,16 @@ describe('codePoints with lone surrogates', () => {
   });
 });
 
+/** A schema's value, or its issues as the contract shows them (path and message). */
+const issues = (schema: z.ZodType, input: unknown) => {
+  const r = schema.safeParse(input);
+  return r.success ? { value: r.data } : { issues: r.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+};
+
 describe('intText and numberText', () => {
   // The chain they replace: its issues (paths and messages) are the contract's.
   const chain = (pattern: RegExp, message: string, min: number, max: number) =>
     z.string().regex(pattern, message).transform(Number).pipe(z.number().min(min).max(max));
-  const issues = (schema: z.ZodType, input: unknown) => {
-    const r = schema.safeParse(input);
-    return r.success
-      ? { value: r.data }
-      : { issues: r.error.issues.map((i) => ({ path: i.path, message: i.message })) };
-  };
   const inputs = [
     '0',
     '1',
@@ -111,8 +121,77 @@ describe('intText and numberText', () => {
   });
 });
 
+describe('text, matching, boolText and dateText', () => {
+  // The chains they replace, whose issues (paths and messages) are the contract's: alone, and as
+  // the parameters use them (nullable with a default, in a list with a cap, piped, in an object).
+  const rules: [string, z.ZodType<unknown, string>, z.ZodType<unknown, string>][] = [
+    [
+      'text',
+      text(2, 4),
+      z.string().refine((s) => codePoints(s) >= 2 && codePoints(s) <= 4, { message: 'expected 2…4 characters' }),
+    ],
+    [
+      'matching',
+      matching(/^[a-z]{2}$/, 'expected two letters'),
+      z.string().regex(/^[a-z]{2}$/, 'expected two letters'),
+    ],
+    ['boolText', boolText, z.enum(['true', 'false'], 'expected true or false').transform((v) => v === 'true')],
+    [
+      'dateText',
+      dateText,
+      z.string().refine(isCalendarDate, { message: 'expected a calendar date YYYY-MM-DD' }),
+    ],
+  ];
+  const uses = (rule: z.ZodType<unknown, string>) => [
+    rule,
+    z.object({ p: rule.nullable().default(null) }),
+    z.object({ p: z.array(rule).max(2, 'at most 2 values') }),
+    z.object({ p: rule.pipe(z.unknown()), q: text(1, 9).pipe(rule) }),
+  ];
+  const inputs = [
+    'ab',
+    'abc',
+    'true',
+    'false',
+    'True',
+    '',
+    'a',
+    'abcde',
+    '🚀🚀',
+    '2024-02-29',
+    '2025-02-29',
+    ' true',
+    undefined,
+    null,
+    5,
+    true,
+    [],
+  ];
+  it('give the value or the issues of the chains they replace, wherever they are used', () => {
+    for (const [name, rule, chain] of rules) {
+      const [ours, theirs] = [uses(rule), uses(chain)];
+      for (const input of inputs) {
+        for (let i = 0; i < ours.length; i++) {
+          for (const value of [input, { p: input, q: input }, { p: [input, 'ab'] }, { p: [input, input, input] }]) {
+            assert.deepEqual(
+              issues(ours[i]!, value),
+              issues(theirs[i]!, value),
+              `${name} use ${i}: ${JSON.stringify(value)}`,
+            );
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('fromQuery', () => {
-  const all = (url: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, fromQuery(url)(k)]));
+  /** Every value of each of `keys`, in order (undefined for a key without any), as c.req.queries() gives them. */
+  const all = (url: string, keys: string[]) => {
+    const values = new Map<string, string[]>();
+    fromQuery(url)((name, value) => values.set(name, [...values.get(name) ?? [], value]));
+    return Object.fromEntries(keys.map((k) => [k, values.get(k)]));
+  };
   it('keeps every value of a key in order, decodes % and + only in query text, skips empty names', () => {
     assert.deepEqual(all('http://h/p%20q?a=1&b=x+y&a=2&&=z&c&d=%E2%9C%93%2B', ['a', 'b', 'c', 'd', '']), {
       a: ['1', '2'],
@@ -129,8 +208,8 @@ describe('fromQuery', () => {
       r: ['1'],
       s: undefined,
     });
-    assert.equal(fromQuery('http://h/x#?a=1')('a'), undefined);
-    assert.equal(fromQuery('http://h/x')('a'), undefined);
+    assert.equal(all('http://h/x#?a=1', ['a']).a, undefined);
+    assert.equal(all('http://h/x', ['a']).a, undefined);
   });
   it('reads what c.req.queries() reads', async () => {
     const { Hono } = await import('hono');
@@ -138,10 +217,54 @@ describe('fromQuery', () => {
     const keys = ['q', 'page', 'tag', 'x y', 'é'];
     app.get('/q', (c) => c.json([all(c.req.url, keys), Object.fromEntries(keys.map((k) => [k, c.req.queries()[k]]))]));
     for (
-      const qs of ['q=a+b&page=2&tag=x&tag=%F0%9F%9A%80', 'x+y=1&%C3%A9=2&q', 'q=%E2%9C&page=%ZZ', 'tag=a&&tag=&tag']
+      const qs of [
+        'q=a+b&page=2&tag=x&tag=%F0%9F%9A%80',
+        'x+y=1&%C3%A9=2&q',
+        'q=%E2%9C&page=%ZZ',
+        'tag=a&&tag=&tag',
+        'p%61ge=1&page=%32&q==a=&x+y+=%2B+&%=%25&=&tag=+&+=%20#tag=z',
+      ]
     ) {
       const [ours, hono] = await (await app.request(`http://h/q?${qs}`)).json();
       assert.deepEqual(ours, JSON.parse(JSON.stringify(hono)), qs);
+    }
+  });
+  it('reads what c.req.queries() reads in 500 generated query strings', async () => {
+    const { Hono } = await import('hono');
+    const app = new Hono();
+    app.get('/q', (c) => {
+      const ours = new Map<string, string[]>();
+      fromQuery(c.req.url)((name, value) => ours.set(name, [...ours.get(name) ?? [], value]));
+      return c.json([Object.fromEntries(ours), c.req.queries()]);
+    });
+    // Pieces that make pairs, names and values of every kind: empty, without `=`, with several `=`,
+    // escaped, malformed escapes, `+`, a fragment; drawn by a fixed linear congruential sequence.
+    const pieces = [
+      'a',
+      'b',
+      'tag',
+      '=',
+      '=',
+      '&',
+      '&',
+      '+',
+      '%20',
+      '%C3%A9',
+      '%2B',
+      '%26',
+      '%3D',
+      '%',
+      '%Z',
+      '%C3',
+      '#',
+    ];
+    let seed = 14;
+    const draw = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % pieces.length;
+    for (let n = 0; n < 500; n++) {
+      let qs = '';
+      for (let i = 1 + (n % 12); i > 0; i--) qs += pieces[draw()];
+      const [ours, hono] = await (await app.request(`http://h/q?${qs}`)).json();
+      assert.deepEqual(ours, hono, qs);
     }
   });
 });

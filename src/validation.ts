@@ -37,31 +37,57 @@ export const isCalendarDate = (s: string): boolean => {
   return day <= (month === 2 && leap ? 29 : DAYS[month - 1]!);
 };
 
-/** A string of min…max code points. */
-export const text = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.string().refine((s) => {
-    const n = codePoints(s);
-    return n >= min && n <= max;
-  }, { message: `expected ${min}…${max} characters` });
-
-export const matching = (pattern: RegExp, message: string) => z.string().regex(pattern, message);
+type RawIssue = z.core.$ZodRawIssue;
 
 /**
- * Text matching `pattern`, converted by `Number`, within min…max: one transform with the issues of
+ * A rule over text as one zod step: z.string()'s issue for anything but a string, else `read`, which
+ * gives the value or pushes its issue and gives z.NEVER. The rules below have the issues (paths and
+ * messages) of the zod chains their comments name, which would run two or three schemas in a row
+ * (z.string(), then a refine, regex or enum, then a transform): every parameter of every request
+ * would pay each of them a call, a payload or a pipe step, and the check loop.
+ */
+const fromText = <T>(read: (s: string, issues: RawIssue[]) => T) =>
+  // Typed as taking a string, what it is for (a pipe into it checks that); it still checks at run time.
+  z.transform<string, T>((input, payload) => {
+    if (typeof input === 'string') return read(input, payload.issues);
+    payload.issues.push({ code: 'invalid_type', expected: 'string', input });
+    return z.NEVER;
+  });
+
+/** A string of min…max code points: `z.string().refine(…, { message: 'expected min…max characters' })`. */
+export const text = (min = 0, max = Number.MAX_SAFE_INTEGER) => {
+  const message = `expected ${min}…${max} characters`;
+  return fromText((s, issues) => {
+    const n = codePoints(s);
+    if (n >= min && n <= max) return s;
+    issues.push({ code: 'custom', input: s, message });
+    return z.NEVER;
+  });
+};
+
+/** A string matching `pattern`: `z.string().regex(pattern, message)`. */
+export const matching = (pattern: RegExp, message: string) =>
+  fromText((s, issues) => {
+    if (pattern.test(s)) return s;
+    issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
+    return z.NEVER;
+  });
+
+/**
+ * Text matching `pattern`, converted by `Number`, within min…max: the issues of
  * `z.string().regex(pattern, message).transform(Number).pipe(z.number().min(min).max(max))` (a
- * mismatch, then a non-finite number, then a bound), without the three schemas between that cost
- * every parameter a payload and a pipe step each.
+ * mismatch, then a non-finite number, then a bound).
  */
 const numeric = (pattern: RegExp, message: string, min: number, max: number) =>
-  z.string().transform((s, ctx) => {
+  fromText((s, issues) => {
     if (!pattern.test(s)) {
-      ctx.issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
+      issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
       return z.NEVER;
     }
     const n = Number(s);
-    if (!Number.isFinite(n)) ctx.issues.push({ code: 'invalid_type', expected: 'number', input: n });
-    else if (n < min) ctx.issues.push({ code: 'too_small', origin: 'number', minimum: min, inclusive: true, input: n });
-    else if (n > max) ctx.issues.push({ code: 'too_big', origin: 'number', maximum: max, inclusive: true, input: n });
+    if (!Number.isFinite(n)) issues.push({ code: 'invalid_type', expected: 'number', input: n });
+    else if (n < min) issues.push({ code: 'too_small', origin: 'number', minimum: min, inclusive: true, input: n });
+    else if (n > max) issues.push({ code: 'too_big', origin: 'number', maximum: max, inclusive: true, input: n });
     else return n;
     return z.NEVER;
   });
@@ -70,9 +96,22 @@ export const intText = (min = -2147483648, max = 2147483647) => numeric(INT, 'ex
 
 export const numberText = (min: number, max: number) => numeric(NUMBER, 'expected a number', min, max);
 
-export const boolText = z.enum(['true', 'false'], 'expected true or false').transform((v) => v === 'true');
+const BOOLEANS = ['true', 'false'];
 
-export const dateText = z.string().refine(isCalendarDate, { message: 'expected a calendar date YYYY-MM-DD' });
+/** 'true' or 'false' as a boolean: `z.enum(['true', 'false'], 'expected true or false').transform((v) => v === 'true')`. */
+export const boolText = z.transform<string, boolean>((input, payload) => {
+  if (input === 'true') return true;
+  if (input === 'false') return false;
+  payload.issues.push({ code: 'invalid_value', values: BOOLEANS, input, message: 'expected true or false' });
+  return z.NEVER;
+});
+
+/** A real date, YYYY-MM-DD: `z.string().refine(isCalendarDate, { message: 'expected a calendar date YYYY-MM-DD' })`. */
+export const dateText = fromText((s, issues) => {
+  if (isCalendarDate(s)) return s;
+  issues.push({ code: 'custom', input: s, message: 'expected a calendar date YYYY-MM-DD' });
+  return z.NEVER;
+});
 
 /** A parameter: one value, or every occurrence of a repeated key. */
 export interface Param<T extends z.ZodType = z.ZodType> {
@@ -112,35 +151,52 @@ export function assertValid(issues: Issue[]): void {
 
 type ParamsOutput<S extends Record<string, Param>> = { [K in keyof S]: z.output<S[K]['schema']> };
 
+/** The pairs of a query string or form, in order: `pairs(visit)` calls `visit(name, value)` for each. */
+export type Pairs = (visit: (name: string, value: string) => void) => void;
+
 /**
- * Builds a parser for a set of named parameters read from a multi-map (query string or form):
- * scalars given twice are rejected, lists take every occurrence, unknown keys are ignored.
+ * Builds a parser for a set of named parameters read from pairs (query string or form): scalars
+ * given twice are rejected, lists take every occurrence, unknown names are ignored. Each pair is
+ * written straight into the object zod validates, which starts with every declared key (so it has
+ * the same shape on every request, and a scalar that is absent is there as undefined).
  */
 export function params<S extends Record<string, Param>>(shape: S) {
   const keys = Object.keys(shape);
   const schema = z.object(Object.fromEntries(keys.map((k) => [k, (shape[k] as Param).schema])));
-  return function parseParams(all: (key: string) => string[] | undefined, issues: Issue[]) {
-    const input: Record<string, unknown> = {};
-    const before = issues.length;
-    for (const key of keys) {
-      const values = all(key);
-      if ((shape[key] as Param).list) input[key] = values ?? [];
-      else if (values && values.length > 1) issues.push({ path: [key], message: 'expected a single value' });
-      else input[key] = values?.[0];
+  const lists = keys.map((k) => (shape[k] as Param).list);
+  // A name read from the request is a new string: as a property key it would be looked up in V8's
+  // string table on every read and write, so each finds its slot by one Map look-up instead.
+  const slots = new Map(keys.map((k, i) => [k, i]));
+  const blank: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, undefined]));
+  return function parseParams(pairs: Pairs, issues: Issue[]) {
+    const values: (string | string[] | undefined)[] = new Array(keys.length);
+    let repeated: boolean[] | undefined;
+    pairs((name, value) => {
+      const slot = slots.get(name);
+      if (slot === undefined) return;
+      const seen = values[slot];
+      if (seen === undefined) values[slot] = lists[slot] ? [value] : value;
+      else if (lists[slot]) (seen as string[]).push(value);
+      else (repeated ??= [])[slot] = true;
+    });
+    if (repeated) {
+      for (let i = 0; i < keys.length; i++) {
+        if (repeated[i]) issues.push({ path: [keys[i]!], message: 'expected a single value' });
+      }
+      return undefined;
     }
-    if (issues.length > before) return undefined;
+    // Every declared key, always in the same order: one object shape for zod on every request.
+    const input = { ...blank };
+    for (let i = 0; i < keys.length; i++) input[keys[i]!] = values[i] ?? (lists[i] ? [] : undefined);
     return check(schema, input, issues) as ParamsOutput<S> | undefined;
   };
 }
 
-/** The multi-map view of URLSearchParams (form bodies). */
-export const fromSearchParams = (sp: URLSearchParams) => (key: string): string[] | undefined => {
-  const values = sp.getAll(key);
-  return values.length > 0 ? values : undefined;
-};
+/** The pairs of URLSearchParams (form bodies). */
+export const fromSearchParams = (sp: URLSearchParams): Pairs => (visit) =>
+  sp.forEach((value, name) => visit(name, value));
 
 const PLUS = /\+/g;
-const [AMPERSAND, EQUALS, PERCENT, PLUS_SIGN] = [38, 61, 37, 43];
 
 /** A query-string name or value: `+` is a space, then percent-decoding as Hono does it (tryDecode). */
 const decodeQueryText = (s: string): string => {
@@ -148,46 +204,48 @@ const decodeQueryText = (s: string): string => {
   return s.indexOf('%') === -1 ? s : tryDecode(s, decodeURIComponent);
 };
 
+/** Where `char` next occurs in `url` at or after `from`, or `end` when it does not before `end`. */
+const next = (url: string, char: string, from: number, end: number): number => {
+  const i = url.indexOf(char, from);
+  return i === -1 || i > end ? end : i;
+};
+
 /**
- * The multi-map view of a URL's query string (`c.req.url`), read in one pass with the rules of
- * `c.req.queries()` — pairs split at `&`, the name before the first `=`, a pair without `=` has
- * the value "", an empty name is skipped, nothing from the first `#` on counts — in one loop over the
- * characters that notes where a `%` or `+` occurs, so only the names and values holding one are
- * decoded (Hono decodes every one of them once any part of the URL has one).
+ * The pairs of a URL's query string (`c.req.url`), read with the rules of `c.req.queries()` —
+ * pairs split at `&`, the name before the first `=`, a pair without `=` has the value "", an empty
+ * name is skipped, nothing from the first `#` on counts. The string is searched (indexOf) rather
+ * than walked a character at a time, and only the names and values holding a `%` or `+` are decoded
+ * (Hono decodes every one of them once any part of the URL has one). The next `=`, `%` and `+` are
+ * remembered until passed, so each is searched for once: linear even in a query of many pairs without `=`.
  */
-export const fromQuery = (url: string): (key: string) => string[] | undefined => {
-  const all = new Map<string, string[]>();
+export const fromQuery = (url: string): Pairs => (visit) => {
   const hash = url.indexOf('#', 8);
-  const n = hash === -1 ? url.length : hash;
+  const end = hash === -1 ? url.length : hash;
   const query = url.indexOf('?', 8);
-  if (query !== -1 && query < n) {
-    let start = query + 1, eq = -1, escapedName = false, escapedValue = false;
-    for (let i = start; i <= n; i++) {
-      const c = i === n ? AMPERSAND : url.charCodeAt(i);
-      if (c === AMPERSAND) {
-        if (i > start) {
-          let name = url.slice(start, eq === -1 ? i : eq);
-          if (escapedName) name = decodeQueryText(name);
-          if (name !== '') {
-            let value = eq === -1 ? '' : url.slice(eq + 1, i);
-            if (escapedValue) value = decodeQueryText(value);
-            const values = all.get(name);
-            if (values) values.push(value);
-            else all.set(name, [value]);
-          }
+  if (query === -1 || query >= end) return;
+  let eq = -1, percent = -1, plus = -1;
+  for (let start = query + 1; start < end;) {
+    const amp = next(url, '&', start, end);
+    if (amp > start) {
+      if (eq < start) eq = next(url, '=', start, end);
+      if (percent < start) percent = next(url, '%', start, end);
+      if (plus < start) plus = next(url, '+', start, end);
+      const split = eq < amp ? eq : amp;
+      let name = url.slice(start, split);
+      if (percent < split || plus < split) name = decodeQueryText(name);
+      if (name !== '') {
+        let value = '';
+        if (split < amp) {
+          value = url.slice(split + 1, amp);
+          if (percent < split) percent = next(url, '%', split, end);
+          if (plus < split) plus = next(url, '+', split, end);
+          if (percent < amp || plus < amp) value = decodeQueryText(value);
         }
-        start = i + 1;
-        eq = -1;
-        escapedName = escapedValue = false;
-      } else if (c === EQUALS) {
-        if (eq === -1) eq = i;
-      } else if (c === PERCENT || c === PLUS_SIGN) {
-        if (eq === -1) escapedName = true;
-        else escapedValue = true;
+        visit(name, value);
       }
     }
+    start = amp + 1;
   }
-  return (key) => all.get(key);
 };
 
 /** The Content-Type's media type, lower-cased, without its parameters ('' when there is none). */
