@@ -110,6 +110,14 @@ const denoRun = (entry: string): string[] => [
 const DENO_FLAGS = `${DENO_PERMISSIONS.join(' ')} (WORKERS > 1: + --allow-run=<deno> for the primary, ` +
   '+ --unstable-net for the workers)';
 
+/** What the node and node22 targets add to the app: @hono/node-server, and its IncomingMessage for uploads. */
+const NODE_SERVER = {
+  server: '@hono/node-server',
+  websocket: 'ws (via @hono/node-server)',
+  bodies: "multipart uploads read chunk by chunk from node-server's IncomingMessage (runtimes/node-body.ts: no " +
+    "concatenation, no ArrayBuffer copy); every other body through Hono's c.req",
+};
+
 export const targets: Target[] = [
   {
     name: 'node',
@@ -118,7 +126,7 @@ export const targets: Target[] = [
     description: 'Node 24 LTS + @hono/node-server',
     command: [NODE, 'runtimes/main.ts'],
     multiCore: NODE_CLUSTER,
-    settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+    settings: { ...HONO_APP, ...NODE_SERVER, flags: 'none' },
   },
   {
     name: 'node22',
@@ -126,7 +134,7 @@ export const targets: Target[] = [
     description: 'Node 22 LTS + @hono/node-server',
     command: [NODE22, 'runtimes/main.ts'],
     multiCore: NODE_CLUSTER,
-    settings: { ...HONO_APP, server: '@hono/node-server', websocket: 'ws (via @hono/node-server)', flags: 'none' },
+    settings: { ...HONO_APP, ...NODE_SERVER, flags: 'none' },
   },
   {
     name: 'uws',
