@@ -21,26 +21,28 @@ const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const knownNames = new Map<string, string>();
 const KNOWN_NAMES_MAX = 512;
 
-function headerName(value: unknown): string {
-  const name = `${value}`;
+/** The name lowercased when it is a token, else undefined; remembered, as the same few names come again. */
+function lowerToken(name: string): string | undefined {
   const known = knownNames.get(name);
   if (known !== undefined) return known;
-  if (!TOKEN.test(name)) throw new TypeError(`Headers: invalid header name ${JSON.stringify(name)}`);
+  if (!TOKEN.test(name)) return undefined;
   const lower = name.toLowerCase();
   if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, lower);
   return lower;
 }
 
-/**
- * Whether a name of a headers record is a token, remembered as headerName remembers it: a call to
- * TOKEN costs ~400 instructions, and a response's record brings the same few names each time.
- */
-export function isHeaderName(name: string): boolean {
-  if (knownNames.has(name)) return true;
-  if (!TOKEN.test(name)) return false;
-  if (knownNames.size < KNOWN_NAMES_MAX) knownNames.set(name, name.toLowerCase());
-  return true;
+function headerName(value: unknown): string {
+  const name = `${value}`;
+  const lower = lowerToken(name);
+  if (lower === undefined) throw new TypeError(`Headers: invalid header name ${JSON.stringify(name)}`);
+  return lower;
 }
+
+/**
+ * Whether a name of a headers record is a token, through headerName's memory: a call to TOKEN
+ * costs ~400 instructions, and a response's record brings the same few names each time.
+ */
+export const isHeaderName = (name: string): boolean => lowerToken(name) !== undefined;
 
 const isWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 

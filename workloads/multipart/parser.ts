@@ -62,6 +62,20 @@ function delimiter(boundary: string): Pattern {
   return lastDelimiter.pattern;
 }
 
+/**
+ * Where `pat` starts in the carry when it runs on into chunk[at…] (the seam between two chunks),
+ * or -1. The carry never holds the pattern whole, so only its last `pat.length - 1` starts are tried.
+ */
+function startInCarry(carry: Uint8Array, chunk: Uint8Array, at: number, pat: Uint8Array): number {
+  const c = carry.length, n = pat.length, total = c + chunk.length - at;
+  for (let s = Math.max(0, c - n + 1); s < c && s + n <= total; s++) {
+    let j = 0;
+    while (j < n && (s + j < c ? carry[s + j] : chunk[at + s + j - c]) === pat[j]) j++;
+    if (j === n) return s;
+  }
+  return -1;
+}
+
 /** The first index ≥ from where `p` occurs whole in `hay`, or -1 (Boyer–Moore–Horspool). */
 function indexOf(hay: Uint8Array, p: Pattern, from: number): number {
   const pat = p.bytes, shift = p.shift, n = pat.length, last = n - 1, end = hay.length - n;
@@ -185,15 +199,11 @@ export class MultipartParser {
     const carry = this.#carry, c = carry.length, n = p.bytes.length, pat = p.bytes;
     const total = c + chunk.length - at;
     const byte = (i: number) => (i < c ? carry[i]! : chunk[at + i - c]!);
-    // A match that starts in the carry: the carry never holds one whole, so only its last n-1 starts.
-    for (let s = Math.max(0, c - n + 1); s < c && s + n <= total; s++) {
-      let j = 0;
-      while (j < n && byte(s + j) === pat[j]) j++;
-      if (j === n) {
-        if (emit && s > 0) this.#sink!.data(carry.subarray(0, s));
-        this.#carry = EMPTY;
-        return at + s + n - c;
-      }
+    const s = startInCarry(carry, chunk, at, pat);
+    if (s >= 0) {
+      if (emit && s > 0) this.#sink!.data(carry.subarray(0, s));
+      this.#carry = EMPTY;
+      return at + s + n - c;
     }
     const found = indexOf(chunk, p, at);
     if (found >= 0) {
@@ -268,13 +278,10 @@ export class MultipartParser {
 
   /** The header block (without its final CRLF CRLF) and the index after it, if it is complete. */
   #scanHeaders(chunk: Uint8Array, at: number): [Uint8Array, number] | undefined {
-    const carry = this.#carry, c = carry.length, available = chunk.length - at;
-    // The terminator may straddle carry and chunk: look at the seam first (the carry holds none whole).
-    for (let end = Math.max(0, c - 3); end < c && end + 4 <= c + available; end++) {
-      let j = 0;
-      while (j < 4 && (end + j < c ? carry[end + j] : chunk[at + end + j - c]) === HEAD_END.bytes[j]) j++;
-      if (j === 4) return [carry.subarray(0, end), at + end + 4 - c];
-    }
+    const carry = this.#carry, c = carry.length;
+    // The terminator may straddle carry and chunk: look at the seam first.
+    const end = startInCarry(carry, chunk, at, HEAD_END.bytes);
+    if (end >= 0) return [carry.subarray(0, end), at + end + 4 - c];
     const found = indexOf(chunk, HEAD_END, at);
     if (found < 0) return undefined;
     return [concat(carry, chunk.subarray(at, found)), found + 4];
