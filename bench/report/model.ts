@@ -207,10 +207,11 @@ export function cpuRatio(base: Cell | undefined, target: Cell | undefined): Comp
   };
 }
 
-/** Framework target ↔ its bare control (`bare-node` ↔ `node`), for the targets that ran. */
 /** The server CPU µs per request a framework adds over its bare runtime; undefined if either failed. */
 export const cpuAdded = (framework: Cell, bare: Cell): number | undefined =>
   framework.median && bare.median ? framework.median.serverCpuUsPerUnit - bare.median.serverCpuUsPerUnit : undefined;
+
+/** Framework target ↔ its bare control (`bare-node` ↔ `node`), for the targets that ran. */
 
 export function controlPairs(targets: readonly string[]): { framework: string; bare: string }[] {
   return targets
