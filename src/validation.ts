@@ -301,26 +301,44 @@ export const readForm = async (c: Context): Promise<URLSearchParams> =>
   new URLSearchParams(await readText(c, 'application/x-www-form-urlencoded', JSON_LIMIT));
 
 /**
- * The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a syntax error is the contract's 400.
- * A promise chain, not an async function: one frame and its ticks fewer on every JSON request. The guard's 415
- * and 413 are thrown before any promise, which an awaiting handler turns into its rejection all the same.
+ * The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a body that is not JSON, or that
+ * could not be read, is the contract's 400. A promise chain, not an async function, and one turn for the read
+ * and the parse together (Hono's `c.req.json()` is the same read with a turn of its own for the parse): on every
+ * JSON request. The guard's 415 and 413 are thrown before any promise, which an awaiting handler turns into its
+ * rejection all the same.
  */
 export function readJson(c: Context): Promise<unknown> {
-  const pending = acceptBody(c, 'application/json', JSON_LIMIT);
-  return pending ? pending.then(() => parsedJson(c)) : parsedJson(c);
+  return withJsonText(c, parseJson);
 }
 
-const parsedJson = (c: Context): Promise<unknown> => c.req.json().catch(malformedJson);
+/**
+ * `use(text)` of the body, after the JSON guard (a chunked body read through the limit first, whose
+ * 413 passes on as it is); a body that could not be read is the 400, what `use` throws passes on.
+ */
+function withJsonText<T>(c: Context, use: (text: string) => T): Promise<T> {
+  const pending = acceptBody(c, 'application/json', JSON_LIMIT);
+  if (pending) return pending.then(() => c.req.text().then(use, malformedJson));
+  return c.req.text().then(use, malformedJson);
+}
 
 const malformedJson = (): never => {
   throw new ApiError('invalid_body', 'malformed JSON');
 };
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return malformedJson();
+  }
+}
+
 /** Validates a JSON body against a schema (422 with the JSON paths of the failures). */
 export function validJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  return readJson(c).then((input) => {
+  // Read, parse and validate in the one turn: a malformed body is the 400 (read or parse), a mismatch the 422.
+  return withJsonText(c, (text) => {
     const issues: Issue[] = [];
-    const value = check(schema, input, issues);
+    const value = check(schema, parseJson(text), issues);
     assertValid(issues);
     return value as z.output<T>;
   });
