@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { measureInstructions, parseCallgrindOut, perfVerdict } from './instructions.ts';
+import { measureInstructions, parseCallgrindOut, perfVerdict, windowsText } from './instructions.ts';
 import { onPath } from './machine.ts';
 import { ROOT } from '../../targets/table.ts';
 
@@ -158,4 +158,12 @@ describe('measureInstructions, end to end', () => {
       assert.ok(cell.difference < 0.01, `runs differ by ${(cell.difference * 100).toFixed(2)} %`);
     },
   );
+});
+
+describe('windowsText', () => {
+  it("gives each window's figure in thousands, in order, so that a spike window shows", () => {
+    assert.equal(windowsText([122_802.3, 213_068, 118_101.4]), '122.8k 213.1k 118.1k');
+    assert.equal(windowsText(undefined), 'not recorded');
+    assert.equal(windowsText([]), 'not recorded');
+  });
 });

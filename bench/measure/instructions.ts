@@ -348,6 +348,13 @@ function notServed(target: string, endpoint: Endpoint): { reason: string; notImp
 const perRequestText = (n: number) => `${Math.round(n).toLocaleString('en')} instructions/request`;
 
 /**
+ * Each window's figure, in thousands: a window far above the others (a collection or a compile
+ * that fell in it) shows here, paid in the figure at its average.
+ */
+export const windowsText = (windows: readonly number[] | undefined): string =>
+  windows && windows.length > 0 ? windows.map((w) => `${(w / 1000).toFixed(1)}k`).join(' ') : 'not recorded';
+
+/**
  * Counts every target × workload `runs` times, run-major (each run starts every target afresh),
  * and returns instructions.json. A cell that fails in one run is not tried again: it is reported
  * unavailable with the reason. Never throws for a target: every failure becomes a reason.
@@ -398,8 +405,9 @@ export async function measureInstructions(
           const r = outcome.run;
           log(
             `[${done}/${total}] r${run} ${e.id} on ${target}: ${perRequestText(r.instructionsPerRequest)} ` +
-              `(${r.processes.length} process${r.processes.length === 1 ? '' : 'es'}, ${r.connections} connection` +
-              `${r.connections === 1 ? '' : 's'}, ${r.wallTimeS} s)`,
+              `(windows ${windowsText(r.windows)}; ${r.processes.length} process${
+                r.processes.length === 1 ? '' : 'es'
+              }, ${r.connections} connection${r.connections === 1 ? '' : 's'}, ${r.wallTimeS} s)`,
           );
         }
       }
