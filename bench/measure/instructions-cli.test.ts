@@ -4,7 +4,7 @@ import { parseInstructionsArgs } from './instructions-cli.ts';
 import { targets } from '../../targets/table.ts';
 
 describe('npm run bench:instructions arguments', () => {
-  it('defaults to every target, basic-json and json-small, 20,000 + 5 × 2,000 requests, two runs, no run id', () => {
+  it('defaults to every target, basic-json and json-small, 20,000 + 5 × 2,000 requests on one connection, two runs, no run id', () => {
     assert.deepEqual(parseInstructionsArgs([]), {
       options: {
         targets: targets.filter((t) => !t.reference).map((t) => t.name),
@@ -13,6 +13,7 @@ describe('npm run bench:instructions arguments', () => {
         measured: 2000,
         windows: 5,
         runs: 2,
+        connections: 1,
       },
     });
   });
@@ -32,6 +33,8 @@ describe('npm run bench:instructions arguments', () => {
         '3',
         '--runs',
         '3',
+        '--connections',
+        '8',
         '--run',
         '20261130-120000',
       ]),
@@ -43,6 +46,7 @@ describe('npm run bench:instructions arguments', () => {
           measured: 500,
           windows: 3,
           runs: 3,
+          connections: 8,
         },
         run: '20261130-120000',
       },
@@ -57,6 +61,7 @@ describe('npm run bench:instructions arguments', () => {
       [['--warmup', '3k'], /--warmup must be a positive integer, got "3k"/],
       [['--runs', '1.5'], /--runs must be a positive integer, got "1.5"/],
       [['--windows', '0'], /--windows must be a positive integer, got "0"/],
+      [['--connections', '0'], /--connections must be a positive integer, got "0"/],
       [['--run', ''], /--run needs a run id/],
       [['--duration', '10s'], /Unknown option '--duration'/],
     ] as const

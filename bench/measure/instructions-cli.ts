@@ -1,6 +1,6 @@
 /**
  * `npm run bench:instructions -- [--targets a,b] [--workloads basic-json,json-small] [--requests 2000]
- *                                [--windows 5] [--warmup 20000] [--runs 2] [--run <run-id>]`
+ *                                [--windows 5] [--warmup 20000] [--runs 2] [--connections 1] [--run <run-id>]`
  *
  * Instructions per request under callgrind, per target × workload (bench/measure/instructions.ts).
  * Defaults: every target of the table but the seeds' references, basic-json and json-small, 20,000 warm-up requests
@@ -36,6 +36,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       warmup: { type: 'string' },
       windows: { type: 'string' },
       runs: { type: 'string' },
+      connections: { type: 'string' },
       run: { type: 'string' },
     },
   });
@@ -45,7 +46,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
   for (const t of targets) targetByName(t);
   const workloads = list(values.workloads) ?? [...INSTRUCTIONS_DEFAULTS.workloads];
   for (const w of workloads) byId(w);
-  const count = (name: 'requests' | 'warmup' | 'windows' | 'runs', fallback: number) =>
+  const count = (name: 'requests' | 'warmup' | 'windows' | 'runs' | 'connections', fallback: number) =>
     values[name] === undefined ? fallback : parsePositiveInt(`--${name}`, values[name]);
   if (values.run !== undefined && values.run.trim() === '') throw new Error('--run needs a run id');
   return {
@@ -56,6 +57,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       measured: count('requests', INSTRUCTIONS_DEFAULTS.measured),
       windows: count('windows', INSTRUCTIONS_DEFAULTS.windows),
       runs: count('runs', INSTRUCTIONS_DEFAULTS.runs),
+      connections: count('connections', INSTRUCTIONS_DEFAULTS.connections),
     },
     ...(values.run === undefined ? {} : { run: values.run }),
   };
@@ -75,7 +77,8 @@ if (import.meta.main) {
   const dir = run === undefined ? join(ROOT, 'results', `${stamp(new Date())}-instructions`) : runDirectory(run);
   console.log(
     `bench:instructions: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.runs} ` +
-      `runs, ${options.warmup} warm-up + ${options.windows} × ${options.measured} counted requests each, under callgrind`,
+      `runs, ${options.warmup} warm-up + ${options.windows} × ${options.measured} counted requests each, ` +
+      `over ${options.connections} keep-alive connection${options.connections === 1 ? '' : 's'}, under callgrind`,
   );
   const result = await measureInstructions(options, (line) => console.log(line));
   console.log(`\nwrote ${writeInstructions(dir, result)} (${result.wallTimeS} s)`);

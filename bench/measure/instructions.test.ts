@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { measureInstructions, parseCallgrindOut, perfVerdict, windowsText } from './instructions.ts';
+import { inLoops, measureInstructions, parseCallgrindOut, perfVerdict, windowsText } from './instructions.ts';
 import { onPath } from './machine.ts';
 import { ROOT } from '../../targets/table.ts';
 
@@ -136,6 +136,33 @@ describe('measureInstructions, end to end', () => {
     },
   );
 
+  it(
+    'counts bare-node over four connections at once: four sockets, every window, said in the settings',
+    { skip: noValgrind, timeout: 600_000 },
+    async () => {
+      const result = await measureInstructions(
+        {
+          targets: ['bare-node'],
+          workloads: ['basic-json'],
+          warmup: 400,
+          measured: 202,
+          windows: 2,
+          runs: 1,
+          connections: 4,
+        },
+        () => {},
+      );
+      const [cell] = result.cells;
+      assert.ok(cell && !('unavailable' in cell), JSON.stringify(cell));
+      const [r] = cell.runs;
+      assert.equal(r!.connections, 4);
+      assert.equal(r!.windows?.length, 2);
+      assert.equal(r!.instructionsPerRequest, r!.instructions / 404);
+      assert.ok(r!.instructionsPerRequest > 1e4 && r!.instructionsPerRequest < 1e7, String(r!.instructionsPerRequest));
+      assert.equal(result.settings.connections, 4);
+    },
+  );
+
   // The release binary serve.sh runs (CI builds every baseline).
   const axum = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'baselines/rust-axum/target'), 'release/gauntlet-axum');
   it(
@@ -165,5 +192,30 @@ describe('windowsText', () => {
     assert.equal(windowsText([122_802.3, 213_068, 118_101.4]), '122.8k 213.1k 118.1k');
     assert.equal(windowsText(undefined), 'not recorded');
     assert.equal(windowsText([]), 'not recorded');
+  });
+});
+
+describe('inLoops', () => {
+  it('sends each request once, in as many loops at once as asked, never more than the requests', async () => {
+    for (const [count, loops] of [[10, 4], [3, 8], [7, 1]] as const) {
+      const sent: number[] = [];
+      let open = 0, most = 0;
+      await inLoops(count, loops, async (i) => {
+        open++;
+        most = Math.max(most, open);
+        await new Promise((resolve) => setTimeout(resolve, 1 + (i % 3)));
+        sent.push(i);
+        open--;
+      });
+      assert.deepEqual(sent.toSorted((a, b) => a - b), Array.from({ length: count }, (_, k) => k + 1));
+      assert.equal(most, Math.min(loops, count), `${count} requests in ${loops} loops`);
+    }
+  });
+
+  it('rejects with the first failure', async () => {
+    await assert.rejects(
+      inLoops(5, 2, (i) => (i === 3 ? Promise.reject(new Error('request 3: wrong body')) : Promise.resolve())),
+      /request 3: wrong body/,
+    );
   });
 });

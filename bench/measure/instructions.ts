@@ -54,6 +54,12 @@ export interface InstructionsOptions {
   windows: number;
   /** Whole measurements, each on a fresh start of every target: how far they agree is the determinism check. */
   runs: number;
+  /**
+   * Keep-alive connections the requests are spread over, each sending its next request once it has
+   * its last answer (1: one after another). More puts the server under concurrency, as the bench's
+   * closed loop does: requests in flight together, their objects alive together.
+   */
+  connections?: number;
   /** Longest a target may take to answer /health under valgrind (20–100× slower than native). */
   startTimeoutS?: number;
   /** Longest one workload's warm-up and measured requests may take together. */
@@ -68,6 +74,7 @@ export const INSTRUCTIONS_DEFAULTS = {
   measured: 2000,
   windows: 5,
   runs: 2,
+  connections: 1,
   startTimeoutS: 300,
   workloadTimeoutS: 1200,
 } as const;
@@ -199,7 +206,7 @@ function dumpAll(dir: string, pids: number[]): CallgrindDump[] {
   return dumps;
 }
 
-/** The workload's request, sent again and again over one keep-alive connection, every response checked. */
+/** The workload's request, sent again and again over `connections` keep-alive connections, every response checked. */
 interface Client {
   send(count: number, phase: string, deadline: number): Promise<void>;
   /** TCP connections opened so far. */
@@ -207,8 +214,8 @@ interface Client {
   close(): void;
 }
 
-function keepAliveClient(baseUrl: string, endpoint: Endpoint): Client {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function keepAliveClient(baseUrl: string, endpoint: Endpoint, connections: number): Client {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const { method, path, headers, bodyFile } = endpoint.request;
   const body = bodyFile ? fixture(bodyFile) : undefined;
   const sockets = new Set<Socket>();
@@ -239,16 +246,28 @@ function keepAliveClient(baseUrl: string, endpoint: Endpoint): Client {
       req.end(body);
     });
   return {
-    async send(count, phase, deadline) {
-      for (let i = 1; i <= count; i++) {
+    send: (count, phase, deadline) =>
+      inLoops(count, connections, async (i) => {
         if (Date.now() > deadline) throw new Error(`out of time: ${phase} request ${i} of ${count} not yet sent`);
         const problems = mismatches(endpoint.expect, await once(), readFixture);
         if (problems.length > 0) throw new Error(`${phase} request ${i}: ${problems.join('; ')}`);
-      }
-    },
+      }),
     connections: () => sockets.size,
     close: () => agent.destroy(),
   };
+}
+
+/**
+ * Requests 1 to `count`, each `send(i)` once, in `loops` loops at once: a loop takes the next number
+ * once its last request is answered, so no loop waits on another and the total is exactly `count`.
+ * The first failure rejects.
+ */
+export async function inLoops(count: number, loops: number, send: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const loop = async () => {
+    for (let i = ++next; i <= count; i = ++next) await send(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(loops, count) }, loop));
 }
 
 /** A cell's outcome in one run. */
@@ -271,7 +290,7 @@ async function countWorkload(
 ): Promise<Outcome> {
   const missing = endpoint.needs.filter((n) => !has.has(n));
   if (missing.length > 0) return { unavailable: `the target offers no ${missing.join(' or ')}` };
-  const client = keepAliveClient(server.baseUrl, endpoint);
+  const client = keepAliveClient(server.baseUrl, endpoint, o.connections);
   try {
     const t0 = performance.now();
     const deadline = Date.now() + o.workloadTimeoutS * 1000;
@@ -366,6 +385,7 @@ export async function measureInstructions(
   const o: Required<InstructionsOptions> = {
     startTimeoutS: INSTRUCTIONS_DEFAULTS.startTimeoutS,
     workloadTimeoutS: INSTRUCTIONS_DEFAULTS.workloadTimeoutS,
+    connections: INSTRUCTIONS_DEFAULTS.connections,
     ...options,
   };
   const startedAt = new Date();
@@ -440,7 +460,13 @@ export async function measureInstructions(
     git: gitState(),
     valgrind: 'version' in valgrind ? valgrind.version : valgrind.missing,
     command: callgrindCommand('<scratch>'),
-    settings: { warmup: o.warmup, measured: o.measured, windows: o.windows, runs: o.runs },
+    settings: {
+      warmup: o.warmup,
+      measured: o.measured,
+      windows: o.windows,
+      runs: o.runs,
+      ...(o.connections === 1 ? {} : { connections: o.connections }),
+    },
     perf,
     cells,
     honoOverBare: honoOverBare(cells),

@@ -497,7 +497,14 @@ export const Instructions = z.object({
   valgrind: z.string(),
   /** The prefix every target's command ran under. */
   command: z.array(z.string()),
-  settings: z.object({ warmup: z.number(), measured: z.number(), windows: z.number().optional(), runs: z.number() }),
+  settings: z.object({
+    warmup: z.number(),
+    measured: z.number(),
+    windows: z.number().optional(),
+    runs: z.number(),
+    /** Keep-alive connections the requests were spread over (absent: one). */
+    connections: z.number().optional(),
+  }),
   /** Whether `perf stat -e instructions` counts on this machine (hardware counters), and if not, why. */
   perf: z.object({ available: z.boolean(), reason: z.string().optional() }),
   cells: z.array(InstructionsCell),

@@ -25,6 +25,10 @@ export function instructionsSection(data: Instructions): Block[] {
   const cell = (t: string, w: string) => data.cells.find((c) => c.target === t && c.workload === w);
   const { warmup, measured, runs } = data.settings;
   const windows = data.settings.windows ?? 1;
+  const connections = data.settings.connections ?? 1;
+  const sent = connections === 1
+    ? 'one after another over one keep-alive connection'
+    : `over ${connections} keep-alive connections at once, each sending its next request on its last answer`;
   const counted = windows === 1
     ? `then ${count(measured)} counted`
     : `then ${count(windows * measured)} counted in ${windows} windows of ${count(measured)} (counters zeroed ` +
@@ -33,8 +37,8 @@ export function instructionsSection(data: Instructions): Block[] {
     heading(2, TITLE, 'instructions'),
     para(
       `Instructions the server executed in user space per request, counted by valgrind's callgrind ` +
-        `(${data.valgrind}): ${count(warmup)} warm-up requests, ${counted}, one after another ` +
-        `over one keep-alive connection, every thread and process of the server summed; ${runs} run${
+        `(${data.valgrind}): ${count(warmup)} warm-up requests, ${counted}, ${sent}, ` +
+        `every thread and process of the server summed; ${runs} run${
           runs === 1 ? '' : 's'
         }, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise cannot move this count, but it ` +
         'excludes the kernel (syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside ' +
