@@ -65,13 +65,15 @@ export const text = (min = 0, max = Number.MAX_SAFE_INTEGER) => {
   });
 };
 
+/** z.string().regex(pattern, message)'s issue for `s`, which does not match. */
+function mismatch(pattern: RegExp, message: string, s: string, issues: RawIssue[]): typeof z.NEVER {
+  issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
+  return z.NEVER;
+}
+
 /** A string matching `pattern`: `z.string().regex(pattern, message)`. */
 export const matching = (pattern: RegExp, message: string) =>
-  fromText((s, issues) => {
-    if (pattern.test(s)) return s;
-    issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
-    return z.NEVER;
-  });
+  fromText((s, issues) => (pattern.test(s) ? s : mismatch(pattern, message, s, issues)));
 
 /**
  * Text matching `pattern`, converted by `Number`, within min…max: the issues of
@@ -80,10 +82,7 @@ export const matching = (pattern: RegExp, message: string) =>
  */
 const numeric = (pattern: RegExp, message: string, min: number, max: number) =>
   fromText((s, issues) => {
-    if (!pattern.test(s)) {
-      issues.push({ code: 'invalid_format', format: 'regex', pattern: pattern.toString(), input: s, message });
-      return z.NEVER;
-    }
+    if (!pattern.test(s)) return mismatch(pattern, message, s, issues);
     const n = Number(s);
     if (!Number.isFinite(n)) issues.push({ code: 'invalid_type', expected: 'number', input: n });
     else if (n < min) issues.push({ code: 'too_small', origin: 'number', minimum: min, inclusive: true, input: n });

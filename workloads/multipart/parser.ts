@@ -197,8 +197,6 @@ export class MultipartParser {
    */
   #scan(chunk: Uint8Array, at: number, p: Pattern, emit: boolean): number {
     const carry = this.#carry, c = carry.length, n = p.bytes.length, pat = p.bytes;
-    const total = c + chunk.length - at;
-    const byte = (i: number) => (i < c ? carry[i]! : chunk[at + i - c]!);
     const s = startInCarry(carry, chunk, at, pat);
     if (s >= 0) {
       if (emit && s > 0) this.#sink!.data(carry.subarray(0, s));
@@ -215,6 +213,8 @@ export class MultipartParser {
       return found + n;
     }
     // Keep the longest tail of carry ++ chunk that is a prefix of the pattern.
+    const total = c + chunk.length - at;
+    const byte = (i: number) => (i < c ? carry[i]! : chunk[at + i - c]!);
     let keep = Math.max(0, total - n + 1);
     for (; keep < total; keep++) {
       let j = 0;
