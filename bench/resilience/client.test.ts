@@ -5,9 +5,20 @@ import { after, describe, it } from 'node:test';
 import { runFixedRate, single } from './client.ts';
 
 describe('runFixedRate', () => {
-  // A server that takes connections and never answers (a target whose workers are all held).
+  // A server that takes connections and never answers (a target whose workers are all held); it
+  // counts the requests that reached it whole (GETs: one blank line each).
   const held: Socket[] = [];
-  const server = createServer((socket) => held.push(socket.on('error', () => {})));
+  let received = 0;
+  const server = createServer((socket) => {
+    let tail = '';
+    held.push(
+      socket.on('error', () => {}).on('data', (chunk) => {
+        const parts = (tail + chunk.toString('latin1')).split('\r\n\r\n');
+        received += parts.length - 1;
+        tail = parts.at(-1)!;
+      }),
+    );
+  });
   after(() => {
     for (const s of held) s.destroy();
     server.close();
@@ -32,8 +43,14 @@ describe('runFixedRate', () => {
     assert.equal(r.outcomes.length, 200);
     assert.ok(r.outcomes.every((o) => !o.ok && o.error === 'timeout'), JSON.stringify(r.outcomes.slice(0, 3)));
     assert.equal(r.unfinished, 0);
-    // Each reached the server whole before it timed out (a timed-out request frees its connection for
-    // the next): whether the server acted on it, the client cannot know.
-    assert.ok(r.outcomes.every((o) => o.written), `${r.outcomes.filter((o) => !o.written).length} not written`);
+    // `written` is what the faults rule counts as of unknown outcome: it must say exactly which
+    // requests reached the server whole (whether the server acted on one, the client cannot know).
+    // How many do depends on the host's speed (a queued request gets a connection about 20 ms before
+    // its own deadline), but more than the first four: a timed-out request frees its connection.
+    const written = r.outcomes.filter((o) => o.written).length;
+    assert.ok(written > 4, `${written} written`);
+    const settled = Date.now() + 5000;
+    while (received < written && Date.now() < settled) await new Promise((res) => setTimeout(res, 20));
+    assert.equal(received, written);
   });
 });
