@@ -15,13 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from 'node:test';
-import { spec } from 'node:test/reporters';
 import { onPath } from '../bench/measure/machine.ts';
 import { DENO, NODE, NODE22, ROOT, targets as targetTable } from '../targets/table.ts';
 import { runningServices } from '../bench/measure/services.ts';
+import { nodeTests as runNodeTests, type Tally } from './node-tests.ts';
 
-const tally = { passed: 0, failed: 0, skipped: 0 };
+const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
 const stages: string[] = [];
 
 function command(name: string, argv: string[]): void {
@@ -32,26 +31,9 @@ function command(name: string, argv: string[]): void {
   stages.push(`${ok ? '✓' : '✗'} ${name}`);
 }
 
-/** node:test files, counted test by test. */
+/** node:test files, counted test by test; the stage's summary names each failed test. */
 async function nodeTests(name: string, files: { globPatterns: string[] } | { files: string[] }): Promise<void> {
-  console.log(`\n▶ ${name}`);
-  const before = { ...tally };
-  const stream = run({ cwd: ROOT, ...files, timeout: 60_000 });
-  stream.on('test:pass', (t) => {
-    if (t.details.type === 'suite') return;
-    tally[t.skip !== undefined && t.skip !== false ? 'skipped' : 'passed']++;
-  });
-  stream.on('test:fail', (t) => {
-    if (t.details.type !== 'suite') tally.failed++;
-  });
-  await new Promise<void>((resolve) => {
-    stream.compose(spec).on('end', resolve).pipe(process.stdout, { end: false });
-  });
-  stages.push(
-    `${tally.failed === before.failed ? '✓' : '✗'} ${name}: ${tally.passed - before.passed} passed, ${
-      tally.failed - before.failed
-    } failed`,
-  );
+  stages.push(...await runNodeTests(name, files, { cwd: ROOT, tally, out: process.stdout }));
 }
 
 function conformance(targets: string, data: string, env: NodeJS.ProcessEnv): void {
