@@ -23,6 +23,8 @@ import { services, ServicesUp } from './services.ts';
 import { planMultiCore } from './multicore.ts';
 import { args, defaultGeneratorCores, stamp } from './args.ts';
 import { resume, runDirectory } from './resume.ts';
+import { runtimeEnv } from './runtime-env.ts';
+import { envText } from '../results/schema.ts';
 import { ROOT, targetByName, targets as targetTable } from '../../targets/table.ts';
 
 // `--suite resilience`: the resilience suite (bench/resilience/cli.ts) with the other arguments;
@@ -190,6 +192,12 @@ if (options.driver === 'auto') {
       '(scripts/oha.sh builds it with cargo): request/response cells ran on k6, and k6 was their limit';
     console.warn(`bench: WARNING: ${options.peakDriverMissing}`);
   }
+}
+
+// A variable that changes a runtime reaches every target: the run records it and the report says so.
+const inherited = runtimeEnv();
+if (Object.keys(inherited).length > 0) {
+  console.warn(`bench: WARNING: every target inherits ${envText(inherited)}: no runtime runs on its defaults alone`);
 }
 
 if (options.backend === 'services') {

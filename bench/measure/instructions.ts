@@ -12,6 +12,7 @@
  * every process's share. User space only: the kernel's work for a request (syscalls, the network
  * stack) is not counted, so the figure sits beside CPU µs/request and is never mixed with it.
  */
+import { runtimeEnv } from './runtime-env.ts';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -34,7 +35,7 @@ import { fixture, fixtureText } from '../../conformance/harness.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { notServed as notServedBy, targetByName } from '../../targets/table.ts';
 import { honoOverBare, overRuns } from '../results/instructions.ts';
-import { Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
+import { envText, Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
 import { processTree } from './cgroup.ts';
 import { gitState } from './machine.ts';
 
@@ -404,6 +405,8 @@ export async function measureInstructions(
     return { target, endpoints };
   });
   const total = o.runs * plan.reduce((n, p) => n + p.endpoints.length, 0);
+  const env = runtimeEnv();
+  if (Object.keys(env).length > 0) log(`bench:instructions: WARNING: every target inherits ${envText(env)}`);
   let done = 0;
   const scratch = mkdtempSync(join(tmpdir(), 'gauntlet-callgrind-'));
   try {
@@ -466,6 +469,7 @@ export async function measureInstructions(
       windows: o.windows,
       runs: o.runs,
       ...(o.connections === 1 ? {} : { connections: o.connections }),
+      ...(Object.keys(env).length > 0 ? { runtimeEnv: env } : {}),
     },
     perf,
     cells,

@@ -19,7 +19,7 @@ describe('resume', () => {
   };
   it("takes the run's own settings and the cells it holds", () => {
     const d = dir();
-    const { options, resumed } = resume(d, run.git.commit, run.machine.cpuModel);
+    const { options, resumed } = resume(d, run.git.commit, run.machine.cpuModel, {});
     assert.equal(options.runId, run.id);
     assert.equal(options.outDir, d);
     assert.deepEqual(options.targets, run.targets.map((t) => t.name));
@@ -28,15 +28,30 @@ describe('resume', () => {
   });
   it('refuses another commit, and a directory without a run', () => {
     assert.throws(
-      () => resume(dir(), 'def5678', run.machine.cpuModel),
+      () => resume(dir(), 'def5678', run.machine.cpuModel, {}),
       /made at commit abc1234 and this checkout is at def5678/,
     );
     assert.throws(() => resume(mkdtempSync(join(tmpdir(), 'gauntlet-none-')), run.git.commit), /no run to resume/);
   });
   it('refuses another CPU model: its rounds would be mixed into the same medians', () => {
     assert.throws(
-      () => resume(dir(), run.git.commit, 'Some Other CPU'),
+      () => resume(dir(), run.git.commit, 'Some Other CPU', {}),
       /measured on ".*" and this machine is "Some Other CPU"/,
     );
+  });
+  it("refuses a shell whose runtime variables differ from the run's: no target would run as before", () => {
+    assert.throws(
+      () => resume(dir(), run.git.commit, run.machine.cpuModel, { DENO_V8_FLAGS: '--jitless' }),
+      /ran its targets with no runtime variables in the environment, and this shell has DENO_V8_FLAGS=--jitless/,
+    );
+    const d = mkdtempSync(join(tmpdir(), 'gauntlet-resume-env-'));
+    mkdirSync(join(d, 'cells'));
+    const withEnv = { ...run, cells: [], settings: { ...run.settings, runtimeEnv: { NODE_OPTIONS: '--jitless' } } };
+    writeFileSync(join(d, 'run.json'), JSON.stringify(withEnv));
+    assert.throws(
+      () => resume(d, run.git.commit, run.machine.cpuModel, {}),
+      /ran its targets with NODE_OPTIONS=--jitless in the environment, and this shell has none/,
+    );
+    assert.equal(resume(d, run.git.commit, run.machine.cpuModel, { NODE_OPTIONS: '--jitless' }).options.runId, run.id);
   });
 });

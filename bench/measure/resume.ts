@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Cell, RunMeta } from '../results/schema.ts';
+import { Cell, envText, RunMeta } from '../results/schema.ts';
 import { ROOT } from '../../targets/table.ts';
 import { gitState, machine } from './machine.ts';
+import { runtimeEnv } from './runtime-env.ts';
 import type { BenchOptions, Resumed } from './run.ts';
 
 /** The run directory of a run id, or the path itself when it is one. */
@@ -18,6 +19,7 @@ export function resume(
   dir: string,
   commit = gitState().commit,
   cpuModel = machine().cpuModel,
+  env = runtimeEnv(),
 ): { options: BenchOptions; resumed: Resumed } {
   const file = join(dir, 'run.json');
   if (!existsSync(file)) throw new Error(`no run to resume at ${dir} (no run.json)`);
@@ -33,6 +35,14 @@ export function resume(
     throw new Error(
       `run ${meta.id} was measured on "${meta.machine.cpuModel}" and this machine is "${cpuModel}": ` +
         'its figures cannot be continued here (start a new run)',
+    );
+  }
+  // The same runtimes, on the same settings: a variable that changes a runtime must match too.
+  const had = envText(meta.settings.runtimeEnv ?? {});
+  if (had !== envText(env)) {
+    throw new Error(
+      `run ${meta.id} ran its targets with ${had === '' ? 'no runtime variables' : had} in the environment, ` +
+        `and this shell has ${envText(env) || 'none'}: set the same to resume it`,
     );
   }
   const cells = meta.cells

@@ -12,6 +12,7 @@ import { catalogueCase } from '../../conformance/suite.ts';
 import { type Health, offers } from '../../contract/health.ts';
 import { drive, type Driven, type Driver, pickDriver } from './drivers.ts';
 import { gitState, machine, pythonPackages, versions } from './machine.ts';
+import { runtimeEnv } from './runtime-env.ts';
 import { watchWorkers, workerFigures } from './multicore.ts';
 import { calibrateDrivers, CALIBRATION_TARGET, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
@@ -206,6 +207,7 @@ const ServiceFacts = RunMeta.shape.services.unwrap();
 
 /** run.json as it starts: the commit, the machine, every version and setting, the matrix. */
 function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date): RunMeta {
+  const env = runtimeEnv();
   return {
     id: o.runId,
     startedAt: startedAt.toISOString(),
@@ -233,6 +235,7 @@ function startMeta(o: BenchOptions, skipped: RunMeta['skipped'], startedAt: Date
       quick: o.quick,
       ...(o.functional ? { functional: o.functional } : {}),
       ...(o.peakDriverMissing ? { peakDriverMissing: o.peakDriverMissing } : {}),
+      ...(Object.keys(env).length > 0 ? { runtimeEnv: env } : {}),
     },
     targets: o.targets.map((name) => {
       const t = targetByName(name);

@@ -269,6 +269,12 @@ export const RunMeta = z.object({
     functional: z.string().optional(),
     backend: z.enum(['embedded', 'services']),
     quick: z.boolean(),
+    /**
+     * Variables of the bench's environment that change a runtime (bench/measure/runtime-env.ts),
+     * which every target inherited: set only when there were some, and then no target ran on its
+     * defaults alone.
+     */
+    runtimeEnv: z.record(z.string(), z.string()).optional(),
   }),
   targets: z.array(
     z.object({
@@ -294,6 +300,10 @@ export const RunMeta = z.object({
   driverCalibration: z.array(DriverCalibration).optional(),
 });
 export type RunMeta = z.infer<typeof RunMeta>;
+
+/** `settings.runtimeEnv` as a shell would set it: `NAME=value` pairs. */
+export const envText = (env: Record<string, string>): string =>
+  Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
 
 // ---------------------------------------------------------------- references.json
 
@@ -504,6 +514,8 @@ export const Instructions = z.object({
     runs: z.number(),
     /** Keep-alive connections the requests were spread over (absent: one). */
     connections: z.number().optional(),
+    /** As in run.json: variables of the environment that change a runtime, which every target inherited. */
+    runtimeEnv: z.record(z.string(), z.string()).optional(),
   }),
   /** Whether `perf stat -e instructions` counts on this machine (hardware counters), and if not, why. */
   perf: z.object({ available: z.boolean(), reason: z.string().optional() }),

@@ -13,6 +13,14 @@ describe('header: multi-core runs', () => {
     const text = render(run, cells);
     assert.doesNotMatch(text, /Functional run|Uneven worker CPU/);
   });
+  it('says which runtime variables every target inherited, and only when there were some', () => {
+    assert.doesNotMatch(render(run, cells), /Runtime settings from the environment/);
+    const env = { ...run, settings: { ...run.settings, runtimeEnv: { DENO_V8_FLAGS: '--a', NODE_OPTIONS: '--b' } } };
+    assert.match(
+      render(env, cells),
+      /\*\*Runtime settings from the environment\*\*: every target ran with `DENO_V8_FLAGS=--a NODE_OPTIONS=--b`/,
+    );
+  });
   it('labels a functional run as one, with its reason', () => {
     const functional = { ...run, settings: { ...run.settings, functional: 'the server and generator share CPU 1' } };
     assert.match(

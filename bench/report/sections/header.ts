@@ -1,5 +1,5 @@
 /** The report's opening: the run, its machine and settings, and how to read the tables. Pure. */
-import type { Cell, RunMeta } from '../../results/schema.ts';
+import { type Cell, envText, type RunMeta } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para } from '../doc.ts';
 import { duration } from '../format.ts';
@@ -58,6 +58,15 @@ export function header(run: RunMeta, cells: readonly Cell[], idx: CellIndex): Bl
             return `${c.target} × ${c.workload} (${shares.join(', ')})`;
           }).join('; ')
         }.`,
+      'warning',
+    ));
+  }
+  if (s.runtimeEnv) {
+    blocks.push(para(
+      `**Runtime settings from the environment**: every target ran with \`${
+        envText(s.runtimeEnv)
+      }\`, so no runtime ran on its defaults alone (these variables change a JIT, a collector, a thread ` +
+        'pool or an allocator; bench/measure/runtime-env.ts lists them).',
       'warning',
     ));
   }

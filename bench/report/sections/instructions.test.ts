@@ -96,4 +96,12 @@ Could not be counted under valgrind:
     );
     assert.match(text, /the windows show how steady the count is/);
   });
+
+  it('says which runtime variables every target inherited, and only when there were some', () => {
+    assert.doesNotMatch(toMarkdown(instructionsSection(data)), /Runtime settings from the environment/);
+    const text = toMarkdown(
+      instructionsSection({ ...data, settings: { ...data.settings, runtimeEnv: { DENO_V8_FLAGS: '--a' } } }),
+    );
+    assert.match(text, /\*\*Runtime settings from the environment\*\*: every target ran with `DENO_V8_FLAGS=--a`/);
+  });
 });

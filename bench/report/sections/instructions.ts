@@ -2,7 +2,7 @@
  * Instructions per request under callgrind (instructions.json): the cost the host's noise cannot
  * move, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
  */
-import type { Instructions, InstructionsCell } from '../../results/schema.ts';
+import { envText, type Instructions, type InstructionsCell } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para, table } from '../doc.ts';
 import { count, pct, ratio } from '../format.ts';
@@ -50,6 +50,14 @@ export function instructionsSection(data: Instructions): Block[] {
             'than the figure: the windows show how steady the count is; compare figures made with the same ' +
             'warm-up.'),
     ),
+    ...(data.settings.runtimeEnv
+      ? [para(
+        `**Runtime settings from the environment**: every target ran with \`${
+          envText(data.settings.runtimeEnv)
+        }\`, so no runtime ran on its defaults alone.`,
+        'warning',
+      )]
+      : []),
     table(
       ['Target', ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`])],
       targets.filter((t) => workloads.some((w) => implemented(cell(t, w)))).map((t) => [
