@@ -12,7 +12,6 @@
  * every process's share. User space only: the kernel's work for a request (syscalls, the network
  * stack) is not counted, so the figure sits beside CPU µs/request and is never mixed with it.
  */
-import { runtimeEnv } from './runtime-env.ts';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -38,6 +37,7 @@ import { honoOverBare, overRuns } from '../results/instructions.ts';
 import { envText, Instructions, type InstructionsCell, type InstructionsRun } from '../results/schema.ts';
 import { processTree } from './cgroup.ts';
 import { gitState } from './machine.ts';
+import { runtimeEnv } from './runtime-env.ts';
 
 export interface InstructionsOptions {
   targets: string[];
