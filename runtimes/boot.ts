@@ -5,7 +5,8 @@
  */
 import { createApp } from '../workloads/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
-import { describeData, openData } from '../src/data/index.ts';
+import { describeData } from '../src/data/index.ts';
+import { openData } from '../src/data/open.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
 import type { MakeApp } from './adapter.ts';
 

@@ -5,7 +5,7 @@
  * --socket-addr, so one config serves any port). Run with Node: `node runtimes/workerd/build.ts`.
  * Quick when done: esbuild takes well under a second, and the files are replaced atomically.
  */
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -23,22 +23,6 @@ export const COMPATIBILITY_FLAGS: string[] = [];
 
 /** Variables the worker reads, handed over from the environment of `workerd serve`. */
 const ENV = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'GAUNTLET_DATA'];
-
-/**
- * src/data/cache.ts imports ioredis for its Redis cache, which the worker never makes (no Redis
- * client runs on workerd: README.md). Bundling it would pull node:net, node:tls and ioredis's 200
- * KB into the worker for nothing; this keeps the import resolvable and fails loudly if ever used.
- */
-const noIoredis: Plugin = {
-  name: 'no-ioredis',
-  setup(b) {
-    b.onResolve({ filter: /^ioredis$/ }, () => ({ path: 'ioredis', namespace: 'no-ioredis' }));
-    b.onLoad({ filter: /.*/, namespace: 'no-ioredis' }, () => ({
-      contents: 'export class Redis { constructor() { throw new Error("ioredis does not run on workerd"); } }',
-      loader: 'js',
-    }));
-  },
-};
 
 const capnpString = (s: string) => JSON.stringify(s);
 
@@ -99,7 +83,6 @@ export async function buildWorker(): Promise<void> {
     sourcemap: false,
     write: false,
     logLevel: 'warning',
-    plugins: [noIoredis],
   });
   const [bundle] = result.outputFiles;
   const previous = (() => {

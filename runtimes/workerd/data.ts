@@ -21,7 +21,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
 import { composeData, type Data, type Db } from '../../src/data/index.ts';
 import { memoryCache } from '../../src/data/cache.ts';
-import { POOL_MAX, poolOptions, postgresQueries, unavailable } from '../../src/data/db.ts';
+import { POOL_MAX, poolOptions, postgresQueries } from '../../src/data/db.ts';
+import { unavailable } from '../../src/data/postgres.ts';
 import { ApiError } from '../../src/errors.ts';
 
 /** What one request owns: its client (opened on first use) and whether it is over. */

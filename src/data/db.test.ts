@@ -4,15 +4,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../errors.ts';
 import postgres from 'postgres';
-import {
-  POOL_MAX,
-  poolMaxPerWorker,
-  poolOptions,
-  postgresDb,
-  RECONNECT_MAX_S,
-  reconnectBackoff,
-  stallGuard,
-} from './db.ts';
+import { POOL_MAX, poolMaxPerWorker, poolOptions, RECONNECT_MAX_S, reconnectBackoff, stallGuard } from './db.ts';
+import { postgresDb } from './postgres.ts';
 
 describe('poolMaxPerWorker', () => {
   it('shares the per-target bound out over the workers, rounded up', () => {

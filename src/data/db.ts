@@ -1,12 +1,12 @@
 /**
  * The database behind one small contract: parameterised SQL text in, rows out. Two backends:
- * Postgres through postgres.js (a bounded pool that reconnects by itself), and PGlite in process
- * (the embedded default, seeded from src/data/*.sql at start). A lost connection surfaces as the
- * contract's 503 `unavailable`; SQL errors stay errors (they are bugs).
+ * Postgres through postgres.js (postgres.ts: a bounded pool that reconnects by itself), and PGlite
+ * in process (pglite.ts: the embedded default, seeded from src/data/*.sql at start). This module
+ * holds what they share and loads neither driver. A lost connection surfaces as the contract's 503
+ * `unavailable`; SQL errors stay errors (they are bugs).
  */
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { ApiError } from '../errors.ts';
-import { loadSeededPglite } from './pglite.ts';
 import { withTimeout } from './timeout.ts';
 import { SQL } from '../../contract/sql.ts';
 
@@ -49,22 +49,8 @@ export const RECONNECT_MAX_S = 0.5;
 export const reconnectBackoff = (retries: number): number =>
   (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, RECONNECT_MAX_S);
 
-/**
- * Connection-level failures become the contract's 503: the socket's errors (ECONNREFUSED, …),
- * postgres.js's own (CONNECT_TIMEOUT, CONNECTION_CLOSED, …), and the server's SQLSTATE classes
- * 08, 53, 57, 58 (shutting down, out of connections). Anything else (22, 23, 42, …) is a bug.
- */
-export function unavailable(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return err;
-  const lost = err instanceof postgres.PostgresError
-    ? /^(08|53|57|58)/.test(code)
-    : /^(E[A-Z]+|CONNECT\w*)$/.test(code);
-  return lost ? databaseUnavailable() : err;
-}
-
 /** The contract's 503 for a database that cannot be reached. */
-const databaseUnavailable = (): ApiError => new ApiError('unavailable', 'the database is unavailable');
+export const databaseUnavailable = (): ApiError => new ApiError('unavailable', 'the database is unavailable');
 
 export const pinger = (query: Query) => async (timeoutMs = 1000): Promise<boolean> => {
   try {
@@ -84,17 +70,6 @@ export const poolOptions = (workers = 1) => ({
   // Server-side prepared statements, as sqlx and asyncpg use them in the baselines.
   prepare: true,
 });
-
-export function postgresDb(url: string, workers = 1): Db {
-  const sql = postgres(url, poolOptions(workers));
-  const queries = postgresQueries(() => sql, unavailable);
-  const reads = stallGuard(queries.query);
-  return {
-    ...queries,
-    query: reads.query,
-    close: () => (reads.stop(), sql.end({ timeout: 2 })),
-  };
-}
 
 /** Statements that only read: one answered 503 and finished later changes nothing. */
 const READ = /^\s*SELECT\b/i;
@@ -184,22 +159,5 @@ export function postgresQueries(
       }
     },
     ping: pinger(query),
-  };
-}
-
-/** The embedded default: PGlite in memory, with the schema and seed applied (see pglite.ts). */
-export async function pgliteDb(log: (line: string) => void = () => {}): Promise<Db> {
-  const pg = await loadSeededPglite(log);
-  const query: Query = async (text, params = []) =>
-    // deno-lint-ignore no-explicit-any
-    (await pg.query(text, params as any[])).rows as any;
-  return {
-    backend: 'pglite',
-    query,
-    transaction: (fn) =>
-      // deno-lint-ignore no-explicit-any
-      pg.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params as any[])).rows as any)),
-    ping: pinger(query),
-    close: () => pg.close(),
   };
 }

@@ -1,12 +1,11 @@
 /**
- * The data layer the app receives through `createApp(deps)`: a database and a cache, chosen from
- * the configuration — Postgres when DATABASE_URL is set, else PGlite in process; Redis when
- * REDIS_URL is set, else an in-process map — with their reachability for `/health`.
+ * The data layer the app receives through `createApp(deps)`: a database and a cache, with their
+ * reachability for `/health`. open.ts opens the backends the configuration names; workerd composes
+ * its own (runtimes/workerd/data.ts). Nothing here loads a driver.
  */
 import type { Health } from '../../contract/health.ts';
-import type { Config } from '../config.ts';
-import { type Cache, memoryCache, redisCache } from './cache.ts';
-import { type Db, pgliteDb, postgresDb } from './db.ts';
+import type { Cache } from './cache.ts';
+import type { Db } from './db.ts';
 
 export type { Batch, Cache } from './cache.ts';
 export type { Db, Query } from './db.ts';
@@ -50,18 +49,6 @@ export function composeData(db: Db, cache: Cache): Data {
       return closing;
     },
   };
-}
-
-/** Opens the backends the configuration names (the embedded ones for what it leaves unset). */
-export async function openData(
-  config: Pick<Config, 'databaseUrl' | 'redisUrl'> & Partial<Pick<Config, 'workers'>>,
-  log: (line: string) => void = () => {},
-): Promise<Data> {
-  const [db, cache] = await Promise.all([
-    config.databaseUrl ? postgresDb(config.databaseUrl, config.workers) : pgliteDb(log),
-    config.redisUrl ? redisCache(config.redisUrl, log) : memoryCache(),
-  ]);
-  return composeData(db, cache);
 }
 
 /** `db postgres, cache redis` — for the startup line. */

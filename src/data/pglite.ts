@@ -2,12 +2,14 @@
  * The embedded database: PGlite in memory, with src/data/schema.sql and seed.sql applied. initdb
  * plus the seed take several seconds, so the first start also writes the seeded data directory to
  * a snapshot in the temp dir (named by a hash of the two files); later starts load it instead.
- * Either way every start begins from exactly the seeded state.
+ * Either way every start begins from exactly the seeded state. Loaded only when DATABASE_URL is
+ * unset (open.ts).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Db, pinger, type Query } from './db.ts';
 
 const SCHEMA_SQL = new URL('./schema.sql', import.meta.url);
 const SEED_SQL = new URL('./seed.sql', import.meta.url);
@@ -63,4 +65,21 @@ export async function loadSeededPglite(log: (line: string) => void): Promise<PGl
     log(`pglite: could not write the snapshot (${(err as Error).message}); the next start seeds again`);
   }
   return pg;
+}
+
+/** The embedded default as the app's Db: PGlite in memory, with the schema and seed applied. */
+export async function pgliteDb(log: (line: string) => void = () => {}): Promise<Db> {
+  const pg = await loadSeededPglite(log);
+  const query: Query = async (text, params = []) =>
+    // deno-lint-ignore no-explicit-any
+    (await pg.query(text, params as any[])).rows as any;
+  return {
+    backend: 'pglite',
+    query,
+    transaction: (fn) =>
+      // deno-lint-ignore no-explicit-any
+      pg.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params as any[])).rows as any)),
+    ping: pinger(query),
+    close: () => pg.close(),
+  };
 }
