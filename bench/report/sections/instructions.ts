@@ -1,6 +1,6 @@
 /**
- * Instructions per request under callgrind (instructions.json): the cost the host's noise cannot
- * move, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
+ * Instructions per request under callgrind (instructions.json): the cost the host's noise barely
+ * moves, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
  */
 import { envText, type Instructions, type InstructionsCell } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
@@ -40,9 +40,11 @@ export function instructionsSection(data: Instructions): Block[] {
         `(${data.valgrind}): ${count(warmup)} warm-up requests, ${counted}, ${sent}, ` +
         `every thread and process of the server summed; ${runs} run${
           runs === 1 ? '' : 's'
-        }, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise cannot move this count, but it ` +
-        'excludes the kernel (syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside ' +
-        'CPU µs/request, never mixed with it. ' +
+        }, each on a fresh start (runs Δ: their (max − min) ÷ median). The host's noise moves this count far less than ` +
+        "CPU time, though not to nothing: a thread woken by a timer (Bun's allocator scavenger, JSC's collector " +
+        'scheduling) counts more the slower the server runs under valgrind. The count excludes the kernel ' +
+        '(syscalls, the network stack) and runs on a simulated CPU: it is a second cost beside CPU µs/request, ' +
+        'never mixed with it. ' +
         (windows === 1
           ? 'A JIT still compiling, or a major collection, in the counted window is counted too — at the same request ' +
             'in every run, so it repeats — so compare figures made with the same warm-up.'
