@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { honoOverBare, overRuns } from './instructions.ts';
-import type { InstructionsCell } from './schema.ts';
+import { honoOverBare, medianWindow, overRuns } from './instructions.ts';
+import type { InstructionsCell, InstructionsRun } from './schema.ts';
 
 const counted = (target: string, workload: string, instructionsPerRequest: number): InstructionsCell => ({
   target,
@@ -19,6 +19,29 @@ describe('overRuns', () => {
     assert.deepEqual(overRuns([100_000, 101_000]), { instructionsPerRequest: 100_500, difference: 1_000 / 100_500 });
     assert.deepEqual(overRuns([300, 100, 200]), { instructionsPerRequest: 200, difference: 1 });
     assert.deepEqual(overRuns([42]), { instructionsPerRequest: 42, difference: 0 });
+  });
+});
+
+describe('medianWindow', () => {
+  const run = (windows?: number[]): InstructionsRun => ({
+    instructions: 0,
+    instructionsPerRequest: 0,
+    ...(windows ? { windows } : {}),
+    processes: [],
+    connections: 1,
+    wallTimeS: 1,
+  });
+  const cell = (...runs: InstructionsRun[]): InstructionsCell => ({ ...counted('bun', 'json-small', 0), runs });
+
+  it("is the median over runs of each run's median window: a window where a collection lands moves it not at all", () => {
+    assert.equal(medianWindow(cell(run([50, 51, 100]), run([52, 90, 49, 51]), run([60, 61, 62]))), 51.5);
+    assert.equal(medianWindow(cell(run([50, 200]))), 125);
+  });
+
+  it('is undefined without windows in every run, or for a cell that was not counted', () => {
+    assert.equal(medianWindow(cell(run([50, 51]), run())), undefined);
+    assert.equal(medianWindow(cell(run([50]))), undefined);
+    assert.equal(medianWindow({ target: 'bun', workload: 'json-small', unavailable: 'did not start' }), undefined);
   });
 });
 

@@ -8,6 +8,17 @@ export function overRuns(perRequest: readonly number[]): { instructionsPerReques
 }
 
 /**
+ * The steady figure of a cell counted in windows: each run's median window, then the median of the
+ * runs. It leaves out the windows where a collection or a compilation on a background thread lands
+ * (valgrind slows the server some 50×, so a collector scheduled by time lands more often than
+ * natively); undefined when a run has fewer than two windows.
+ */
+export function medianWindow(cell: InstructionsCell): number | undefined {
+  if ('unavailable' in cell || cell.runs.some((r) => (r.windows?.length ?? 0) < 2)) return undefined;
+  return median(cell.runs.map((r) => median(r.windows!)));
+}
+
+/**
  * Each framework target against the bare control of its runtime (`node` ÷ `bare-node`), for every
  * workload both were counted on: how many times the instructions of the bare server Hono's
  * request costs. A pair with either side unavailable has no ratio.

@@ -97,6 +97,30 @@ Could not be counted under valgrind:
     assert.match(text, /the windows show how steady the count is/);
   });
 
+  it('shows the median window beside the figure, and Hono ÷ bare by it, when the runs were counted in windows', () => {
+    const windowed = (c: InstructionsCell, windows: number[][]): InstructionsCell =>
+      'unavailable' in c ? c : { ...c, runs: c.runs.map((r, i) => ({ ...r, windows: windows[i]! })) };
+    const text = toMarkdown(instructionsSection({
+      ...data,
+      settings: { ...data.settings, windows: 3 },
+      cells: [
+        windowed(cells[0]!, [[90_000, 91_000, 150_000], [92_000, 93_000, 94_000]]),
+        windowed(cells[2]!, [[40_000, 40_000, 41_000], [40_000, 40_000, 40_000]]),
+        ...cells.slice(4),
+      ],
+    }));
+    assert.match(text, /\| Target \| basic-json instr\/req \| basic-json runs Δ \| basic-json median window \|/);
+    assert.match(text, /\| node \| 100,000 \| 2\.0% \| 92,000 \|/);
+    assert.match(text, /\| bare-node \| 40,000 \| 0% \| 40,000 \|/);
+    assert.match(text, /\| bun \| could not run \| — \| — \|/);
+    assert.match(text, /\| Hono ÷ bare \| Hono ÷ bare, median windows \|/);
+    assert.match(text, /\| node vs bare-node \| basic-json \| 100,000 \| 40,000 \| 2\.50× \| 2\.30× \|/);
+    assert.match(text, /The median window \(each run's middle window, then the median over runs\)/);
+    // Without windows in the runs (files made before windows), neither column nor sentence.
+    const plain = toMarkdown(instructionsSection({ ...data, settings: { ...data.settings, windows: 3 } }));
+    assert.doesNotMatch(plain, /median window/);
+  });
+
   it('says which runtime variables every target inherited, and only when there were some', () => {
     assert.doesNotMatch(toMarkdown(instructionsSection(data)), /Runtime settings from the environment/);
     const text = toMarkdown(

@@ -2,6 +2,7 @@
  * Instructions per request under callgrind (instructions.json): the cost the host's noise barely
  * moves, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
  */
+import { medianWindow } from '../../results/instructions.ts';
 import { envText, type Instructions, type InstructionsCell } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
 import { heading, list, para, table } from '../doc.ts';
@@ -9,11 +10,17 @@ import { count, pct, ratio } from '../format.ts';
 
 const TITLE = 'Instructions per request (callgrind, user space)';
 
-/** A cell's two table entries: its figure and how far its runs differ, or why there is none. */
-function entries(c: InstructionsCell | undefined): [string, string] {
-  if (!c) return ['—', '—'];
-  if ('unavailable' in c) return [c.notImplemented ? 'not implemented' : 'could not run', '—'];
-  return [count(c.instructionsPerRequest), c.runs.length > 1 ? pct(c.difference, 1) : '—'];
+/** A cell's table entries: its figure and how far its runs differ (and its median window), or why there is none. */
+function entries(c: InstructionsCell | undefined, windowed: boolean): string[] {
+  const steady = (text: string) => (windowed ? [text] : []);
+  if (!c) return ['—', '—', ...steady('—')];
+  if ('unavailable' in c) return [c.notImplemented ? 'not implemented' : 'could not run', '—', ...steady('—')];
+  const window = medianWindow(c);
+  return [
+    count(c.instructionsPerRequest),
+    c.runs.length > 1 ? pct(c.difference, 1) : '—',
+    ...steady(window === undefined ? '—' : count(window)),
+  ];
 }
 
 const implemented = (c: InstructionsCell | undefined): boolean => !!c && !('unavailable' in c && c.notImplemented);
@@ -25,6 +32,8 @@ export function instructionsSection(data: Instructions): Block[] {
   const cell = (t: string, w: string) => data.cells.find((c) => c.target === t && c.workload === w);
   const { warmup, measured, runs } = data.settings;
   const windows = data.settings.windows ?? 1;
+  // The median-window figure needs windows in every counted run (files made before windows have none).
+  const windowed = windows > 1 && data.cells.some((c) => medianWindow(c) !== undefined);
   const connections = data.settings.connections ?? 1;
   const sent = connections === 1
     ? 'one after another over one keep-alive connection'
@@ -50,7 +59,11 @@ export function instructionsSection(data: Instructions): Block[] {
             'in every run, so it repeats — so compare figures made with the same warm-up.'
           : 'A JIT still compiling, or a collector whose cycle is longer than a window, moves one window far more ' +
             'than the figure: the windows show how steady the count is; compare figures made with the same ' +
-            'warm-up.'),
+            'warm-up.' +
+            (windowed
+              ? " The median window (each run's middle window, then the median over runs) leaves out the windows " +
+                'where such work lands: the steadier figure, beside the figure that counts everything.'
+              : '')),
     ),
     ...(data.settings.runtimeEnv
       ? [para(
@@ -61,10 +74,13 @@ export function instructionsSection(data: Instructions): Block[] {
       )]
       : []),
     table(
-      ['Target', ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`])],
+      [
+        'Target',
+        ...workloads.flatMap((w) => [`${w} instr/req`, `${w} runs Δ`, ...(windowed ? [`${w} median window`] : [])]),
+      ],
       targets.filter((t) => workloads.some((w) => implemented(cell(t, w)))).map((t) => [
         t,
-        ...workloads.flatMap((w) => entries(cell(t, w))),
+        ...workloads.flatMap((w) => entries(cell(t, w), windowed)),
       ]),
     ),
   ];
@@ -72,14 +88,26 @@ export function instructionsSection(data: Instructions): Block[] {
     blocks.push(
       para("Hono's instructions against its runtime's own server with no framework, on the same workload:"),
       table(
-        ['Runtime', 'Workload', 'Hono instr/req', 'Bare instr/req', 'Hono ÷ bare'],
-        data.honoOverBare.map((r) => [
-          `${r.framework} vs ${r.bare}`,
-          r.workload,
-          count(r.frameworkPerRequest),
-          count(r.barePerRequest),
-          ratio(r.ratio),
-        ]),
+        [
+          'Runtime',
+          'Workload',
+          'Hono instr/req',
+          'Bare instr/req',
+          'Hono ÷ bare',
+          ...(windowed ? ['Hono ÷ bare, median windows'] : []),
+        ],
+        data.honoOverBare.map((r) => {
+          const steady = [cell(r.framework, r.workload), cell(r.bare, r.workload)].map((c) => c && medianWindow(c));
+          const [framework, bare] = steady;
+          return [
+            `${r.framework} vs ${r.bare}`,
+            r.workload,
+            count(r.frameworkPerRequest),
+            count(r.barePerRequest),
+            ratio(r.ratio),
+            ...(windowed ? [framework && bare ? ratio(framework / bare) : '—'] : []),
+          ];
+        }),
       ),
     );
   }
