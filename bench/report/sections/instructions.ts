@@ -97,8 +97,9 @@ export function instructionsSection(data: Instructions): Block[] {
           ...(windowed ? ['Hono ÷ bare, median windows'] : []),
         ],
         data.honoOverBare.map((r) => {
-          const steady = [cell(r.framework, r.workload), cell(r.bare, r.workload)].map((c) => c && medianWindow(c));
-          const [framework, bare] = steady;
+          const [framework, bare] = [cell(r.framework, r.workload), cell(r.bare, r.workload)].map((c) =>
+            c && medianWindow(c)
+          );
           return [
             `${r.framework} vs ${r.bare}`,
             r.workload,
