@@ -4,6 +4,7 @@
  * figures nor be typed by hand.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -105,10 +106,14 @@ describe('the committed result set', () => {
  * The runs committed beside the headline's: each measured the families declared after it, at a later
  * commit, with the headline's method (a full run: real services, clean tree, repeats, no failure).
  */
-const runFolders = () =>
-  readdirSync(join(ROOT, 'results'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'reference')
+const runFolders = () => {
+  // Committed ones only: a run a user made in this checkout (`npm run bench` before `npm test`) is not one of them.
+  const listed = spawnSync('git', ['ls-files', '-z', 'results'], { cwd: ROOT, encoding: 'utf8' });
+  const tracked = listed.status === 0 ? new Set(listed.stdout.split('\0').map((p) => p.split('/')[1])) : undefined;
+  return readdirSync(join(ROOT, 'results'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'reference' && (tracked?.has(d.name) ?? true))
     .map((d) => `results/${d.name}`);
+};
 /** Folders `npm run bench:resilience` wrote on their own: resilience.json and no matrix (run.json) beside it. */
 const resiliencePaths = () =>
   runFolders().filter((path) =>
