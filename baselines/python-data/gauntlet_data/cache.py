@@ -22,6 +22,8 @@ class Cache:
     """redis.asyncio over a bounded pool; every call raises `RedisError` while Redis is down."""
 
     backend = "redis"
+    # What every call raises while Redis is down (a connection error or timeout is a RedisError).
+    errors: tuple[type[Exception], ...] = (RedisError,)
 
     def __init__(self, url: str) -> None:
         pool = BlockingConnectionPool.from_url(

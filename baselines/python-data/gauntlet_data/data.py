@@ -14,17 +14,21 @@ Postgres closed is replaced at its next acquire. A released connection is not re
 `keep_session`): the only statements sent are the contract's.
 """
 
+from __future__ import annotations
+
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import asyncpg
-
 from gauntlet_data import sql
 from gauntlet_data.config import database_url, per_worker, redis_url
 
 if TYPE_CHECKING:
+    # Imported where a pool opens (Db.open): a server without DATABASE_URL never loads asyncpg,
+    # as a TS target without it never loads postgres.js.
+    import asyncpg
+
     from gauntlet_data.cache import Cache
 
 T = TypeVar("T")
@@ -49,6 +53,8 @@ class DataUnavailable(Exception):
 
 def is_unavailable(exc: BaseException) -> bool:
     """Connection-level failures: refused, closed, timed out, or SQLSTATE 08/53/57/58."""
+    import asyncpg  # loaded already: only a Db, which opened a pool, raises here
+
     if isinstance(exc, asyncpg.PostgresError):
         return str(getattr(exc, "sqlstate", "") or "")[:2] in UNAVAILABLE_CLASSES
     if isinstance(exc, (OSError, TimeoutError, asyncio.TimeoutError)):
@@ -78,6 +84,8 @@ class Db:
         self.pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
+        import asyncpg
+
         # min_size=0: nothing is connected here, so Postgres may be down at start.
         self.pool = await asyncpg.create_pool(
             self.url,
@@ -138,12 +146,12 @@ class Data:
     """What a server opened at start: `db` and `cache` are None when their variable is not set
     (or, for `cache`, when the target serves no Redis)."""
 
-    def __init__(self, db: Db | None, cache: "Cache | None") -> None:
+    def __init__(self, db: Db | None, cache: Cache | None) -> None:
         self.db = db
         self.cache = cache
 
     @classmethod
-    async def open(cls, *, cache: bool = True, pool_max: int = POOL_MAX) -> "Data":
+    async def open(cls, *, cache: bool = True, pool_max: int = POOL_MAX) -> Data:
         """`cache=False`: a target that uses no Redis (its venv has no redis-py); `REDIS_URL` is not read.
         `pool_max`: POOL_PER_TARGET for a target whose WORKERS are threads of one process."""
         db_url, cache_url = database_url(), redis_url() if cache else None  # both checked before anything opens

@@ -2,21 +2,21 @@
 resolution (cache-aside with a stampede lock), and click counting, exactly once, in batches.
 
 Every key, statement (sql.py) and script below is the contract's, shared with every other target
-through the one Redis and the one Postgres. Needs redis-py: imported only by the targets that serve
-the shortener.
+through the one Redis and the one Postgres. Imported by the targets that serve the shortener, whose
+venvs have redis-py; redis-py itself loads only with a cache (Data.open, with REDIS_URL set), so the
+errors caught here are the cache's own (`Cache.errors`).
 """
+
+from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import secrets
 import uuid
-from typing import Any
-
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Any
 
 from gauntlet_data import sql
-from gauntlet_data.cache import Cache
 from gauntlet_data.data import Data, Db
 from gauntlet_data.protocol import (
     BATCH_FIELD,
@@ -37,6 +37,9 @@ from gauntlet_data.protocol import (
     new_code,
     url_key,
 )
+
+if TYPE_CHECKING:
+    from gauntlet_data.cache import Cache
 
 log = logging.getLogger("gauntlet.shortener")
 
@@ -65,6 +68,8 @@ class Redirects:
         self.cache = cache
         # Single flight: concurrent misses of one code in this process share one lookup.
         self.flights: dict[str, asyncio.Future[str | None]] = {}
+        # What a Redis call raises while Redis is down: then Postgres answers (nothing without a cache).
+        self.cache_errors: tuple[type[Exception], ...] = cache.errors if cache is not None else ()
         if cache is not None:
             self.unlock_script = cache.redis.register_script(UNLOCK_LUA)
 
@@ -78,7 +83,7 @@ class Redirects:
             return await self.read_db(code)
         try:
             cached = await self.cache.redis.get(url_key(code))
-        except RedisError:
+        except self.cache_errors:
             return await self.read_db(code)
         if cached is not None:
             return cached or None
@@ -102,14 +107,14 @@ class Redirects:
         token = secrets.token_hex(16)
         try:
             won = await redis.set(lock_key(code), token, nx=True, px=LOCK_TTL_MS)
-        except RedisError:
+        except self.cache_errors:
             return await self.read_db(code)
         if won:
             try:
                 try:
                     # A holder before us may have filled it between our miss and our lock.
                     filled = await redis.get(key)
-                except RedisError:
+                except self.cache_errors:
                     return await self.read_db(code)  # no fill
                 if filled is not None:
                     return filled or None
@@ -119,19 +124,19 @@ class Redirects:
                         await redis.set(key, MISSING, px=MISSING_TTL_MS)
                     else:
                         await redis.set(key, url, px=URL_TTL_MS)
-                except RedisError:
+                except self.cache_errors:
                     pass  # the next miss fills it
                 return url
             finally:
                 try:
                     await self.unlock_script(keys=[lock_key(code)], args=[token])
-                except RedisError:
+                except self.cache_errors:
                     pass  # it expires by itself
         for pause in WAIT_STEPS_S:
             await asyncio.sleep(pause)
             try:
                 filled = await redis.get(key)
-            except RedisError:
+            except self.cache_errors:
                 break
             if filled is not None:
                 return filled or None
@@ -143,7 +148,7 @@ class Redirects:
             try:
                 await self.cache.redis.hincrby(PENDING_KEY, code, 1)
                 return
-            except RedisError:
+            except self.cache_errors:
                 pass
         await self.db.execute(sql.COUNT_ONE_CLICK, code)
 

@@ -5,18 +5,30 @@ The pool is opened when this module is imported, which gunicorn does in each wor
 thread and one for the click flusher (settings.REDIS_POOL_SIZE). Every command fails fast while
 Redis is down: 1 s to connect, 1 s per reply, 1 s waiting for a pooled connection, and no retry,
 so a command that errored was never sent twice; a dead connection is replaced at its next use.
+
+redis-py is imported only when REDIS_URL is set, as the TS targets load ioredis only then: a worker
+without a cache carries none of it. `errors` is what a command raises while Redis is down (nothing
+without a cache), for the shortener's fallbacks to catch.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from redis import BlockingConnectionPool, Redis
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 
-def _open(url: str | None) -> Redis | None:
+def _open(url: str | None) -> tuple[Redis | None, tuple[type[Exception], ...]]:
     if url is None:
-        return None
+        return None, ()
+    from redis import BlockingConnectionPool, Redis
+    from redis.backoff import NoBackoff
+    from redis.exceptions import RedisError
+    from redis.retry import Retry
+
     pool = BlockingConnectionPool.from_url(
         url,
         max_connections=settings.REDIS_POOL_SIZE,
@@ -26,10 +38,10 @@ def _open(url: str | None) -> Redis | None:
         retry=Retry(NoBackoff(), 0),  # a command that failed is not sent again
         decode_responses=True,
     )
-    return Redis(connection_pool=pool)
+    return Redis(connection_pool=pool), (RedisError,)
 
 
-redis = _open(settings.REDIS_URL)  # None: this server runs without a cache (REDIS_URL is not set)
+redis, errors = _open(settings.REDIS_URL)  # None, (): this server runs without a cache (REDIS_URL is not set)
 
 
 def ping() -> bool:
@@ -38,5 +50,5 @@ def ping() -> bool:
         return False
     try:
         return bool(redis.ping())
-    except RedisError:
+    except errors:
         return False

@@ -16,16 +16,17 @@ another one. This one is shared by both under a lock, opened when first needed, 
 any failure.
 """
 
+from __future__ import annotations
+
 import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import psycopg
 from django.conf import settings
-from redis import Redis
 
 from gauntlet_data.protocol import (
     BATCH_FIELD,
@@ -38,6 +39,11 @@ from gauntlet_data.protocol import (
 )
 
 from . import cache, db
+
+if TYPE_CHECKING:
+    # Both load only where a flusher runs (Postgres and Redis configured): connect() imports psycopg.
+    import psycopg
+    from redis import Redis
 
 log = logging.getLogger("gauntlet.clicks")
 
@@ -56,6 +62,8 @@ PRUNE_BATCHES = "DELETE FROM click_batches WHERE applied_at < now() - interval '
 def connect() -> psycopg.Connection:
     """A connection with the settings of Django's (settings.DATABASES): autocommit, every statement
     prepared on first use, server-side binding (psycopg's default cursor), 2 s connect timeout."""
+    import psycopg
+
     conf = settings.DATABASES["default"]
     params = {
         "dbname": conf["NAME"],

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes, urlsplit
 
-import psycopg
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
@@ -55,6 +54,8 @@ def raw_path(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[H
 
 def is_unavailable(exc: BaseException) -> bool:
     """Connection-level failures: refused, closed, timed out, or SQLSTATE 08/53/57/58."""
+    import psycopg  # loaded already: only Django's postgresql backend raises a DatabaseError here
+
     cause = exc.__cause__ if isinstance(exc, DatabaseError) else exc
     if not isinstance(cause, psycopg.Error):
         return False

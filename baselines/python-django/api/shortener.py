@@ -10,8 +10,6 @@ import secrets
 import time
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from gauntlet_data.protocol import (
     LOCK_TTL_MS,
     MAX_ATTEMPTS,
@@ -67,7 +65,7 @@ def resolve(code: str) -> str | None:
         return read_db(code)
     try:
         cached = redis.get(url_key(code))
-    except RedisError:
+    except cache.errors:
         return read_db(code)
     if cached is not None:
         return cached or None
@@ -80,14 +78,14 @@ def lookup(code: str) -> str | None:
     token = secrets.token_hex(16)
     try:
         won = redis.set(lock_key(code), token, nx=True, px=LOCK_TTL_MS)
-    except RedisError:
+    except cache.errors:
         return read_db(code)
     if won:
         try:
             try:
                 # A holder before us may have filled it between our miss and our lock.
                 filled = redis.get(key)
-            except RedisError:
+            except cache.errors:
                 return read_db(code)  # no fill
             if filled is not None:
                 return filled or None
@@ -97,19 +95,19 @@ def lookup(code: str) -> str | None:
                     redis.set(key, MISSING, px=MISSING_TTL_MS)
                 else:
                     redis.set(key, url, px=URL_TTL_MS)
-            except RedisError:
+            except cache.errors:
                 pass  # the next miss fills it
             return url
         finally:
             try:
                 unlock(keys=[lock_key(code)], args=[token])
-            except RedisError:
+            except cache.errors:
                 pass  # it expires by itself
     for pause in WAIT_STEPS_S:
         time.sleep(pause)
         try:
             filled = redis.get(key)
-        except RedisError:
+        except cache.errors:
             break
         if filled is not None:
             return filled or None
@@ -123,7 +121,7 @@ def count(code: str) -> None:
         try:
             cache.redis.hincrby(PENDING_KEY, code, 1)
             return
-        except RedisError:
+        except cache.errors:
             pass
     with db.cursor() as c:
         c.execute(COUNT_ONE, [code])
