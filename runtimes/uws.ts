@@ -10,16 +10,19 @@ const GRACE_MS = 1000;
 export const start: Start = async (options, makeApp) => {
   installGlobals();
   const app = makeApp({ upgradeWebSocket });
-  const listener = createListener(app.fetch, `${options.host}:${options.port}`);
+  // The address a request without a Host value is taken to have come to: the bound port (options.port may be 0).
+  let address = `${options.host}:${options.port}`;
+  const listener = createListener(app.fetch, () => address);
   const sockets = new Set<WebSocket<UpgradeSlot>>();
   const server = App()
     .ws<UpgradeSlot>('/*', websocketBehavior({ ...options, upgrade: listener.upgrade, open: sockets }))
     .any('/*', listener.http);
   const listenSocket = await listen(server, options.host, options.port, options.reusePort);
+  address = `${options.host}:${us_socket_local_port(listenSocket as never)}`;
   return {
     runtime: 'node',
     version: process.versions.node,
-    url: `http://${options.host}:${us_socket_local_port(listenSocket as never)}`,
+    url: `http://${address}`,
     async stop() {
       us_listen_socket_close(listenSocket);
       const deadline = Date.now() + GRACE_MS;

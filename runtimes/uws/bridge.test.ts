@@ -25,7 +25,7 @@ const NodeHeaders = globalThis.Headers;
 const T = { timeout: 30_000 };
 
 /** What the probe routes saw, server side. */
-const probe = { pulled: 0, cancelled: 0, reading: 0, bodyReads: [] as string[] };
+const probe = { pulled: 0, cancelled: 0, reading: 0, bodyReads: [] as string[], answered: [] as Request[] };
 
 // deno-lint-ignore no-explicit-any
 function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
@@ -73,6 +73,27 @@ function probes(upgradeWebSocket: UpgradeWebSocket<any>): Hono {
     '/bytes',
     () => new Response(new Uint8Array([0, 1, 2, 3, 4, 5]).subarray(2, 5), { headers: { 'x-probe': 'yes' } }),
   );
+  // Request headers read at each point the app can read them: in the route handler, after an
+  // await, from a stream pulled after the handler returned, and (not at all) after a whole answer.
+  app.get('/headers/now', (c) => c.text(`${c.req.header('x-probe')} ${c.req.header('host')}`));
+  app.get('/headers/later', async (c) => {
+    await new Promise((r) => setTimeout(r, 5));
+    return c.text(`${c.req.header('x-probe')} ${[...c.req.raw.headers.keys()].join(',')}`);
+  });
+  app.get('/headers/stream', (c) => {
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((r) => setTimeout(r, 5));
+        controller.enqueue(new TextEncoder().encode(`${c.req.header('x-probe')}`));
+        controller.close();
+      },
+    }, { highWaterMark: 0 });
+    return c.body(body, 200, { 'content-type': 'text/plain' });
+  });
+  app.get('/headers/unread', (c) => {
+    probe.answered.push(c.req.raw);
+    return c.text('answered whole');
+  });
   app.get('/split', () => new Response('x', { headers: { 'x-probe': 'a\r\nx-injected: 1' } }));
   app.get('/cookies', (c) => {
     c.header('set-cookie', 'a=1; Path=/', { append: true });
@@ -386,6 +407,43 @@ function chunkedFill(size: number): ReadableStream<Uint8Array> {
     },
   });
 }
+
+describe('request headers (copied out of uWS only when the app can read them)', () => {
+  const request = (path: string) =>
+    `GET /_probe/headers/${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe: one\r\nX-Probe: two\r\n\r\n`;
+  const body = async (path: string) => responses(await raw(request(path), countResponses(1)))[0]!;
+
+  it('are read inside the route handler', T, async () => {
+    assert.equal((await body('now')).body, 'one, two 127.0.0.1');
+  });
+  it('are all there after an await, the handler having returned meanwhile', T, async () => {
+    assert.equal((await body('later')).body, 'one, two host,x-probe');
+  });
+  it('are there for a stream pulled after the handler returned', T, async () => {
+    const reply = await raw(request('stream'), (text) => text.endsWith('0\r\n\r\n'));
+    assert.match(reply, /\r\n\r\n[0-9a-f]+\r\none, two\r\n0\r\n\r\n$/);
+  });
+  it(
+    'a request answered whole, its headers unread, refuses to read them afterwards (uWS has freed them)',
+    T,
+    async () => {
+      probe.answered.length = 0;
+      assert.equal((await body('unread')).body, 'answered whole');
+      const answered = probe.answered[0]!;
+      assert.equal(answered.url, 'http://127.0.0.1/_probe/headers/unread');
+      assert.throws(() => answered.headers.get('x-probe'), /read after the response was written whole/);
+    },
+  );
+  it(
+    'with an empty Host header, the URL takes the listening address (uWS itself refuses a missing one)',
+    T,
+    async () => {
+      probe.answered.length = 0;
+      await raw('GET /_probe/headers/unread HTTP/1.1\r\nHost:\r\n\r\n', countResponses(1));
+      assert.equal(probe.answered[0]!.url, `http://127.0.0.1:${port}/_probe/headers/unread`);
+    },
+  );
+});
 
 describe('large request bodies', () => {
   const boundary = 'gauntlet-bridge-boundary';

@@ -150,6 +150,11 @@ export class Exchange {
     this.#inFlight = inFlight;
   }
 
+  /** Whether the response goes on after the route handler returns. */
+  get deferred(): boolean {
+    return this.#deferred;
+  }
+
   /** The response will be written after the route handler returns: uWS must tell us of aborts. */
   defer(): void {
     if (this.#deferred) return;

@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_sock
 import { IncomingBody } from './body.ts';
 import { Exchange, type Upgrade } from './exchange.ts';
 import { BridgeHeaders } from './headers.ts';
-import { BridgeRequest, LightRequest } from './request.ts';
+import { BridgeRequest, copyHeaders, LightRequest } from './request.ts';
 import { GlobalResponse, LightResponse } from './response.ts';
 import { UPGRADE, type UpgradeEnv, type UpgradeSlot } from './websocket.ts';
 
@@ -94,12 +94,6 @@ function knownMethod(method: string): string {
   }
 }
 
-/** uWS's header walk, into one flat array without a closure per request. */
-let into: string[] = [];
-const collect = (name: string, value: string) => {
-  into.push(name, value);
-};
-
 const badRequest = () =>
   new GlobalResponse(JSON.stringify({ error: { code: 'invalid_body', message: 'malformed request' } }), {
     status: 400,
@@ -121,23 +115,35 @@ export interface Listener {
   inFlight: Set<Exchange>;
 }
 
-export function createListener(fetch: Fetch, defaultHost: string): Listener {
+/** `defaultHost`: the listening address, for a request whose Host header is empty. */
+export function createListener(fetch: Fetch, defaultHost: () => string): Listener {
   const inFlight = new Set<Exchange>();
 
   function serve(res: HttpResponse, req: HttpRequest, upgrade?: Upgrade): void {
     const method = knownMethod(req.getCaseSensitiveMethod());
     const path = req.getUrl();
     const query = req.getQuery();
-    const raw: string[] = (into = []);
-    req.forEach(collect);
-    let host = defaultHost;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i] === 'host') host = raw[i + 1]!;
+    const bodiless = method === 'GET' || method === 'HEAD';
+    let headers: HttpRequest | string[];
+    let host: string | undefined;
+    if (bodiless) {
+      // A GET's handler often reads no header (hono's routing reads none): they stay in uWS's
+      // request until one is read, and only Host is taken now (LightRequest).
+      headers = req;
+      host = req.getHeader('host');
+    } else {
+      // A body's handler reads its Content-Type and Content-Length at once: one walk copies every
+      // header now, Host with them (a `getHeader` for Host would come on top of the walk).
+      headers = copyHeaders(req);
+      for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'host') host = headers[i + 1];
+    }
+    host ||= defaultHost();
 
-    const body = method === 'GET' || method === 'HEAD' ? null : new IncomingBody(res);
+    const body = bodiless ? null : new IncomingBody(res);
     const exchange = new Exchange(res, method === 'HEAD', body, upgrade, inFlight);
     let result: Response | Promise<Response>;
     try {
-      const request = new LightRequest(method, requestUrl(host, path, query), raw, body);
+      const request = new LightRequest(method, requestUrl(host, path, query), headers, body);
       exchange.request = request;
       if (upgrade) upgrade.slot.url = request.url;
       result = fetch(request as unknown as Request, upgrade && { [UPGRADE]: upgrade.slot });
@@ -145,6 +151,7 @@ export function createListener(fetch: Fetch, defaultHost: string): Listener {
       result = exchange.request ? internalError(err) : badRequest();
     }
     if (result instanceof Promise) {
+      exchange.request?.release(true);
       exchange.defer();
       result.then(
         (response) => exchange.respond(response, false),
@@ -152,6 +159,8 @@ export function createListener(fetch: Fetch, defaultHost: string): Listener {
       );
     } else {
       exchange.respond(result, true);
+      // A streamed body, a body still arriving, a WebSocket: the app may read the request later.
+      exchange.request?.release(exchange.deferred || upgrade !== undefined);
     }
   }
 

@@ -1,11 +1,13 @@
 /**
  * The lazy Request handed to `app.fetch`. uWS's HttpRequest lives only during the route
- * handler, so the method, URL and raw headers are copied out at once (cheap strings); a real
+ * handler: the method and URL are copied out at once (cheap strings), the raw headers when first
+ * read, or when the route handler returns if the app can still read them then (`release`); a real
  * `Headers` or `Request` is built only when something needs more than `url`, `method`,
  * `headers.get/has` or the body read whole (`text`, `json`, `arrayBuffer`, `formData`), as
  * @hono/node-server's request.ts does. `globalThis.Request` becomes `BridgeRequest`, so that
  * `new Request(lazy, init)` (hono's bodyLimit does this) works like it does with a real one.
  */
+import type { HttpRequest } from 'uws-pack';
 import type { IncomingBody } from './body.ts';
 
 const GlobalRequest = globalThis.Request;
@@ -14,6 +16,20 @@ const GlobalResponse = globalThis.Response;
 const decoder = new TextDecoder();
 
 const bodyUnusable = () => Promise.reject(new TypeError('Body is unusable: body has already been read'));
+
+/** uWS's header walk, into one flat array without a closure per request. */
+let into: string[] = [];
+const collect = (name: string, value: string) => {
+  into.push(name, value);
+};
+/** Every header of uWS's request, as `[name, value, name, value…]` (names lowercase). */
+export function copyHeaders(req: HttpRequest): string[] {
+  const raw: string[] = (into = []);
+  req.forEach(collect);
+  return raw;
+}
+/** The headers of a request answered whole inside its route handler, whose headers nobody had read. */
+const RELEASED: string[] = [];
 
 /** Request headers over uWS's raw `[name, value, name, value…]` (names already lowercase). */
 class LightHeaders {
@@ -114,7 +130,13 @@ export class BridgeRequest extends GlobalRequest {
 export class LightRequest {
   readonly method: string;
   readonly url: string;
-  readonly #raw: string[];
+  /**
+   * uWS's request while its route handler runs, until the headers are copied out of it (`raw`):
+   * copying them all costs ~2,000 instructions, and a GET that reads none (hono's routing, most
+   * handlers) never pays it.
+   */
+  #source: HttpRequest | undefined;
+  #raw: string[] | undefined;
   /** Made when first asked for: hono's routing and many handlers never read a header. */
   #headers: LightHeaders | undefined;
   /** Null for GET and HEAD, as in a real Request. */
@@ -123,10 +145,12 @@ export class LightRequest {
   #real: Request | undefined;
   #abort: AbortController | undefined;
 
-  constructor(method: string, url: string, rawHeaders: string[], body: IncomingBody | null) {
+  /** `headers`: copied already, or uWS's request, read only until `release` (the end of its route handler). */
+  constructor(method: string, url: string, headers: HttpRequest | string[], body: IncomingBody | null) {
     this.method = method;
     this.url = url;
-    this.#raw = rawHeaders;
+    if (Array.isArray(headers)) this.#raw = headers;
+    else this.#source = headers;
     this.#body = body;
   }
 
@@ -134,8 +158,38 @@ export class LightRequest {
     return typeof value === 'object' && value !== null && #raw in value;
   }
 
+  /** The raw headers, copied out of uWS's request the first time they are asked for. */
+  #rawHeaders(): string[] {
+    if (!this.#raw) {
+      this.#raw = copyHeaders(this.#source!);
+      this.#source = undefined;
+    }
+    if (this.#raw === RELEASED) {
+      throw new TypeError(
+        'uws bridge: request headers read after the response was written whole inside the route handler ' +
+          '(uWS frees its request then; read them before answering)',
+      );
+    }
+    return this.#raw;
+  }
+
+  /**
+   * The route handler is returning, and uWS's request goes with it. `later`: the app can still
+   * read this request (it answered with a promise or a stream, or upgraded): its headers are
+   * copied now if nobody has read them yet. Otherwise the app has answered whole, and headers it
+   * never read are dropped unread.
+   */
+  release(later: boolean): void {
+    if (!this.#source) return;
+    if (later) this.#rawHeaders();
+    else {
+      this.#raw = RELEASED;
+      this.#source = undefined;
+    }
+  }
+
   get headers(): LightHeaders {
-    return this.#headers ??= new LightHeaders(this.#raw);
+    return this.#headers ??= new LightHeaders(this.#rawHeaders());
   }
 
   get signal(): AbortSignal {
