@@ -507,7 +507,9 @@ export async function measureInstructions(
               `(windows ${windowsText(r.windows)}; ${r.processes.length} process${
                 r.processes.length === 1 ? '' : 'es'
               }, ${r.connections} connection${r.connections === 1 ? '' : 's'}, ${r.wallTimeS} s${
-                r.warmupUnavailable ? `; ${r.warmupUnavailable} warm-up 503s sent again` : ''
+                r.warmupUnavailable
+                  ? `; warm-up 503${r.warmupUnavailable === 1 ? '' : 's'} sent again: ${r.warmupUnavailable}`
+                  : ''
               })`,
           );
         }
