@@ -4,7 +4,7 @@ import { parseInstructionsArgs } from './instructions-cli.ts';
 import { targets } from '../../targets/table.ts';
 
 describe('npm run bench:instructions arguments', () => {
-  it('defaults to every target, basic-json and json-small, 20,000 + 5 × 2,000 requests on one connection, two runs, no run id', () => {
+  it('defaults to every target, basic-json and json-small, 20,000 + 5 × 2,000 requests on one connection, two runs, the embedded backend, no run id', () => {
     assert.deepEqual(parseInstructionsArgs([]), {
       options: {
         targets: targets.filter((t) => !t.reference).map((t) => t.name),
@@ -14,8 +14,17 @@ describe('npm run bench:instructions arguments', () => {
         windows: 5,
         runs: 2,
         connections: 1,
+        backend: 'embedded',
       },
     });
+  });
+
+  it('--services counts on Postgres and Redis', () => {
+    assert.equal(parseInstructionsArgs(['--services']).options.backend, 'services');
+    assert.equal(
+      parseInstructionsArgs(['--workloads', 'db-queries', '--services', '--runs', '3']).options.backend,
+      'services',
+    );
   });
 
   it('takes the targets, workloads, counts and run id it is given', () => {
@@ -47,6 +56,7 @@ describe('npm run bench:instructions arguments', () => {
           windows: 3,
           runs: 3,
           connections: 8,
+          backend: 'embedded',
         },
         run: '20261130-120000',
       },
@@ -64,6 +74,7 @@ describe('npm run bench:instructions arguments', () => {
       [['--connections', '0'], /--connections must be a positive integer, got "0"/],
       [['--run', ''], /--run needs a run id/],
       [['--duration', '10s'], /Unknown option '--duration'/],
+      [['--services=yes'], /Option '--services' does not take an argument/],
     ] as const
   ) {
     it(`refuses ${args.join(' ')}`, () => {

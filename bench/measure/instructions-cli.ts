@@ -1,11 +1,14 @@
 /**
  * `npm run bench:instructions -- [--targets a,b] [--workloads basic-json,json-small] [--requests 2000]
- *                                [--windows 5] [--warmup 20000] [--runs 2] [--connections 1] [--run <run-id>]`
+ *                                [--windows 5] [--warmup 20000] [--runs 2] [--connections 1] [--services]
+ *                                [--run <run-id>]`
  *
  * Instructions per request under callgrind, per target × workload (bench/measure/instructions.ts).
  * Defaults: every target of the table but the seeds' references, basic-json and json-small, 20,000 warm-up requests
  * and five counted windows of 2,000 (the figure: all of them together; each window recorded), two runs. Writes instructions.json into results/<run-id>/ with `--run` (beside that
  * run's run.json; the folder is made if missing), else into a new results/<stamp>-instructions/.
+ * `--services`: the data workloads on Postgres and Redis (brought up by scripts/services.sh, put back to
+ * the seed before each data workload), as `npm run bench -- --services` runs them; else on the embedded database.
  * Progress goes to stdout. A target that cannot run under valgrind is a result (its cell says why),
  * not a failure: the exit status is 0 once the file is written, 2 on a usage error.
  */
@@ -37,6 +40,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       windows: { type: 'string' },
       runs: { type: 'string' },
       connections: { type: 'string' },
+      services: { type: 'boolean', default: false },
       run: { type: 'string' },
     },
   });
@@ -58,6 +62,7 @@ export function parseInstructionsArgs(args: string[]): { options: InstructionsOp
       windows: count('windows', INSTRUCTIONS_DEFAULTS.windows),
       runs: count('runs', INSTRUCTIONS_DEFAULTS.runs),
       connections: count('connections', INSTRUCTIONS_DEFAULTS.connections),
+      backend: values.services ? 'services' : 'embedded',
     },
     ...(values.run === undefined ? {} : { run: values.run }),
   };
@@ -78,7 +83,8 @@ if (import.meta.main) {
   console.log(
     `bench:instructions: ${options.targets.length} targets × ${options.workloads.length} workloads × ${options.runs} ` +
       `runs, ${options.warmup} warm-up + ${options.windows} × ${options.measured} counted requests each, ` +
-      `over ${options.connections} keep-alive connection${options.connections === 1 ? '' : 's'}, under callgrind`,
+      `over ${options.connections} keep-alive connection${options.connections === 1 ? '' : 's'}, under callgrind, ` +
+      `${options.backend} backend`,
   );
   const result = await measureInstructions(options, (line) => console.log(line));
   console.log(`\nwrote ${writeInstructions(dir, result)} (${result.wallTimeS} s)`);

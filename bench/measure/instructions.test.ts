@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { inLoops, measureInstructions, parseCallgrindOut, perfVerdict, windowsText } from './instructions.ts';
+import { after, before, describe, it } from 'node:test';
+import { byId } from '../../contract/catalogue.ts';
+import {
+  inLoops,
+  keepAliveClient,
+  measureInstructions,
+  parseCallgrindOut,
+  perfVerdict,
+  windowsText,
+} from './instructions.ts';
 import { onPath } from './machine.ts';
+import { dataEnv, resetsData, runningServices } from './services.ts';
 import { ROOT } from '../../targets/table.ts';
 
 /**
@@ -133,6 +144,37 @@ describe('measureInstructions, end to end', () => {
       assert.equal(cell.windows, 3);
       assert.equal(result.settings.windows, 3);
       assert.match(cell.valgrind, /^valgrind-3\./);
+      assert.equal(result.settings.backend, 'embedded');
+      assert.equal(result.services, undefined);
+    },
+  );
+
+  it(
+    'counts node on db-queries with --services: the pool against Postgres, not PGlite, and the backend recorded',
+    {
+      skip: noValgrind || (!runningServices() && 'Postgres and Redis are not up (scripts/services.sh up)'),
+      timeout: 900_000,
+    },
+    async () => {
+      const result = await measureInstructions(
+        {
+          targets: ['node'],
+          workloads: ['db-queries'],
+          warmup: 100,
+          measured: 20,
+          windows: 2,
+          runs: 1,
+          backend: 'services',
+        },
+        () => {},
+      );
+      assert.equal(result.settings.backend, 'services');
+      assert.match(result.services?.postgres ?? '', /^[0-9]+\./);
+      const [cell] = result.cells;
+      assert.ok(cell && !('unavailable' in cell), JSON.stringify(cell));
+      // PGlite runs in the server's process (16 M instructions per request on Node 24); Postgres does not.
+      assert.ok(cell.instructionsPerRequest < 1e7, String(cell.instructionsPerRequest));
+      assert.equal(cell.runs[0]!.windows?.length, 2);
     },
   );
 
@@ -217,5 +259,97 @@ describe('inLoops', () => {
       inLoops(5, 2, (i) => (i === 3 ? Promise.reject(new Error('request 3: wrong body')) : Promise.resolve())),
       /request 3: wrong body/,
     );
+  });
+});
+
+describe('the data settings a target starts with (dataEnv), as bench:instructions and the bench give them', () => {
+  const urls = { DATABASE_URL: 'postgres://u:p@127.0.0.1:55532/gauntlet', REDIS_URL: 'redis://127.0.0.1:56479' };
+  const plain = [byId('basic-json'), byId('json-small')];
+  const data = [byId('basic-json'), byId('db-queries')];
+
+  it("with services: the services' URLs, whatever the workloads", () => {
+    assert.deepEqual(dataEnv(urls, data), urls);
+    assert.deepEqual(dataEnv(urls, plain), urls);
+  });
+
+  it('without: the embedded database (nothing set) when a workload needs one, else GAUNTLET_DATA=off', () => {
+    assert.deepEqual(dataEnv(undefined, data), {});
+    assert.deepEqual(dataEnv(undefined, [byId('db-queries')]), {});
+    assert.deepEqual(dataEnv(undefined, plain), { GAUNTLET_DATA: 'off' });
+  });
+
+  it('puts the data back to the seed before a workload that reads or writes the database or the cache', () => {
+    assert.equal(resetsData(byId('db-queries')), true);
+    assert.equal(resetsData(byId('db-create')), true);
+    assert.equal(resetsData(byId('basic-json')), false);
+  });
+});
+
+describe("the warm-up's grace for 503 answers (keepAliveClient against a fake server)", () => {
+  const WORLDS = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: i + 1, randomNumber: 7 })));
+  /** Each request's status, in order; the last one repeats. 200 answers the worlds, 503 the contract's error. */
+  let script: number[] = [];
+  let received = 0;
+  const server = createServer((req, res) => {
+    const status = script[Math.min(received++, script.length - 1)]!;
+    req.resume();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(status === 200 ? WORLDS : JSON.stringify({ error: { code: 'unavailable', message: 'down' } }));
+  });
+  let baseUrl = '';
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  /** Runs `count` requests of db-queries with the statuses of `statuses`; the received count and the outcome. */
+  async function send(statuses: number[], count: number, graceS: number | undefined, connections = 1) {
+    script = statuses;
+    received = 0;
+    const client = keepAliveClient(baseUrl, byId('db-queries'), connections);
+    const deadline = Date.now() + 60_000;
+    try {
+      const unavailable = await client.send(
+        count,
+        'warm-up',
+        deadline,
+        graceS === undefined ? undefined : Date.now() + graceS * 1000,
+      );
+      return { received, unavailable };
+    } finally {
+      client.close();
+    }
+  }
+
+  it('sends a 503 again until the first correct answer, then the whole count, and says how many', async () => {
+    assert.deepEqual(await send([503, 503, 503, 200], 5, 60), { received: 8, unavailable: 3 });
+    assert.deepEqual(await send([200], 5, 60), { received: 5, unavailable: 0 });
+  });
+
+  it('over several connections, a 503 to any request sent before the first correct answer', async () => {
+    assert.deepEqual(await send([503, 503, 200], 6, 60, 3), { received: 8, unavailable: 2 });
+  });
+
+  it('fails on a 503 after the first correct answer: the pool is open by then', async () => {
+    await assert.rejects(
+      send([503, 200, 200, 503, 200], 5, 60),
+      /^Error: warm-up request 3: status 503, expected 200; body does not have the worlds shape/,
+    );
+  });
+
+  it('fails on any 503 without a grace, as the counted windows send', async () => {
+    await assert.rejects(send([503, 200], 3, undefined), /^Error: warm-up request 1: status 503, expected 200/);
+  });
+
+  it('fails when no answer is correct within the grace, saying how many 503s it sent again', async () => {
+    await assert.rejects(
+      send([503], 3, 0.3),
+      /^Error: warm-up request 1: status 503, expected 200.* \(after [0-9]+ 503 answers sent again, none correct within the grace\)$/,
+    );
+  });
+
+  it('fails at once on another wrong answer, grace or not', async () => {
+    await assert.rejects(send([500, 200], 3, 60), /^Error: warm-up request 1: status 500, expected 200/);
   });
 });

@@ -17,7 +17,7 @@ import { watchWorkers, workerFigures } from './multicore.ts';
 import { calibrateDrivers, CALIBRATION_TARGET, calibrationProbes } from './calibrate.ts';
 import { type HostChecker, hostOutlier, MAX_ATTEMPTS, openHostChecker } from './hostcheck.ts';
 import { start, type Started } from '../../targets/process.ts';
-import { services, servicesAccount, ServicesStatus } from './services.ts';
+import { dataEnv, resetsData, services, servicesAccount, ServicesStatus } from './services.ts';
 import { CLOCK_TICKS, sample } from './sampling.ts';
 import {
   type Cell,
@@ -294,15 +294,12 @@ async function measureRepeat(c: RepeatContext): Promise<Measured> {
   try {
     // Equal conditions: every data cell starts from the seed (no rows, URLs, clicks or cache
     // entries left by the cell before it).
-    if (o.backend === 'services' && endpoint.needs.some((n) => n === 'db' || n === 'cache')) {
-      services(ServicesStatus, 'reset');
-    }
+    if (o.backend === 'services' && resetsData(endpoint)) services(ServicesStatus, 'reset');
     server = await start(targetByName(plan.target), {
       wrap: ['taskset', '-c', o.serverCores],
       env: {
         WORKERS: String(c.serverCoreCount),
-        // Without services, only the data workloads get the app's embedded database.
-        ...(o.backend === 'services' ? o.serviceEnv : endpoint.needs.includes('db') ? {} : { GAUNTLET_DATA: 'off' }),
+        ...dataEnv(o.backend === 'services' ? o.serviceEnv : undefined, [endpoint]),
       },
     });
     account?.addGroup(server.child.pid!);

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Endpoint } from '../../contract/catalogue.ts';
 import { ROOT } from '../../targets/table.ts';
 import { type CpuAccount, openCpuAccount, processTree } from './cgroup.ts';
 
@@ -39,6 +40,25 @@ export function services<T>(schema: z.ZodType<T>, ...args: string[]): T {
   });
   if (result.status !== 0) throw new Error(`scripts/services.sh ${args.join(' ')}: ${result.stderr.trim()}`);
   return schema.parse(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? ''));
+}
+
+/**
+ * Whether a workload reads or writes what `services.sh reset` puts back to the seed: on a services
+ * run it starts from the seed (no rows, URLs, clicks or cache entries left by the cell before it).
+ */
+export const resetsData = (endpoint: Endpoint): boolean => endpoint.needs.some((n) => n === 'db' || n === 'cache');
+
+/**
+ * The data settings a target starts with to serve `endpoints`: the services' URLs on a services
+ * run (`serviceEnv`); without services, the app's embedded database only when one of them needs a
+ * database (nothing set), else `GAUNTLET_DATA=off`.
+ */
+export function dataEnv(
+  serviceEnv: Readonly<Record<string, string>> | undefined,
+  endpoints: readonly Endpoint[],
+): Record<string, string> {
+  if (serviceEnv) return { ...serviceEnv };
+  return endpoints.some((e) => e.needs.includes('db')) ? {} : { GAUNTLET_DATA: 'off' };
 }
 
 /** The services' URLs when both are up now, else undefined. */

@@ -457,6 +457,11 @@ export const InstructionsRun = z.object({
   connections: z.number(),
   /** How long the warm-up and the measured requests took under valgrind. */
   wallTimeS: z.number(),
+  /**
+   * 503 `unavailable` answers the warm-up sent again before its first correct answer (absent: none):
+   * a pool's first connections under valgrind (bench/measure/instructions.ts, unavailableGraceS).
+   */
+  warmupUnavailable: z.number().optional(),
 });
 export type InstructionsRun = z.infer<typeof InstructionsRun>;
 
@@ -516,7 +521,15 @@ export const Instructions = z.object({
     connections: z.number().optional(),
     /** As in run.json: variables of the environment that change a runtime, which every target inherited. */
     runtimeEnv: z.record(z.string(), z.string()).optional(),
+    /**
+     * As in run.json: the data workloads' database and cache — the embedded ones (PGlite in the
+     * server's process, an in-process map) or Postgres and Redis (`--services`). Absent in files made
+     * before the option: embedded.
+     */
+    backend: z.enum(['embedded', 'services']).optional(),
   }),
+  /** Postgres's and Redis's versions, on a services run. */
+  services: z.object({ postgres: z.string(), redis: z.string() }).optional(),
   /** Whether `perf stat -e instructions` counts on this machine (hardware counters), and if not, why. */
   perf: z.object({ available: z.boolean(), reason: z.string().optional() }),
   cells: z.array(InstructionsCell),

@@ -129,3 +129,36 @@ Could not be counted under valgrind:
     assert.match(text, /\*\*Runtime settings from the environment\*\*: every target ran with `DENO_V8_FLAGS=--a`/);
   });
 });
+
+describe('instructionsSection, the backend', () => {
+  const dbCells = [counted('node', 'db-queries', 3_000_000, 3_100_000), counted('node', 'basic-json', 99_000, 101_000)];
+  const on = (backend: 'embedded' | 'services' | undefined, withCells = dbCells) =>
+    toMarkdown(instructionsSection({
+      ...data,
+      settings: { ...data.settings, ...(backend ? { backend } : {}) },
+      ...(backend === 'services' ? { services: { postgres: '15.18', redis: '7.0.15' } } : {}),
+      cells: withCells,
+      honoOverBare: [],
+    }));
+
+  it('says a services run counted the targets on Postgres and Redis, with their versions, and not the database', () => {
+    const text = on('services');
+    assert.match(
+      text,
+      /\*\*Backend\*\*: the data workloads ran on Postgres and Redis \(Postgres 15\.18, Redis 7\.0\.15\), put back to the seed before each/,
+    );
+    assert.match(text, /a data workload's figure is the target's own work \(its pool, driver and protocol code\)/);
+    assert.match(text, /every counted answer was correct/);
+    // Said even when no data workload was counted: the run's setting.
+    assert.match(on('services', dbCells.slice(1)), /\*\*Backend\*\*: the data workloads ran on Postgres and Redis/);
+  });
+
+  it('says an embedded run counted PGlite in the figure, when it counted a data workload', () => {
+    assert.match(on('embedded'), /\*\*Backend\*\*: the data workloads ran on the app's embedded database \(PGlite/);
+    assert.doesNotMatch(on('embedded', dbCells.slice(1)), /\*\*Backend\*\*/);
+  });
+
+  it('says nothing of a backend for files made before it was recorded', () => {
+    assert.doesNotMatch(on(undefined), /Backend/);
+  });
+});

@@ -2,6 +2,7 @@
  * Instructions per request under callgrind (instructions.json): the cost the host's noise barely
  * moves, shown beside CPU µs/request and never mixed with it (it leaves out the kernel). Pure.
  */
+import { catalogue, reaches } from '../../../contract/catalogue.ts';
 import { medianWindow } from '../../results/instructions.ts';
 import { envText, type Instructions, type InstructionsCell } from '../../results/schema.ts';
 import type { Block } from '../doc.ts';
@@ -21,6 +22,28 @@ function entries(c: InstructionsCell | undefined, windowed: boolean): string[] {
     c.runs.length > 1 ? pct(c.difference, 1) : '—',
     ...steady(window === undefined ? '—' : count(window)),
   ];
+}
+
+/**
+ * What the data workloads ran on: said on a services run, and on an embedded one that counted a data
+ * workload (files made before `--services` do not record it: they ran on the embedded database).
+ */
+function backendText(data: Instructions): string | undefined {
+  if (data.settings.backend === 'services') {
+    const versions = data.services ? ` (Postgres ${data.services.postgres}, Redis ${data.services.redis})` : '';
+    return `**Backend**: the data workloads ran on Postgres and Redis${versions}, put back to the seed before each, ` +
+      "as the bench's `--services` runs them. They run outside callgrind: a data workload's figure is the " +
+      "target's own work (its pool, driver and protocol code), not the database's. A warm-up request answered 503 " +
+      "before the warm-up's first correct answer is sent again (a pool opening its first connections under " +
+      'valgrind outlasts its 2-s connect timeout); every counted answer was correct.';
+  }
+  const counted = data.cells.some((c) => {
+    const endpoint = catalogue.find((e) => e.id === c.workload);
+    return endpoint && (reaches(endpoint, 'db') || reaches(endpoint, 'cache'));
+  });
+  if (data.settings.backend !== 'embedded' || !counted) return undefined;
+  return "**Backend**: the data workloads ran on the app's embedded database (PGlite in the server's process) and " +
+    'in-process cache: their work is counted in the figure (`--services` counts the targets on Postgres and Redis).';
 }
 
 const implemented = (c: InstructionsCell | undefined): boolean => !!c && !('unavailable' in c && c.notImplemented);
@@ -65,6 +88,7 @@ export function instructionsSection(data: Instructions): Block[] {
                 'where such work lands: the steadier figure, beside the figure that counts everything.'
               : '')),
     ),
+    ...(backendText(data) ? [para(backendText(data)!)] : []),
     ...(data.settings.runtimeEnv
       ? [para(
         `**Runtime settings from the environment**: every target ran with \`${
