@@ -15,7 +15,10 @@ import { ROOT } from '../targets/table.ts';
 
 const DRIVERS = ['asyncpg', 'hiredis', 'psycopg', 'psycopg_binary', 'redis'];
 /** Services that are never reached: the pools connect on demand, and nothing here asks them to. */
-const CONFIGURED = { DATABASE_URL: 'postgres://gauntlet:gauntlet@127.0.0.1:9/gauntlet', REDIS_URL: 'redis://127.0.0.1:9' };
+const CONFIGURED = {
+  DATABASE_URL: 'postgres://gauntlet:gauntlet@127.0.0.1:9/gauntlet',
+  REDIS_URL: 'redis://127.0.0.1:9',
+};
 
 /** Runs `code` in the baseline's venv, from its folder, and returns the drivers it left loaded. */
 function driversAfter(baseline: string, code: string, env: Record<string, string> = {}): string[] {
