@@ -20,16 +20,20 @@ const up = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && typeof (v as { backend?: unknown }).backend === 'string' &&
   (v as { backend?: unknown }).backend !== 'none' && (v as { up?: unknown }).up === true;
 
+/** The body of a /health as far as it is a report: anything that is not a JSON object reports nothing. */
+export function healthReport(healthBody: string): Partial<Health> {
+  try {
+    const health: unknown = JSON.parse(healthBody);
+    return typeof health === 'object' && health !== null ? health : {};
+  } catch {
+    return {};
+  }
+}
+
 /** What a target offers, from the body of its /health (anything that is not a health report offers no data). */
 export function offers(healthBody: string): Need[] {
   const has: Need[] = ['stream', 'websocket'];
-  let health: unknown;
-  try {
-    health = JSON.parse(healthBody);
-  } catch {
-    return has;
-  }
-  const h = (typeof health === 'object' && health !== null ? health : {}) as Record<string, unknown>;
+  const h = healthReport(healthBody) as Record<string, unknown>;
   if (up(h.db)) has.push('db');
   if (up(h.cache)) has.push('cache');
   return has;

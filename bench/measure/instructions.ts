@@ -27,9 +27,9 @@ import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byId, type Endpoint } from '../../contract/catalogue.ts';
+import { byId, type Endpoint, type Need } from '../../contract/catalogue.ts';
 import { mismatches, type Observed } from '../../contract/expect.ts';
-import { type Health, offers } from '../../contract/health.ts';
+import { type Health, healthReport, offers } from '../../contract/health.ts';
 import { fixture, fixtureText } from '../../conformance/harness.ts';
 import { start, type Started } from '../../targets/process.ts';
 import { notServed as notServedBy, targetByName } from '../../targets/table.ts';
@@ -329,14 +329,11 @@ function reasonOf(err: unknown): string {
   return (tail ? `${first} — ${tail}` : first).slice(0, 700);
 }
 
-/** A /health body as far as it is one (offers() reads it the same way: anything else reports nothing). */
-function healthOf(body: string): Partial<Health> {
-  try {
-    const health: unknown = JSON.parse(body);
-    return typeof health === 'object' && health !== null ? health : {};
-  } catch {
-    return {};
-  }
+/** A started target's /health, read once for all its workloads. */
+interface TargetHealth {
+  body: string;
+  offers: Need[];
+  report: Partial<Health>;
 }
 
 /**
@@ -346,17 +343,17 @@ function healthOf(body: string): Partial<Health> {
 async function countWorkload(
   server: Started,
   endpoint: Endpoint,
-  healthBody: string,
+  health: TargetHealth,
   o: Required<InstructionsOptions>,
   dir: string,
 ): Promise<Outcome> {
-  const missing = endpoint.needs.filter((n) => !offers(healthBody).includes(n));
+  const missing = endpoint.needs.filter((n) => !health.offers.includes(n));
   if (missing.length > 0) return { unavailable: `the target offers no ${missing.join(' or ')}` };
   // The backend instructions.json records is the one counted: not PGlite on a services run, nor a
   // DATABASE_URL of the environment (which every target inherits) on an embedded one.
-  const reached = backendOf(endpoint, healthOf(healthBody));
+  const reached = backendOf(endpoint, health.report);
   if (reached !== 'none' && reached !== o.backend) {
-    return { unavailable: `its database is not the ${o.backend} one of this run (its /health: ${healthBody})` };
+    return { unavailable: `its database is not the ${o.backend} one of this run (its /health: ${health.body})` };
   }
   const client = keepAliveClient(server.baseUrl, endpoint, o.connections);
   try {
@@ -415,8 +412,9 @@ async function countTarget(
       env: dataEnv(serviceEnv, endpoints),
       timeoutMs: o.startTimeoutS * 1000,
     });
-    const healthBody = await (await fetch(`${server.baseUrl}/health`)).text();
-    for (const e of endpoints) outcomes.set(e.id, await countWorkload(server, e, healthBody, o, dir));
+    const body = await (await fetch(`${server.baseUrl}/health`)).text();
+    const health = { body, offers: offers(body), report: healthReport(body) };
+    for (const e of endpoints) outcomes.set(e.id, await countWorkload(server, e, health, o, dir));
   } catch (err) {
     const reason = server ? reasonOf(err) : `did not start under valgrind: ${reasonOf(err)}`;
     for (const e of endpoints) if (!outcomes.has(e.id)) outcomes.set(e.id, { unavailable: reason });
