@@ -151,7 +151,6 @@ export function createListener(fetch: Fetch, defaultHost: () => string): Listene
       result = exchange.request ? internalError(err) : badRequest();
     }
     if (result instanceof Promise) {
-      exchange.request?.release(true);
       exchange.defer();
       result.then(
         (response) => exchange.respond(response, false),
@@ -159,9 +158,10 @@ export function createListener(fetch: Fetch, defaultHost: () => string): Listene
       );
     } else {
       exchange.respond(result, true);
-      // A streamed body, a body still arriving, a WebSocket: the app may read the request later.
-      exchange.request?.release(exchange.deferred || upgrade !== undefined);
     }
+    // A deferred answer (a promise, a streamed body, a body still arriving) or a WebSocket: the app
+    // may read the request after this handler returns.
+    exchange.request?.release(exchange.deferred || upgrade !== undefined);
   }
 
   return {
