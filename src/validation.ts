@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { tryDecode } from 'hono/utils/url';
 import { ApiError, type Issue, validationFailed } from './errors.ts';
 import { JSON_LIMIT } from '../contract/limits.ts';
+import { compiled } from './compiled.ts';
 
 const INT = /^-?[0-9]+$/;
 const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
@@ -161,7 +162,7 @@ export type Pairs = (visit: (name: string, value: string) => void) => void;
  */
 export function params<S extends Record<string, Param>>(shape: S) {
   const keys = Object.keys(shape);
-  const schema = z.object(Object.fromEntries(keys.map((k) => [k, (shape[k] as Param).schema])));
+  const schema = compiled(z.object(Object.fromEntries(keys.map((k) => [k, (shape[k] as Param).schema]))));
   const lists = keys.map((k) => (shape[k] as Param).list);
   // A name read from the request is a new string: as a property key it would be looked up in V8's
   // string table on every read and write, so each finds its slot by one Map look-up instead.

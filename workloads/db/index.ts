@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/data/index.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
@@ -35,12 +36,12 @@ const itemId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2
 
 /** A price in whole cents: 12.5 and 12.34 are, 12.345 is not. */
 const cents = (p: number) => Math.round(p * 100) / 100 === p;
-const newItem = z.object({
+const newItem = compiled(z.object({
   name: text(1, 200),
   description: text(0, 2000),
   price: z.number().min(0).max(1_000_000).refine(cents, { message: 'expected at most two decimal places' }),
   stock: z.number().int().min(0).max(2147483647),
-});
+}));
 
 /** TechEmpower's rule for the count: an integer is clamped to 1…500; anything else is 1. */
 export function queriesCount(raw: string | undefined): number {

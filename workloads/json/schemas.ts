@@ -3,14 +3,15 @@
  * field for field. Every field is required and strictly typed; unknown keys are dropped.
  */
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 
-export const small = z.object({
+export const small = compiled(z.object({
   id: z.int(),
   name: z.string(),
   price: z.number(),
   in_stock: z.boolean(),
   tags: z.array(z.string()),
-});
+}));
 
 const address = z.object({
   street: z.string(),
@@ -27,7 +28,7 @@ const lineItem = z.object({
   gift: z.boolean(),
 });
 
-export const medium = z.object({
+export const medium = compiled(z.object({
   order_id: z.string(),
   status: z.string(),
   currency: z.string(),
@@ -49,7 +50,7 @@ export const medium = z.object({
   }),
   notes: z.string(),
   total: z.number(),
-});
+}));
 
 const variant = z.object({
   sku: z.string(),
@@ -72,10 +73,10 @@ const product = z.object({
   variants: z.array(variant),
 });
 
-export const large = z.object({
+export const large = compiled(z.object({
   page: z.int(),
   page_size: z.int(),
   total_count: z.int(),
   generated_at: z.string(),
   products: z.array(product),
-});
+}));

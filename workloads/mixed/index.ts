@@ -1,6 +1,7 @@
 /** Path + query + JSON body validated together; 201 with the composed post. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
 import {
   assertValid,
@@ -17,11 +18,11 @@ import {
 
 const userId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647));
 const query = params({ publish: one(boolText.default(false)) });
-const post = z.object({
+const post = compiled(z.object({
   title: text(1, 200),
   body: text(1, 10000),
   tags: z.array(text(1, 32)).max(10, 'at most 10 tags'),
-});
+}));
 
 export default function mixed(): Hono {
   const app = new Hono();

@@ -1,6 +1,7 @@
 /** Path parameters: extracted (percent-decoded), converted, validated, echoed typed. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
 import { assertValid, check, dateText, intText, matching, text } from '../../src/validation.ts';
 
@@ -8,12 +9,12 @@ const segment = text(1, 256);
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const schemas = {
-  simple: z.object({ id: segment }),
-  multiple: z.object({ user_id: segment, post_id: segment }),
-  deep: z.object({ org: segment, team: segment, project: segment, resource: segment, id: segment }),
-  int: z.object({ n: matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(0, 2147483647)) }),
-  uuid: z.object({ uuid: matching(UUID, 'expected a UUID').transform((s) => s.toLowerCase()) }),
-  date: z.object({ date: dateText }),
+  simple: compiled(z.object({ id: segment })),
+  multiple: compiled(z.object({ user_id: segment, post_id: segment })),
+  deep: compiled(z.object({ org: segment, team: segment, project: segment, resource: segment, id: segment })),
+  int: compiled(z.object({ n: matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(0, 2147483647)) })),
+  uuid: compiled(z.object({ uuid: matching(UUID, 'expected a UUID').transform((s) => s.toLowerCase()) })),
+  date: compiled(z.object({ date: dateText })),
 };
 
 const routes: [keyof typeof schemas, string][] = [

@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Data } from '../../src/data/index.ts';
 import { ApiError } from '../../src/errors.ts';
@@ -24,12 +25,12 @@ const URL_PATTERN = /^[hH][tT][tT][pP][sS]?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x40-
 /** The scheme in its normal form (RFC 3986 §6.2.2.1); everything after `://` as sent. */
 const lowerScheme = (url: string): string => url.replace(/^[a-zA-Z]+/, (scheme) => scheme.toLowerCase());
 const MAX_URL_LENGTH = 2048;
-const shorten = z.object({
+const shorten = compiled(z.object({
   url: z.string()
     .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
     .regex(URL_PATTERN, 'expected an http:// or https:// URL of printable ASCII')
     .transform(lowerScheme),
-});
+}));
 
 /** A collision in 62⁷ codes is rare; five in a row means something else is wrong. */
 const MAX_ATTEMPTS = 5;

@@ -1,13 +1,14 @@
 /** CPU and memory stress, in the language itself (no native helpers). */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
 import { assertValid, check, intText, matching } from '../../src/validation.ts';
 import { STRESS_CPU_N, STRESS_MEMORY_MB } from '../../contract/limits.ts';
 
 const digits = matching(/^[0-9]+$/, 'expected decimal digits');
-const cpu = z.object({ n: digits.pipe(intText(STRESS_CPU_N.min, STRESS_CPU_N.max)) });
-const memory = z.object({ mb: digits.pipe(intText(STRESS_MEMORY_MB.min, STRESS_MEMORY_MB.max)) });
+const cpu = compiled(z.object({ n: digits.pipe(intText(STRESS_CPU_N.min, STRESS_CPU_N.max)) }));
+const memory = compiled(z.object({ mb: digits.pipe(intText(STRESS_MEMORY_MB.min, STRESS_MEMORY_MB.max)) }));
 
 /** The count of primes below n, by trial division with odd divisors up to √k. */
 export function countPrimes(n: number): number {
