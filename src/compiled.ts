@@ -16,5 +16,9 @@ import { z } from 'zod';
  * (`--trace-pretenuring`: 22 sites on GET /query/many), and from then on every request's payloads are
  * allocated in the old generation: scavenges of 5–13 ms instead of under 1, and a full collection every
  * few seconds. An in-process loop does not show it.
+ *
+ * Where code cannot be generated from strings (workerd forbids it; zod's `allowsEval` says so, and zod
+ * already runs its interpreted object parser there) the schema is used as it is.
  */
-export const compiled = <T extends z.ZodType>(schema: T): T => z.compile(schema, { strict: true });
+export const compiled = <T extends z.ZodType>(schema: T): T =>
+  z.util.allowsEval.value ? z.compile(schema, { strict: true }) : schema;

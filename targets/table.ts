@@ -69,7 +69,7 @@ const HONO_APP = {
   workers: 'WORKERS (1 by default; one per server core): one process, one event loop each (multiCore: how)',
   router: "src/router.ts: Hono's RegExpRouter, and its own router for GET /{code} (the one route RegExpRouter " +
     "cannot hold beside the others; Hono's default would run TrieRouter for the whole app)",
-  validation: 'zod',
+  validation: 'zod 4.6: each request schema on its compiled fast path (z.compile, src/compiled.ts)',
   database: 'postgres.js 3.4.9: ≤ 16 pooled connections per target (16 / WORKERS per worker, rounded up), ' +
     'server-side prepared statements, queries pipelined per connection; patched (patches/postgres+3.4.9.patch) so ' +
     "that the pool's queue of idle connections no longer grows by a slot per query while it never empties " +
@@ -234,7 +234,7 @@ export const targets: Target[] = [
         "date 2026-11-17 (this release's newest), no flags (Node compatibility is a default since 2026-08-04)",
       bundle: "esbuild 0.28.2: one ESM module, conditions workerd/worker, not minified (wrangler's default)",
       websocket: 'WebSocketPair (hono/cloudflare-workers upgradeWebSocket)',
-      validation: 'zod',
+      validation: "zod 4.6, interpreted: workerd forbids code generation, so neither z.compile nor zod's object JIT",
       database: 'postgres.js Workers build over cloudflare:sockets: one connection per request (workerd binds ' +
         'sockets to the request that opened them), queries pipelined on it, ≤ 16 open at once, prepared ' +
         'statements, no type fetch on connect',
