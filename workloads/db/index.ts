@@ -32,7 +32,7 @@ const listQuery = params({
   offset: one(intText(0, MAX_OFFSET).default(0)),
 });
 const recipesQuery = params({ limit: one(intText(1, 50).default(10)) });
-const itemId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647));
+const itemId = compiled(matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647)));
 
 /** A price in whole cents: 12.5 and 12.34 are, 12.345 is not. */
 const cents = (p: number) => Math.round(p * 100) / 100 === p;

@@ -16,7 +16,7 @@ import {
   text,
 } from '../../src/validation.ts';
 
-const userId = matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647));
+const userId = compiled(matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647)));
 const query = params({ publish: one(boolText.default(false)) });
 const post = compiled(z.object({
   title: text(1, 200),
