@@ -5,7 +5,10 @@ import { compiled } from './compiled.ts';
 import { small } from '../workloads/json/schemas.ts';
 
 test('compiled: a schema zod cannot compile is refused at start-up, not kept on the slower parser', () => {
-  assert.throws(() => compiled(z.object({ a: z.string().refine(async (s) => s !== '') })), /async/);
+  // An async refine is what z.compile refuses: the keyword is the point, there is nothing to await.
+  // deno-lint-ignore require-await
+  const nonEmpty = async (s: string) => s !== '';
+  assert.throws(() => compiled(z.object({ a: z.string().refine(nonEmpty) })), /async/);
 });
 
 test('compiled: the same output and the same issues as the schema it compiles', () => {
