@@ -113,6 +113,12 @@ export const dateText = fromText((s, issues) => {
   return z.NEVER;
 });
 
+/** Decimal digits, no sign: `z.string().regex(/^[0-9]+$/, 'expected decimal digits')`. */
+export const digits = matching(/^[0-9]+$/, 'expected decimal digits');
+
+/** A record's id in a path (mixed's user, db's item): digits, then an integer of 1…2³¹−1. */
+export const pathId = compiled(digits.pipe(intText(1, 2147483647)));
+
 /** A parameter: one value, or every occurrence of a repeated key. */
 export interface Param<T extends z.ZodType = z.ZodType> {
   list: boolean;

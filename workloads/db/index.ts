@@ -10,17 +10,7 @@ import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/data/index.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { techJson } from '../../src/techempower.ts';
-import {
-  assertValid,
-  check,
-  fromQuery,
-  intText,
-  matching,
-  one,
-  params,
-  text,
-  validJson,
-} from '../../src/validation.ts';
+import { assertValid, check, fromQuery, intText, one, params, pathId, text, validJson } from '../../src/validation.ts';
 import { SQL } from '../../contract/sql.ts';
 
 const MAX_OFFSET = 100_000;
@@ -32,7 +22,6 @@ const listQuery = params({
   offset: one(intText(0, MAX_OFFSET).default(0)),
 });
 const recipesQuery = params({ limit: one(intText(1, 50).default(10)) });
-const itemId = compiled(matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647)));
 
 /** A price in whole cents: 12.5 and 12.34 are, 12.345 is not. */
 const cents = (p: number) => Math.round(p * 100) / 100 === p;
@@ -100,7 +89,7 @@ export default function db(deps: AppDeps): Hono {
 
   app.get('/db/items/:id', async (c) => {
     const issues: Issue[] = [];
-    const id = check(itemId, c.req.param('id'), issues, ['id']);
+    const id = check(pathId, c.req.param('id'), issues, ['id']);
     assertValid(issues);
     const item = (await database().query(SQL.selectItem, [id]))[0];
     if (!item) throw new ApiError('not_found', `no item ${id}`);

@@ -3,20 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
-import {
-  assertValid,
-  boolText,
-  check,
-  fromQuery,
-  intText,
-  matching,
-  one,
-  params,
-  readJson,
-  text,
-} from '../../src/validation.ts';
+import { assertValid, boolText, check, fromQuery, one, params, pathId, readJson, text } from '../../src/validation.ts';
 
-const userId = compiled(matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(1, 2147483647)));
 const query = params({ publish: one(boolText.default(false)) });
 const post = compiled(z.object({
   title: text(1, 200),
@@ -30,7 +18,7 @@ export default function mixed(): Hono {
   app.post('/api/v1/users/:id/posts', async (c) => {
     const raw = await readJson(c);
     const issues: Issue[] = [];
-    const id = check(userId, c.req.param('id'), issues, ['id']);
+    const id = check(pathId, c.req.param('id'), issues, ['id']);
     const q = query(fromQuery(c.req.url), issues);
     const fields = check(post, raw, issues);
     assertValid(issues);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
-import { assertValid, check, dateText, intText, matching, text } from '../../src/validation.ts';
+import { assertValid, check, dateText, digits, intText, matching, text } from '../../src/validation.ts';
 
 const segment = text(1, 256);
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -12,7 +12,7 @@ const schemas = {
   simple: compiled(z.object({ id: segment })),
   multiple: compiled(z.object({ user_id: segment, post_id: segment })),
   deep: compiled(z.object({ org: segment, team: segment, project: segment, resource: segment, id: segment })),
-  int: compiled(z.object({ n: matching(/^[0-9]+$/, 'expected decimal digits').pipe(intText(0, 2147483647)) })),
+  int: compiled(z.object({ n: digits.pipe(intText(0, 2147483647)) })),
   uuid: compiled(z.object({ uuid: matching(UUID, 'expected a UUID').transform((s) => s.toLowerCase()) })),
   date: compiled(z.object({ date: dateText })),
 };

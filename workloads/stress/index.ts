@@ -3,10 +3,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { compiled } from '../../src/compiled.ts';
 import type { Issue } from '../../src/errors.ts';
-import { assertValid, check, intText, matching } from '../../src/validation.ts';
+import { assertValid, check, digits, intText } from '../../src/validation.ts';
 import { STRESS_CPU_N, STRESS_MEMORY_MB } from '../../contract/limits.ts';
 
-const digits = matching(/^[0-9]+$/, 'expected decimal digits');
 const cpu = compiled(z.object({ n: digits.pipe(intText(STRESS_CPU_N.min, STRESS_CPU_N.max)) }));
 const memory = compiled(z.object({ mb: digits.pipe(intText(STRESS_MEMORY_MB.min, STRESS_MEMORY_MB.max)) }));
 
