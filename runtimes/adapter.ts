@@ -17,8 +17,8 @@ export interface ServeOptions {
   reusePort?: boolean;
 }
 
-/** What only the runtime can give the app: its WebSocket upgrade and, where it has one, its own body read. */
-export type RuntimeDeps = Pick<AppDeps, 'upgradeWebSocket' | 'readBody'>;
+/** What only the runtime can give the app: its WebSocket upgrade and, where it has them, its own body and header reads. */
+export type RuntimeDeps = Pick<AppDeps, 'upgradeWebSocket' | 'readBody' | 'bodyHeaders'>;
 
 export type MakeApp = (runtime: RuntimeDeps) => Hono;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createAdaptorServer, upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -16,7 +16,7 @@ import type { ReadBody } from '../src/deps.ts';
 import { createLifecycle } from '../src/lifecycle.ts';
 import { createApp } from '../workloads/app.ts';
 import multipart from '../workloads/multipart/index.ts';
-import { readIncoming } from './node-body.ts';
+import { incomingBodyHeaders, readIncoming } from './node-body.ts';
 
 const T = { timeout: 20_000 };
 const type = 'multipart/form-data; boundary=gauntlet-boundary-7d3c1a9e';
@@ -66,6 +66,16 @@ before(async () => {
     onProbe?.(p);
     await p.read.catch(() => {}); // the test looks at the rejection
     return c.json({ chunks: p.chunks, bytes: p.bytes, sha256: hash.digest('hex') });
+  });
+  // The node entry's header read beside what node-server's Headers gives for the same request.
+  app.post('/headers', async (c) => {
+    const ours = incomingBodyHeaders(c);
+    const theirs = {
+      contentType: c.req.header('content-type'),
+      contentLength: c.req.header('transfer-encoding') === undefined ? c.req.header('content-length') : undefined,
+    };
+    await c.req.arrayBuffer();
+    return c.json({ ours, theirs });
   });
   server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -148,6 +158,66 @@ describe('readIncoming: the IncomingMessage under @hono/node-server, chunk by ch
     let given: unknown = 'not called';
     const app = new Hono().post('/', (c) => {
       given = readIncoming(c, () => {});
+      return c.text('ok');
+    });
+    await app.request('/', { method: 'POST', body: 'x' });
+    assert.equal(given, undefined);
+  });
+});
+
+/** One request written as it is given (`head`: the header lines), over its own connection; the response's JSON. */
+function rawRequest(head: string[], body: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [status, ...rest] = got.split('\r\n\r\n');
+      const text = rest.join('\r\n\r\n');
+      resolve({
+        status: Number(status!.split(' ')[1]),
+        json: JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)),
+      });
+    });
+    socket.end([`POST /headers HTTP/1.1`, 'Host: x', 'Connection: close', ...head, '', body].join('\r\n'));
+  });
+}
+
+describe('incomingBodyHeaders: the three headers a body guard reads, in one pass over rawHeaders', () => {
+  const cases: [string, string[], string, unknown][] = [
+    ['as sent', ['Content-Type: application/json', 'Content-Length: 2'], '{}', {
+      contentType: 'application/json',
+      contentLength: '2',
+    }],
+    ['names in any case', ['cOnTeNt-TyPe: text/plain; charset=utf-8', 'CONTENT-LENGTH: 2'], '{}', {
+      contentType: 'text/plain; charset=utf-8',
+      contentLength: '2',
+    }],
+    ['a repeated Content-Type joined by ", "', ['Content-Type: a/b', 'Content-Type: c/d', 'Content-Length: 2'], '{}', {
+      contentType: 'a/b, c/d',
+      contentLength: '2',
+    }],
+    ['chunked: no Content-Length', ['Content-Type: a/b', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\n\r\n', {
+      contentType: 'a/b',
+    }],
+    ['neither', ['X-Content-Typo: a/b', 'Content-Length: 0'], '', { contentLength: '0' }],
+  ];
+  for (const [name, head, body, expected] of cases) {
+    it(`${name}: what node-server's Headers gives`, T, async () => {
+      const reply = await rawRequest(head, body);
+      assert.equal(reply.status, 200);
+      const { ours, theirs } = reply.json as { ours: unknown; theirs: unknown };
+      assert.deepEqual(ours, expected);
+      assert.deepEqual(ours, JSON.parse(JSON.stringify(theirs)));
+    });
+  }
+
+  it('without node-server’s IncomingMessage (in-process) it gives undefined, and the app reads c.req', async () => {
+    let given: unknown = 'not called';
+    const app = new Hono().post('/', (c) => {
+      given = incomingBodyHeaders(c);
       return c.text('ok');
     });
     await app.request('/', { method: 'POST', body: 'x' });

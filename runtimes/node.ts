@@ -1,13 +1,13 @@
-/** Node: @hono/node-server, with its WebSocket support over `ws`, and request bodies read from its IncomingMessage. */
+/** Node: @hono/node-server, with its WebSocket support over `ws`, and request bodies and their headers read from its IncomingMessage. */
 import { createAdaptorServer, upgradeWebSocket } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Start } from './adapter.ts';
-import { readIncoming } from './node-body.ts';
+import { nodeReads } from './node-body.ts';
 
 export const start: Start = (options, makeApp) => {
-  const app = makeApp({ upgradeWebSocket, readBody: readIncoming });
+  const app = makeApp({ upgradeWebSocket, ...nodeReads });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   // What @hono/node-server's serve() does, with listen's options open for reusePort (cluster workers).
   const server = createAdaptorServer({

@@ -21,6 +21,15 @@ export interface AppDeps {
   data?: Data;
   /** The runtime's own read of a request body chunk by chunk; without it, or when it gives undefined, `c.req`'s. */
   readBody?: ReadBody;
+  /** The runtime's own read of the headers a body's guard needs (src/body.ts); without it, or when it gives undefined, `c.req.header`'s. */
+  bodyHeaders?: (c: Context) => BodyHeaders | undefined;
+}
+
+/** What a body's guard reads of the request's headers, each as `Headers.get` gives it (a repeated field's values joined by ", "). */
+export interface BodyHeaders {
+  contentType: string | undefined;
+  /** The Content-Length; undefined when there is none, or when a Transfer-Encoding overrides it (RFC 9112 §6.3). */
+  contentLength: string | undefined;
 }
 
 /**

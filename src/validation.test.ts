@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { ApiError, errorResponse } from './errors.ts';
 import {
   boolText,
   codePoints,
@@ -12,9 +10,7 @@ import {
   isCalendarDate,
   matching,
   numberText,
-  readJson,
   text,
-  validJson,
 } from './validation.ts';
 
 describe('isCalendarDate', () => {
@@ -269,45 +265,6 @@ describe('fromQuery', () => {
       for (let i = 1 + (n % 12); i > 0; i--) qs += pieces[draw()];
       const [ours, hono] = await (await app.request(`http://h/q?${qs}`)).json();
       assert.deepEqual(ours, hono, qs);
-    }
-  });
-});
-
-describe('readJson and validJson: the body read, parsed and validated', () => {
-  const app = new Hono();
-  app.post('/read', (c) => readJson(c).then((value) => c.json({ value })));
-  app.post('/valid', (c) => validJson(c, z.object({ n: z.number() })).then((value) => c.json(value)));
-  app.onError((err) => err instanceof ApiError ? errorResponse(err) : new Response('unexpected', { status: 500 }));
-  const post = async (path: string, body: BodyInit, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-    } as RequestInit);
-    return [res.status, await res.json().catch(() => undefined)] as [number, { error?: { code: string } } | undefined];
-  };
-  const code = ([status, body]: [number, { error?: { code: string } } | undefined]) => [status, body?.error?.code];
-  /** A body with a Content-Length whose stream fails before its end (a client gone mid-body). */
-  const failing = () =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('{"n":'));
-        controller.error(new Error('the client went away'));
-      },
-    });
-
-  it('answers the value, the 400 for a body that is not JSON, and the 422 for one that does not match', async () => {
-    assert.deepEqual(await post('/read', '[1,{"a":null}]'), [200, { value: [1, { a: null }] }]);
-    assert.deepEqual(await post('/valid', '{"n":2}'), [200, { n: 2 }]);
-    assert.deepEqual(code(await post('/read', '{"n":')), [400, 'invalid_body']);
-    assert.deepEqual(code(await post('/valid', '{"n":')), [400, 'invalid_body']);
-    assert.deepEqual(code(await post('/valid', '{"n":"2"}')), [422, 'validation_failed']);
-  });
-
-  it('answers the 400 when the body cannot be read to its end', async () => {
-    for (const path of ['/read', '/valid']) {
-      assert.deepEqual(code(await post(path, failing(), { 'content-length': '20' })), [400, 'invalid_body'], path);
     }
   });
 });

@@ -3,11 +3,8 @@
  * path parameters), and the one place where zod's issues become the contract's issues.
  */
 import { z } from 'zod';
-import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { tryDecode } from 'hono/utils/url';
-import { ApiError, type Issue, validationFailed } from './errors.ts';
-import { JSON_LIMIT } from '../contract/limits.ts';
+import { type Issue, validationFailed } from './errors.ts';
 import { compiled } from './compiled.ts';
 
 const INT = /^-?[0-9]+$/;
@@ -253,99 +250,3 @@ export const fromQuery = (url: string): Pairs => (visit) => {
     start = amp + 1;
   }
 };
-
-/** The Content-Type's media type, lower-cased, without its parameters ('' when there is none). */
-function mediaType(c: Context): string {
-  const value = c.req.header('content-type');
-  if (value === undefined) return '';
-  const semicolon = value.indexOf(';');
-  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
-}
-
-/**
- * The guard of a body endpoint, in the contract's order: media type (415), then size (413) from a
- * Content-Length, before anything is read. Returns the body's declared length, or undefined when
- * it is chunked: then whoever reads it must stop at `maxBytes` (413), never buffering past it.
- * Handlers call the guard first (directly, or through `readText`/`readJson`) rather than as a
- * route middleware: a route with one handler skips Hono's middleware composition on every request.
- */
-export function checkBody(c: Context, type: string, maxBytes: number): number | undefined {
-  if (mediaType(c) !== type) {
-    throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
-  }
-  // With a Content-Length the header decides, as in bodyLimit, but without touching the body
-  // stream first (on Node that would build a full Request for every POST).
-  const length = c.req.header('content-length');
-  if (length === undefined || c.req.header('transfer-encoding') !== undefined) return undefined;
-  if (Number(length) > maxBytes) throw tooLarge(maxBytes);
-  return Number(length);
-}
-
-export const tooLarge = (maxBytes: number): ApiError => new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
-
-/**
- * The guard for a body read whole: a chunked one is read through the limit now (Hono's bodyLimit,
- * which swaps in the buffered copy). Returns a promise only then.
- */
-function acceptBody(c: Context, type: string, maxBytes: number): Promise<unknown> | undefined {
-  if (checkBody(c, type, maxBytes) !== undefined) return undefined;
-  return bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(tooLarge(maxBytes)) })(
-    c,
-    () => Promise.resolve(),
-  );
-}
-
-/** The body as text, after the guard for `type` and `maxBytes`. */
-export async function readText(c: Context, type: string, maxBytes: number): Promise<string> {
-  const pending = acceptBody(c, type, maxBytes);
-  if (pending) await pending;
-  return c.req.text();
-}
-
-/** A urlencoded form body (`application/x-www-form-urlencoded`, at most JSON_LIMIT), after the guard. */
-export const readForm = async (c: Context): Promise<URLSearchParams> =>
-  new URLSearchParams(await readText(c, 'application/x-www-form-urlencoded', JSON_LIMIT));
-
-/**
- * The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; a body that is not JSON, or that
- * could not be read, is the contract's 400. A promise chain, not an async function, and one turn for the read
- * and the parse together (Hono's `c.req.json()` is the same read with a turn of its own for the parse): on every
- * JSON request. The guard's 415 and 413 are thrown before any promise, which an awaiting handler turns into its
- * rejection all the same.
- */
-export function readJson(c: Context): Promise<unknown> {
-  return withJsonText(c, parseJson);
-}
-
-/**
- * `use(text)` of the body, after the JSON guard (a chunked body read through the limit first, whose
- * 413 passes on as it is); a body that could not be read is the 400, what `use` throws passes on.
- */
-function withJsonText<T>(c: Context, use: (text: string) => T): Promise<T> {
-  const pending = acceptBody(c, 'application/json', JSON_LIMIT);
-  if (pending) return pending.then(() => c.req.text().then(use, malformedJson));
-  return c.req.text().then(use, malformedJson);
-}
-
-const malformedJson = (): never => {
-  throw new ApiError('invalid_body', 'malformed JSON');
-};
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return malformedJson();
-  }
-}
-
-/** Validates a JSON body against a schema (422 with the JSON paths of the failures). */
-export function validJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  // Read, parse and validate in the one turn: a malformed body is the 400 (read or parse), a mismatch the 422.
-  return withJsonText(c, (text) => {
-    const issues: Issue[] = [];
-    const value = check(schema, parseJson(text), issues);
-    assertValid(issues);
-    return value as z.output<T>;
-  });
-}

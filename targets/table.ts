@@ -110,12 +110,13 @@ const denoRun = (entry: string): string[] => [
 const DENO_FLAGS = `${DENO_PERMISSIONS.join(' ')} (WORKERS > 1: + --allow-run=<deno> for the primary, ` +
   '+ --unstable-net for the workers)';
 
-/** What the node and node22 targets add to the app: @hono/node-server, and its IncomingMessage for uploads. */
+/** What the node and node22 targets add to the app: @hono/node-server, and its IncomingMessage for bodies. */
 const NODE_SERVER = {
   server: '@hono/node-server',
   websocket: 'ws (via @hono/node-server)',
-  bodies: "multipart uploads read chunk by chunk from node-server's IncomingMessage (runtimes/node-body.ts: no " +
-    "concatenation, no ArrayBuffer copy); every other body through Hono's c.req",
+  bodies: "every body read chunk by chunk from node-server's IncomingMessage (runtimes/node-body.ts: no ArrayBuffer " +
+    "copy; uploads never concatenated), and the guard's Content-Type, Content-Length and Transfer-Encoding read " +
+    'in one pass over its rawHeaders',
 };
 
 export const targets: Target[] = [

@@ -10,7 +10,7 @@ import { defineWebSocketHelper } from 'hono/ws';
 import { byId, type Endpoint } from '../../contract/catalogue.ts';
 import { mismatches, type Observed } from '../../contract/expect.ts';
 import { ApiError, errorResponse } from '../../src/errors.ts';
-import type { AppDeps, ReadBody } from '../../src/deps.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import { createLifecycle } from '../../src/lifecycle.ts';
 import { createApp } from '../../workloads/app.ts';
 import basic from '../../workloads/basic/index.ts';
@@ -43,15 +43,11 @@ export interface Case {
 const noUpgrade = defineWebSocketHelper(() => errorResponse(new ApiError('not_found', 'no WebSocket in-process')));
 
 /**
- * The handlers, built once: a case measures requests, not building the app. `readBody`: the
- * runtime's own body read, as its entry gives it (the node-server transport runs the node target's).
+ * The handlers, built once: a case measures requests, not building the app. `reads`: the
+ * runtime's own body and header reads, as its entry gives them (the node-server transport runs the node target's).
  */
-export function handlers(readBody?: ReadBody): Record<HandlerName, Handler> {
-  const deps: AppDeps = {
-    upgradeWebSocket: noUpgrade,
-    lifecycle: createLifecycle(),
-    ...(readBody ? { readBody } : {}),
-  };
+export function handlers(reads: Pick<AppDeps, 'readBody' | 'bodyHeaders'> = {}): Record<HandlerName, Handler> {
+  const deps: AppDeps = { upgradeWebSocket: noUpgrade, lifecycle: createLifecycle(), ...reads };
   const app = createApp(deps);
   const only = createApp(deps, [basic]);
   return {

@@ -16,7 +16,7 @@ import {
   operation,
   type Transport,
 } from './cases.ts';
-import { readIncoming } from '../../runtimes/node-body.ts';
+import { nodeReads } from '../../runtimes/node-body.ts';
 
 /**
  * How long to sample. Each sample times a batch of operations sized from a calibration (so a
@@ -217,7 +217,7 @@ export async function runSuite(options: {
     options.filter,
     (options.cases ?? CASES).filter((c) => via === 'node-server' || c.handler !== 'listener'),
   );
-  const by = handlers(via === 'node-server' ? readIncoming : undefined);
+  const by = handlers(via === 'node-server' ? nodeReads : undefined);
   const send = await transport(via);
   const senders = cases.map((c) => send(c.endpoint, by[c.handler]));
   const problems: string[] = [];

@@ -1,13 +1,14 @@
 /** TechEmpower's plaintext and json tests, the health check, and a JSON echo. */
 import { Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
-import { readJson } from '../../src/validation.ts';
+import { bodies } from '../../src/body.ts';
 import { techJson, techText } from '../../src/techempower.ts';
 
 const NONE = { backend: 'none', up: false };
 
 export default function basic(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
 
   app.get('/plaintext', () => techText('Hello, World!'));
 
@@ -19,7 +20,7 @@ export default function basic(deps: AppDeps): Hono {
     return c.json({ status: degraded ? 'degraded' : 'ok', ...health });
   });
 
-  app.post('/echo', async (c) => c.json(await readJson(c)));
+  app.post('/echo', async (c) => c.json(await body.json(c)));
 
   return app;
 }

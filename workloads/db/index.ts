@@ -10,7 +10,8 @@ import type { AppDeps } from '../../src/deps.ts';
 import type { Db } from '../../src/data/index.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { techJson } from '../../src/techempower.ts';
-import { assertValid, check, fromQuery, intText, one, params, pathId, text, validJson } from '../../src/validation.ts';
+import { assertValid, check, fromQuery, intText, one, params, pathId, text } from '../../src/validation.ts';
+import { bodies } from '../../src/body.ts';
 import { SQL } from '../../contract/sql.ts';
 
 const MAX_OFFSET = 100_000;
@@ -74,6 +75,7 @@ export function groupRecipes(rows: RecipeRow[]): Recipe[] {
 
 export default function db(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
   const database = (): Db => {
     if (!deps.data) throw new ApiError('unavailable', 'this server runs without a data layer');
     return deps.data.db;
@@ -97,7 +99,7 @@ export default function db(deps: AppDeps): Hono {
   });
 
   app.post('/db/items', async (c) => {
-    const item = await validJson(c, newItem);
+    const item = await body.valid(c, newItem);
     const [row] = await database().query(SQL.insertItem, [item.name, item.description, item.price, item.stock]);
     return c.json(row, 201);
   });

@@ -11,9 +11,10 @@ import {
   matching,
   one,
   params,
-  readForm,
   text,
 } from '../../src/validation.ts';
+import { bodies } from '../../src/body.ts';
+import type { AppDeps } from '../../src/deps.ts';
 
 const email = matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an email address');
 
@@ -47,13 +48,14 @@ const complex = {
   experience_years: one(intText(0, 80)),
 };
 
-export default function form(): Hono {
+export default function form(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
   for (const [name, shape] of [['simple', simple], ['complex', complex]] as const) {
     const parse = params(shape);
     app.post(`/form/${name}`, async (c) => {
       const issues: Issue[] = [];
-      const value = parse(fromSearchParams(await readForm(c)), issues);
+      const value = parse(fromSearchParams(await body.form(c)), issues);
       assertValid(issues);
       return c.json(value);
     });

@@ -1,12 +1,14 @@
 /** JSON bodies of three sizes: parse, validate against the schema, return the validated object. */
 import { Hono } from 'hono';
-import { validJson } from '../../src/validation.ts';
+import { bodies } from '../../src/body.ts';
+import type { AppDeps } from '../../src/deps.ts';
 import { large, medium, small } from './schemas.ts';
 
-export default function json(): Hono {
+export default function json(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
   for (const [size, schema] of [['small', small], ['medium', medium], ['large', large]] as const) {
-    app.post(`/json/${size}`, (c) => validJson(c, schema).then((value) => c.json(value)));
+    app.post(`/json/${size}`, (c) => body.valid(c, schema).then((value) => c.json(value)));
   }
   return app;
 }

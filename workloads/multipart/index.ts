@@ -10,7 +10,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
-import { assertValid, checkBody, tooLarge } from '../../src/validation.ts';
+import { assertValid } from '../../src/validation.ts';
+import { bodies, tooLarge } from '../../src/body.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
 import { boundaryOf, joined, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 
@@ -101,10 +102,11 @@ async function readRequest(c: Context, length: number | undefined, onChunk: (chu
 
 export default function multipart(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
 
   app.post('/upload', async (c) => {
-    const length = checkBody(c, 'multipart/form-data', UPLOAD_LIMIT);
-    const boundary = boundaryOf(c.req.header('content-type') ?? '');
+    const { contentType, length } = body.check(c, 'multipart/form-data', UPLOAD_LIMIT);
+    const boundary = boundaryOf(contentType);
     if (boundary === undefined || boundary.length > 70) {
       throw new ApiError('invalid_body', 'malformed multipart body: no usable boundary');
     }

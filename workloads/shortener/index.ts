@@ -10,7 +10,7 @@ import { compiled } from '../../src/compiled.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import type { Data } from '../../src/data/index.ts';
 import { ApiError } from '../../src/errors.ts';
-import { validJson } from '../../src/validation.ts';
+import { bodies } from '../../src/body.ts';
 import { createClicks } from './clicks.ts';
 import { newCode } from './codes.ts';
 import { CODE } from '../../contract/shortener.ts';
@@ -40,6 +40,7 @@ const noData = () => new ApiError('unavailable', 'this server runs without a dat
 
 export default function shortener(deps: AppDeps): Hono {
   const app = new Hono();
+  const body = bodies(deps);
   const data: Data | undefined = deps.data;
   if (!data) {
     app.post('/api/shorten', () => {
@@ -59,7 +60,7 @@ export default function shortener(deps: AppDeps): Hono {
   data.onClose(() => clicks.stop());
 
   app.post('/api/shorten', async (c) => {
-    const { url } = await validJson(c, shorten);
+    const { url } = await body.valid(c, shorten);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const code = newCode();
       const inserted = await db.query(SQL.insertUrl, [code, url]);
