@@ -50,7 +50,8 @@ for (const [name, make] of Object.entries(through)) {
     const body = bodies(deps);
     const app = new Hono();
     app.post('/read', (c) => body.json(c).then((value) => c.json({ value })));
-    app.post('/valid', (c) => body.valid(c, z.object({ n: z.number() })).then((value) => c.json(value)));
+    const valid = body.validator(z.object({ n: z.number() }));
+    app.post('/valid', (c) => valid(c).then((value) => c.json(value)));
     app.post('/form', (c) => body.form(c).then((form) => c.json([...form])));
     app.post('/upload', (c) => c.json(body.check(c, 'multipart/form-data', 10)));
     app.onError((err) => err instanceof ApiError ? errorResponse(err) : new Response('unexpected', { status: 500 }));

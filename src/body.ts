@@ -26,14 +26,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The body headers through `c.req`: Transfer-Encoding is read only where a Content-Length makes it matter. */
-function requestHeaders(c: Context): BodyHeaders {
+/** The Content-Length through `c.req`: Transfer-Encoding is read only where a Content-Length makes it matter. */
+function requestLength(c: Context): string | undefined {
   const length = c.req.header('content-length');
-  return {
-    contentType: c.req.header('content-type'),
-    contentLength: length === undefined || c.req.header('transfer-encoding') !== undefined ? undefined : length,
-  };
+  return length === undefined || c.req.header('transfer-encoding') !== undefined ? undefined : length;
 }
+
+/** The body headers through `c.req`, when the runtime gives no read of its own. */
+const requestHeaders = (c: Context): BodyHeaders => ({
+  contentType: c.req.header('content-type'),
+  contentLength: requestLength(c),
+});
 
 /** The Content-Type's media type, lower-cased, without its parameters ('' when there is none). */
 function mediaType(value: string | undefined): string {
@@ -58,12 +61,19 @@ function decoded(chunks: readonly Uint8Array[], size: number): string {
 
 /** The guard's 415 and 413; the declared length, or undefined when the body is chunked. */
 function declared(type: string, maxBytes: number, headers: BodyHeaders): number | undefined {
-  if (mediaType(headers.contentType) !== type) {
-    throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
-  }
-  // With a Content-Length the header decides, as in bodyLimit, but without touching the body first.
-  if (headers.contentLength === undefined) return undefined;
-  const length = Number(headers.contentLength);
+  mediaTypeIs(type, headers.contentType);
+  return withinLimit(maxBytes, headers.contentLength);
+}
+
+/** The 415 unless the Content-Type's media type is `type`. */
+function mediaTypeIs(type: string, contentType: string | undefined): void {
+  if (mediaType(contentType) !== type) throw new ApiError('unsupported_media_type', `expected Content-Type ${type}`);
+}
+
+/** The 413 for a Content-Length over `maxBytes` (the header decides, as in bodyLimit, before the body is touched). */
+function withinLimit(maxBytes: number, contentLength: string | undefined): number | undefined {
+  if (contentLength === undefined) return undefined;
+  const length = Number(contentLength);
   if (length > maxBytes) throw tooLarge(maxBytes);
   return length;
 }
@@ -86,8 +96,11 @@ export interface Bodies {
   form(c: Context): Promise<URLSearchParams>;
   /** The request's JSON (`application/json`, at most JSON_LIMIT), after the guard; not JSON, or unreadable: 400. */
   json(c: Context): Promise<unknown>;
-  /** The request's JSON validated against `schema` (422 with the JSON paths of the failures). */
-  valid<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>>;
+  /**
+   * The read of a request's JSON validated against `schema` (422 with the JSON paths of the
+   * failures), built once per route.
+   */
+  validator<T extends z.ZodType>(schema: T): (c: Context) => Promise<z.output<T>>;
 }
 
 export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies {
@@ -101,7 +114,14 @@ export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies 
    * rejection all the same.
    */
   function withText<T>(c: Context, type: string, use: (text: string) => T): Promise<T> {
-    const length = declared(type, JSON_LIMIT, bodyHeaders?.(c) ?? requestHeaders(c));
+    const headers = bodyHeaders?.(c);
+    let length: number | undefined;
+    if (headers) length = declared(type, JSON_LIMIT, headers);
+    else {
+      // Through `c.req`, without an object for what it read: on every body request where the runtime gives no read.
+      mediaTypeIs(type, c.req.header('content-type'));
+      length = withinLimit(JSON_LIMIT, requestLength(c));
+    }
     if (readBody) {
       // The runtime's own read: chunks as they arrive, counted against the limit (a chunked body too).
       const chunks: Uint8Array[] = [];
@@ -121,13 +141,6 @@ export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies 
     ).then(() => c.req.text().then(use, unreadable), unreadable);
   }
 
-  const validate = <T extends z.ZodType>(schema: T) => (text: string): z.output<T> => {
-    const issues: Issue[] = [];
-    const value = check(schema, parseJson(text), issues);
-    assertValid(issues);
-    return value as z.output<T>;
-  };
-
   return {
     check(c, type, maxBytes) {
       const headers = bodyHeaders?.(c) ?? requestHeaders(c);
@@ -135,8 +148,16 @@ export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies 
     },
     form: (c) => withText(c, 'application/x-www-form-urlencoded', (text) => new URLSearchParams(text)),
     json: (c) => withText(c, 'application/json', parseJson),
-    // Read, parse and validate in the one turn: a malformed body is the 400 (read or parse), a mismatch the 422.
-    valid: (c, schema) => withText(c, 'application/json', validate(schema)),
+    validator(schema) {
+      // Read, parse and validate in the one turn: a malformed body is the 400 (read or parse), a mismatch the 422.
+      const validate = (text: string) => {
+        const issues: Issue[] = [];
+        const value = check(schema, parseJson(text), issues);
+        assertValid(issues);
+        return value as z.output<typeof schema>;
+      };
+      return (c) => withText(c, 'application/json', validate);
+    },
   };
 }
 

@@ -75,7 +75,7 @@ export function groupRecipes(rows: RecipeRow[]): Recipe[] {
 
 export default function db(deps: AppDeps): Hono {
   const app = new Hono();
-  const body = bodies(deps);
+  const readItem = bodies(deps).validator(newItem);
   const database = (): Db => {
     if (!deps.data) throw new ApiError('unavailable', 'this server runs without a data layer');
     return deps.data.db;
@@ -99,7 +99,7 @@ export default function db(deps: AppDeps): Hono {
   });
 
   app.post('/db/items', async (c) => {
-    const item = await body.valid(c, newItem);
+    const item = await readItem(c);
     const [row] = await database().query(SQL.insertItem, [item.name, item.description, item.price, item.stock]);
     return c.json(row, 201);
   });

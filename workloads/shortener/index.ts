@@ -40,7 +40,7 @@ const noData = () => new ApiError('unavailable', 'this server runs without a dat
 
 export default function shortener(deps: AppDeps): Hono {
   const app = new Hono();
-  const body = bodies(deps);
+  const readShorten = bodies(deps).validator(shorten);
   const data: Data | undefined = deps.data;
   if (!data) {
     app.post('/api/shorten', () => {
@@ -60,7 +60,7 @@ export default function shortener(deps: AppDeps): Hono {
   data.onClose(() => clicks.stop());
 
   app.post('/api/shorten', async (c) => {
-    const { url } = await body.valid(c, shorten);
+    const { url } = await readShorten(c);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const code = newCode();
       const inserted = await db.query(SQL.insertUrl, [code, url]);
