@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { bodies } from './body.ts';
+import { bodies, streamChunks } from './body.ts';
 import type { AppDeps, BodyHeaders, ReadBody } from './deps.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { JSON_LIMIT } from '../contract/limits.ts';
@@ -22,19 +22,9 @@ function ownReads() {
     };
   };
   const readBody: ReadBody = (c, onChunk) => {
-    const reader = c.req.raw.body?.getReader();
-    if (!reader) return undefined;
+    if (!c.req.raw.body) return undefined;
     calls.body++;
-    return (async () => {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        try {
-          onChunk(r.value);
-        } catch (err) {
-          await reader.cancel();
-          throw err;
-        }
-      }
-    })();
+    return streamChunks(c, onChunk);
   };
   return { calls, deps: { bodyHeaders, readBody } satisfies Pick<AppDeps, 'bodyHeaders' | 'readBody'> };
 }

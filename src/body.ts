@@ -78,6 +78,20 @@ function withinLimit(maxBytes: number, contentLength: string | undefined): numbe
   return length;
 }
 
+/** The body's chunks from `c.req`'s stream as they come; what `onChunk` throws cancels the stream and passes on. */
+export async function streamChunks(c: Context, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    try {
+      onChunk(r.value);
+    } catch (err) {
+      await reader.cancel();
+      throw err;
+    }
+  }
+}
+
 /** What the guard found: the Content-Type as sent, and the declared length (undefined: chunked). */
 export interface BodyHead {
   contentType: string;

@@ -11,7 +11,7 @@ import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { assertValid } from '../../src/validation.ts';
-import { bodies, tooLarge } from '../../src/body.ts';
+import { bodies, streamChunks, tooLarge } from '../../src/body.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
 import { boundaryOf, joined, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 
@@ -88,16 +88,7 @@ async function readRequest(c: Context, length: number | undefined, onChunk: (chu
     onChunk(new Uint8Array(await c.req.arrayBuffer()));
     return;
   }
-  const reader = c.req.raw.body?.getReader();
-  if (!reader) return;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    try {
-      onChunk(r.value);
-    } catch (err) {
-      await reader.cancel();
-      throw err;
-    }
-  }
+  await streamChunks(c, onChunk);
 }
 
 export default function multipart(deps: AppDeps): Hono {
