@@ -45,19 +45,24 @@ function mediaType(value: string | undefined): string {
   return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 
+/** The pieces' bytes, in order, in one new array (a copy, never a view of a piece). */
+export function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of pieces) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 const utf8 = new TextDecoder();
 
 /** The chunks as one string (UTF-8, malformed sequences replaced, as `Request.text()` does). */
-function decoded(chunks: readonly Uint8Array[], size: number): string {
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
-  const whole = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return utf8.decode(whole);
-}
+export const textOf = (chunks: readonly Uint8Array[]): string =>
+  utf8.decode(chunks.length === 1 ? chunks[0] : joined(chunks));
 
 /** The guard's 415 and 413; the declared length, or undefined when the body is chunked. */
 function declared(type: string, maxBytes: number, headers: BodyHeaders): number | undefined {
@@ -127,15 +132,17 @@ export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies 
    * guard's 415 and 413 are thrown before any promise, which an awaiting handler turns into its
    * rejection all the same.
    */
-  function withText<T>(c: Context, type: string, use: (text: string) => T): Promise<T> {
+  /** The guard's 415 and 413 for a body read whole; its declared length (undefined: chunked). */
+  function guard(c: Context, type: string, maxBytes: number): number | undefined {
     const headers = bodyHeaders?.(c);
-    let length: number | undefined;
-    if (headers) length = declared(type, JSON_LIMIT, headers);
-    else {
-      // Through `c.req`, without an object for what it read: on every body request where the runtime gives no read.
-      mediaTypeIs(type, c.req.header('content-type'));
-      length = withinLimit(JSON_LIMIT, requestLength(c));
-    }
+    if (headers) return declared(type, maxBytes, headers);
+    // Through `c.req`, without an object for what it read: on every body request where the runtime gives no read.
+    mediaTypeIs(type, c.req.header('content-type'));
+    return withinLimit(maxBytes, requestLength(c));
+  }
+
+  function withText<T>(c: Context, type: string, use: (text: string) => T): Promise<T> {
+    const length = guard(c, type, JSON_LIMIT);
     if (readBody) {
       // The runtime's own read: chunks as they arrive, counted against the limit (a chunked body too).
       const chunks: Uint8Array[] = [];
@@ -145,7 +152,7 @@ export function bodies(deps: Pick<AppDeps, 'bodyHeaders' | 'readBody'>): Bodies 
         if (size > JSON_LIMIT) throw tooLarge(JSON_LIMIT);
         chunks.push(chunk);
       });
-      if (reading) return reading.then(() => use(decoded(chunks, size)), unreadable);
+      if (reading) return reading.then(() => use(textOf(chunks)), unreadable);
     }
     if (length !== undefined) return c.req.text().then(use, unreadable);
     // Chunked through `c.req`: read through the limit first (Hono's bodyLimit, which swaps in the buffered copy).

@@ -11,11 +11,10 @@ import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { assertValid } from '../../src/validation.ts';
-import { bodies, streamChunks, tooLarge } from '../../src/body.ts';
+import { bodies, streamChunks, textOf, tooLarge } from '../../src/body.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
-import { boundaryOf, joined, MultipartParser, type PartHead, type PartSink } from './parser.ts';
+import { boundaryOf, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 
-const utf8 = new TextDecoder();
 const ignore: PartSink = { data() {}, end() {} };
 
 /** The form as its parts arrive: the contract's rules for `file` and the text fields. */
@@ -64,7 +63,7 @@ class Upload {
         pieces.push(bytes);
       },
       end() {
-        fields[name] = utf8.decode(pieces.length === 1 ? pieces[0] : joined(pieces));
+        fields[name] = textOf(pieces);
         pieces = [];
       },
     };

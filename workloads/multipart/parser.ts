@@ -8,6 +8,7 @@
  * the framing: a preamble, transport padding after a boundary and an epilogue are allowed.
  * Anything else that does not parse is a `MalformedMultipart`.
  */
+import { joined } from '../../src/body.ts';
 
 export class MalformedMultipart extends Error {}
 
@@ -95,19 +96,6 @@ function indexOf(hay: Uint8Array, p: Pattern, from: number): number {
 
 const S = { preamble: 0, afterBoundary: 1, headers: 2, body: 3, done: 4, failed: 5 } as const;
 type State = (typeof S)[keyof typeof S];
-
-/** The pieces' bytes, in order, in one new array (a copy, never a view of a piece). */
-export function joined(pieces: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of pieces) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => joined([a, b]);
 
