@@ -16,15 +16,24 @@ describe('runtimeEnv', () => {
       MALLOC_ARENA_MAX: '2',
       UV_THREADPOOL_SIZE: '8',
       RUST_LOG: 'debug',
+      BUN_GC_TIMER_DISABLE: '1',
+      BUN_FEATURE_FLAG_FORCE_IO_POOL: '1',
+      MIMALLOC_ARENA_EAGER_COMMIT: '1',
+      UV_USE_IO_URING: '0',
+      BUN_CONFIG_VERBOSE_FETCH: '1',
       UNSET: undefined,
     };
     assert.deepEqual(Object.entries(runtimeEnv(env)), [
+      ['BUN_FEATURE_FLAG_FORCE_IO_POOL', '1'],
+      ['BUN_GC_TIMER_DISABLE', '1'],
       ['BUN_JSC_useJIT', '0'],
       ['DENO_V8_FLAGS', '--no-allocation-site-pretenuring'],
       ['MALLOC_ARENA_MAX', '2'],
+      ['MIMALLOC_ARENA_EAGER_COMMIT', '1'],
       ['NODE_OPTIONS', '--max-semi-space-size=64'],
       ['RUST_LOG', 'debug'],
       ['UV_THREADPOOL_SIZE', '8'],
+      ['UV_USE_IO_URING', '0'],
     ]);
   });
   it('is empty when none is set', () => {

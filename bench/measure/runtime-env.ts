@@ -10,11 +10,19 @@ export const RUNTIME_ENV_NAMES: readonly string[] = [
   // Node (V8 and libuv): flags, the thread pool that hashes and reads files, the environment libraries read.
   'NODE_OPTIONS',
   'UV_THREADPOOL_SIZE',
+  'UV_USE_IO_URING',
   'NODE_ENV',
   // Deno: V8 flags.
   'DENO_V8_FLAGS',
-  // Bun: its collector's eagerness (JSC's own options are the BUN_JSC_ and JSC_ prefixes below).
+  // Bun: its collector's eagerness and timers, and arguments it reads from the environment (JSC's own
+  // options are the BUN_JSC_ and JSC_ prefixes below, its feature switches BUN_FEATURE_FLAG_).
   'BUN_GARBAGE_COLLECTOR_LEVEL',
+  'BUN_GC_TIMER_DISABLE',
+  'BUN_GC_TIMER_INTERVAL',
+  'BUN_GC_RUNS_UNTIL_SKIP_RELEASE_ACCESS',
+  'BUN_IDLE_GC_SECONDS',
+  'BUN_DISABLE_STOP_IF_NECESSARY_TIMER',
+  'BUN_OPTIONS',
   // CPython.
   'PYTHONOPTIMIZE',
   'PYTHONMALLOC',
@@ -29,7 +37,14 @@ export const RUNTIME_ENV_NAMES: readonly string[] = [
   'LD_PRELOAD',
 ];
 
-export const RUNTIME_ENV_PREFIXES: readonly string[] = ['BUN_JSC_', 'JSC_', 'MALLOC_'];
+/** Families of options: JSC's (through Bun or directly), Bun's feature switches, glibc's and mimalloc's allocator. */
+export const RUNTIME_ENV_PREFIXES: readonly string[] = [
+  'BUN_JSC_',
+  'JSC_',
+  'BUN_FEATURE_FLAG_',
+  'MALLOC_',
+  'MIMALLOC_',
+];
 
 /** Those of `env` that change a runtime, sorted by name (empty when none is set). */
 export function runtimeEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
