@@ -119,6 +119,10 @@ const NODE_SERVER = {
     'in one pass over its rawHeaders',
 };
 
+/** The controls' POST /json/small: the app's checks in its order, by hand (runtimes/bare/handler.ts). */
+const BARE_BODIES = '415, then 413 by Content-Length before reading (a chunked body counted to the 1 MiB limit as it ' +
+  'streams), 400 unreadable or malformed, 422 by the same zod schema as the app';
+
 export const targets: Target[] = [
   {
     name: 'node',
@@ -256,7 +260,7 @@ export const targets: Target[] = [
     description: 'control: node:http, no framework (Node 24)',
     command: [NODE, 'runtimes/bare/node.ts'],
     multiCore: NODE_CLUSTER,
-    settings: { server: 'node:http', flags: 'none' },
+    settings: { server: 'node:http', bodies: BARE_BODIES, flags: 'none' },
     control: true,
   },
   {
@@ -266,7 +270,7 @@ export const targets: Target[] = [
     description: 'control: Bun.serve, no framework',
     command: [BUN, 'runtimes/bare/bun.ts'],
     multiCore: BUN_PROCESSES,
-    settings: { server: 'Bun.serve', flags: 'none' },
+    settings: { server: 'Bun.serve', bodies: BARE_BODIES, flags: 'none' },
     control: true,
   },
   {
@@ -276,7 +280,7 @@ export const targets: Target[] = [
     description: 'control: Deno.serve, no framework',
     command: denoRun('runtimes/bare/deno.ts'),
     multiCore: DENO_PROCESSES,
-    settings: { server: 'Deno.serve', flags: DENO_FLAGS },
+    settings: { server: 'Deno.serve', bodies: BARE_BODIES, flags: DENO_FLAGS },
     control: true,
   },
   {
