@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { JSON_LIMIT } from '../contract/limits.ts';
 import type { AppDeps, BodyHeaders } from './deps.ts';
 import { ApiError, type Issue } from './errors.ts';
+import { textOf } from './bytes.ts';
 import { assertValid, check } from './validation.ts';
 
 export const tooLarge = (maxBytes: number): ApiError => new ApiError('too_large', `body exceeds ${maxBytes} bytes`);
@@ -44,25 +45,6 @@ function mediaType(value: string | undefined): string {
   const semicolon = value.indexOf(';');
   return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
-
-/** The pieces' bytes, in order, in one new array (a copy, never a view of a piece). */
-export function joined(pieces: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of pieces) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-const utf8 = new TextDecoder();
-
-/** The chunks as one string (UTF-8, malformed sequences replaced, as `Request.text()` does). */
-export const textOf = (chunks: readonly Uint8Array[]): string =>
-  utf8.decode(chunks.length === 1 ? chunks[0] : joined(chunks));
 
 /** The guard's 415 and 413; the declared length, or undefined when the body is chunked. */
 function declared(type: string, maxBytes: number, headers: BodyHeaders): number | undefined {

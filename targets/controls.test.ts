@@ -16,6 +16,8 @@ import { CONTROL_WORKLOADS, targets } from './table.ts';
 
 const post = (base: string, type: string, body: string) =>
   fetch(`${base}/json/small`, { method: 'POST', headers: { 'content-type': type }, body });
+/** An error answer's status and its code. */
+const code = async (res: Response) => [res.status, (await res.json() as { error: { code: string } }).error.code];
 
 for (const target of targets.filter((t) => t.control)) {
   describe(`control ${target.name} (${target.description})`, { timeout: 60_000 }, () => {
@@ -42,7 +44,6 @@ for (const target of targets.filter((t) => t.control)) {
     }
 
     it("gives POST /json/small's bad bodies the app's codes, and 404 elsewhere", async () => {
-      const code = async (res: Response) => [res.status, (await res.json() as { error: { code: string } }).error.code];
       const valid = JSON.stringify({ name: 'x', count: 1, tags: [] });
       assert.deepEqual(await code(await post(server.baseUrl, 'text/plain', valid)), [415, 'unsupported_media_type']);
       assert.deepEqual(await code(await post(server.baseUrl, 'application/json', '{"name":')), [400, 'invalid_body']);
@@ -54,7 +55,6 @@ for (const target of targets.filter((t) => t.control)) {
     });
 
     it('refuses a body over the limit with 413, by its Content-Length or as it streams, after the 415', async () => {
-      const code = async (res: Response) => [res.status, (await res.json() as { error: { code: string } }).error.code];
       const over = ' '.repeat(JSON_LIMIT + 1);
       assert.deepEqual(await code(await post(server.baseUrl, 'application/json', over)), [413, 'too_large']);
       assert.deepEqual(await code(await post(server.baseUrl, 'text/plain', over)), [415, 'unsupported_media_type']);

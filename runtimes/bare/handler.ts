@@ -5,6 +5,7 @@
  * Hono costs on it.
  */
 import { JSON_LIMIT } from '../../contract/limits.ts';
+import { textOf } from '../../src/bytes.ts';
 import { small } from '../../workloads/json/schemas.ts';
 
 export const PLAINTEXT = 'Hello, World!';
@@ -60,8 +61,6 @@ export function jsonSmall(body: string): Answer {
   return { status: 200, body: JSON.stringify(result.data) };
 }
 
-const utf8 = new TextDecoder();
-
 /** POST /json/small's answer to a chunked body: read to its end, or the 413 once it passes JSON_LIMIT (never buffered past it). */
 async function chunkedSmall(request: Request): Promise<Answer> {
   const reader = request.body?.getReader();
@@ -76,9 +75,7 @@ async function chunkedSmall(request: Request): Promise<Answer> {
     }
     chunks.push(r.value);
   }
-  const whole = new Uint8Array(size);
-  chunks.reduce((at, c) => (whole.set(c, at), at + c.byteLength), 0);
-  return jsonSmall(utf8.decode(whole));
+  return jsonSmall(textOf(chunks));
 }
 
 export const NOT_FOUND = '{"error":{"code":"not_found","message":"no such route"}}';

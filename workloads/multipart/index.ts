@@ -11,7 +11,8 @@ import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../src/deps.ts';
 import { ApiError, type Issue } from '../../src/errors.ts';
 import { assertValid } from '../../src/validation.ts';
-import { bodies, streamChunks, textOf, tooLarge } from '../../src/body.ts';
+import { bodies, streamChunks, tooLarge } from '../../src/body.ts';
+import { textOf } from '../../src/bytes.ts';
 import { UPLOAD_LIMIT } from '../../contract/limits.ts';
 import { boundaryOf, MultipartParser, type PartHead, type PartSink } from './parser.ts';
 

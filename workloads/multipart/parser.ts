@@ -8,7 +8,7 @@
  * the framing: a preamble, transport padding after a boundary and an epilogue are allowed.
  * Anything else that does not parse is a `MalformedMultipart`.
  */
-import { joined } from '../../src/body.ts';
+import { joined } from '../../src/bytes.ts';
 
 export class MalformedMultipart extends Error {}
 
